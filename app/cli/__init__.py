@@ -1,0 +1,1 @@
+"""The `orderdesk` command line."""

@@ -1,0 +1,58 @@
+"""`orderdesk`: one entry point; every error reaches the user once, in words, from here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.cli import audit_cmd, mapping_cmd, orders_cmd, quarantine_cmd
+from app.cli.common import UserError
+from app.i18n import set_language, tr
+
+log = logging.getLogger("orderdesk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orderdesk", description=tr("OrderDesk 订单运营控制台", "OrderDesk order operations console")
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="PATH",
+        help=tr("本地缓存文件(默认在用户数据目录)", "local cache file (default: user data dir)"),
+    )
+    parser.add_argument(
+        "--json", action="store_true", help=tr("在标准输出打印一个 JSON 文档", "print one JSON document on stdout")
+    )
+    parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv[:-1]:
+        set_language(argv[argv.index("--lang") + 1])
+    args = build_parser().parse_args(argv)
+    set_language(args.lang)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except UserError as exc:
+        sys.stderr.write(f"orderdesk: {exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write(tr("orderdesk: 已取消\n", "orderdesk: cancelled\n"))
+        return 130
+    except Exception as exc:  # one place turns the unexpected into words; the details go to the log
+        log.exception("unexpected error")
+        sys.stderr.write(tr(f"orderdesk: 出现意外错误:{exc}\n", f"orderdesk: unexpected error: {exc}\n"))
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

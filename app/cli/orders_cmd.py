@@ -1,0 +1,153 @@
+"""`orderdesk orders …`: import records, show one order's full chain, export every order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import UserError, emit_json, emit_line, open_cache
+from app.i18n import tr
+from sync.cache.apply import ApplyReport, CacheWriter
+from sync.cache.queries import export_orders, find_orders, order_document
+
+BATCH = 5000
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    orders = commands.add_parser("orders", help=tr("订单", "orders"))
+    sub = orders.add_subparsers(dest="orders_command", required=True)
+    s = sub.add_parser("show", help=tr("显示订单全链路", "show an order's full chain"))
+    s.add_argument("key", help=tr("统一订单号、渠道订单号或运单号", "unified id, channel order no. or waybill no."))
+    s.set_defaults(run=run_show)
+    e = sub.add_parser("export", help=tr("导出全部缓存订单", "export every cached order"))
+    e.add_argument("--format", choices=["jsonl"], default="jsonl")
+    e.add_argument("--out", type=Path, help=tr("输出文件(默认标准输出)", "output file (default: stdout)"))
+    e.set_defaults(run=run_export)
+    i = sub.add_parser("import", help=tr("导入订单与状态观测(JSONL)", "import orders and observations (JSONL)"))
+    i.add_argument(
+        "file",
+        type=Path,
+        help=tr('每行 {"order": …} 或 {"observation": …}', 'lines of {"order": …} or {"observation": …}'),
+    )
+    i.add_argument("--operator", default="import")
+    i.set_defaults(run=run_import)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_cache(args) as cache, cache.read() as c:
+        ids = find_orders(c, args.key)
+        if not ids:
+            raise UserError(tr(f"缓存中没有订单 {args.key}", f"no cached order {args.key}"), code=1)
+        documents = [order_document(c, i) for i in ids]
+    if len(documents) > 1:
+        names = ", ".join(f"{d['channel']}/{d['shop']} {d['domain_id']}" for d in documents)
+        raise UserError(
+            tr(
+                f"{args.key} 对应多个订单,请用统一订单号:{names}",
+                f"{args.key} names several orders; use a unified id: {names}",
+            ),
+            code=1,
+        )
+    document = documents[0]
+    if args.json:
+        emit_json(document)
+        return 0
+    label = document["fulfilment_label"]
+    state = (label["en"] if args.lang == "en" else label["zh"]) if label else "—"
+    emit_line(f"{document['domain_id']}  {document['channel']}/{document['shop']} {document['channel_order_no']}")
+    emit_line(tr(f"履约 {state} · 退款 {document['refund']} · 取消 {document['cancelled']}",
+                 f"fulfilment {state} · refund {document['refund']} · cancelled {document['cancelled']}"))  # fmt: skip
+    for obs in document["observations"]:
+        emit_line(
+            f"  {obs['observed_at']}  {obs['source']:<10} {obs['status_field']}={obs['raw_status']:<8} → {obs['outcome']}"
+        )
+    for anomaly in document["anomalies"]:
+        if anomaly["open"]:
+            emit_line(
+                f"  ! {anomaly['label']['en' if args.lang == 'en' else 'zh']}: {json.dumps(anomaly['detail'], ensure_ascii=False)}"
+            )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    count = 0
+    try:
+        with open_cache(args) as cache, cache.read() as c:
+            for document in export_orders(c):
+                out.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+                count += 1
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        sys.stderr.write(tr(f"已导出 {count} 个订单到 {args.out}\n", f"exported {count} orders to {args.out}\n"))
+    return 0
+
+
+def read_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """("order" | "observation", record) per line; a line that is not JSON is passed on as text."""
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield "order", f"line {number}: not JSON ({exc.msg}): {line.strip()[:200]}"
+                continue
+            if isinstance(item, dict) and len(item) == 1 and "observation" in item:
+                yield "observation", item["observation"]
+            elif isinstance(item, dict) and len(item) == 1 and "order" in item:
+                yield "order", item["order"]
+            else:
+                yield "order", item
+
+
+def run_import(args: argparse.Namespace) -> int:
+    if not args.file.exists():
+        raise UserError(tr(f"找不到文件 {args.file}", f"no such file: {args.file}"))
+    total = ApplyReport()
+    with open_cache(args) as cache:
+        writer = CacheWriter(cache, operator=args.operator)
+        orders: list[Any] = []
+        observations: list[Any] = []
+
+        def flush() -> None:
+            report = writer.apply(orders, observations)
+            for name in ("orders_new", "orders_updated", "observations_new", "observations_duplicate",
+                         "observations_pending", "state_changes", "anomalies_opened", "anomalies_resolved", "audit_entries"):  # fmt: skip
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.quarantined.extend(report.quarantined)
+            orders.clear()
+            observations.clear()
+            sys.stderr.write(
+                tr(
+                    f"\r已应用 {total.orders_new + total.orders_updated} 个订单",
+                    f"\rapplied {total.orders_new + total.orders_updated} orders",
+                )
+            )
+
+        for kind, record in read_records(args.file):
+            (orders if kind == "order" else observations).append(record)
+            if len(orders) + len(observations) >= BATCH:
+                flush()
+        flush()
+        sys.stderr.write("\n")
+    if args.json:
+        emit_json(total.as_json())
+    else:
+        emit_line(tr(
+            f"新订单 {total.orders_new},更新 {total.orders_updated},新观测 {total.observations_new},"
+            f"重复 {total.observations_duplicate},待匹配 {total.observations_pending},隔离 {len(total.quarantined)}",
+            f"new orders {total.orders_new}, updated {total.orders_updated}, new observations {total.observations_new}, "
+            f"duplicates {total.observations_duplicate}, pending {total.observations_pending}, quarantined {len(total.quarantined)}",
+        ))  # fmt: skip
+        for q in total.quarantined:
+            for error in q.errors:
+                emit_line(f"  ✗ {q.kind} {q.reference or '?'}: {error.field} = {error.value!r}: {error.message}")
+    return 0

@@ -1,0 +1,25 @@
+"""Language for text the CLI prints: Chinese (zh_CN) by default, English on request.
+
+The Qt interface uses Qt translation files; the CLI keeps each message's two forms side by side.
+"""
+
+from __future__ import annotations
+
+import os
+
+_language = "en" if os.environ.get("ORDERDESK_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+
+
+def set_language(language: str | None) -> None:
+    global _language
+    if language:
+        _language = "en" if language.lower().startswith("en") else "zh_CN"
+
+
+def language() -> str:
+    return _language
+
+
+def tr(zh: str, en: str) -> str:
+    """The message in the current language; both forms are written where the message is."""
+    return en if _language == "en" else zh

@@ -1,0 +1,1 @@
+"""The reference central order API (FastAPI) and its demo traffic generator. Speaks sync's wire contract."""

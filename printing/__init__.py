@@ -1,0 +1,1 @@
+"""Printer profiles, label templates, glyph coverage, rare-character fallback, renderers and transports."""

@@ -1,0 +1,121 @@
+"""The append-only audit log, chained by hashes so that an edited, inserted or removed entry shows.
+
+Each entry's hash covers its own content and the previous entry's hash. SQLite triggers refuse
+UPDATE and DELETE; `verify` catches whatever gets past them (a raw edit of the file, dropped
+triggers). Removing entries from the very end, or rewriting the whole chain, can only be caught by
+comparing with a head recorded elsewhere: `head()` gives it, `verify(expect_head=…)` checks it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+GENESIS = "0" * 64
+_COLUMNS = (
+    "seq, at_ms, operator, source_system, source, action, entity_key, before_json, after_json, "
+    "payload_json, prev_hash, hash"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDraft:
+    """An entry before it has its place in the chain."""
+
+    at_ms: int
+    operator: str
+    source_system: str
+    source: str
+    action: str
+    entity_key: str
+    before_json: str
+    after_json: str
+    payload_json: str
+
+
+def entry_hash(seq: int, draft: Sequence[object], prev_hash: str) -> str:
+    body = json.dumps([seq, *draft, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def head(connection: Connection) -> tuple[int, str]:
+    row = connection.exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def append(connection: Connection, drafts: Iterable[AuditDraft]) -> int:
+    """Append entries in order, inside the caller's write transaction. Returns how many."""
+    seq, prev = head(connection)
+    rows = []
+    for draft in drafts:
+        seq += 1
+        values = (
+            draft.at_ms,
+            draft.operator,
+            draft.source_system,
+            draft.source,
+            draft.action,
+            draft.entity_key,
+            draft.before_json,
+            draft.after_json,
+            draft.payload_json,
+        )
+        digest = entry_hash(seq, values, prev)
+        rows.append((seq, *values, prev, digest))
+        prev = digest
+    if rows:
+        connection.exec_driver_sql(f"INSERT INTO audit_log ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", rows)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    seq: int
+    kind: str  # "edited", "removed", "inserted", "truncated"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    problem: Problem | None
+
+
+def verify(connection: Connection, expect_head: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain from the start; report the first entry that was edited, inserted or removed."""
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    cursor = connection.exec_driver_sql(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq")
+    for row in cursor:
+        count += 1
+        seq, values, stored_prev, stored_hash = row[0], row[1:10], row[10], row[11]
+        if seq != expected_seq:
+            gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
+            return _failed(count, expected_seq, "removed", f"entry {gap} was removed (the chain jumps to {seq})")
+        if entry_hash(seq, values, stored_prev) != stored_hash:
+            if stored_prev == prev_hash:
+                return _failed(count, seq, "edited", f"entry {seq} was edited: its content no longer matches its hash")
+            return _failed(count, seq, "inserted", f"entry {seq} was inserted or rewritten: it is not chained")
+        if stored_prev != prev_hash:
+            message = f"entry {seq} does not follow entry {seq - 1}: an entry was inserted or rewritten here"
+            return _failed(count, seq, "inserted", message)
+        expected_seq, prev_hash = seq + 1, stored_hash
+    last_seq = expected_seq - 1
+    if expect_head is not None and (last_seq, prev_hash) != tuple(expect_head):
+        want_seq = expect_head[0]
+        if last_seq < want_seq:
+            kind, message = "truncated", f"the chain ends at entry {last_seq}, the recorded head is entry {want_seq}"
+        else:
+            kind, message = "inserted", f"the chain does not end at the recorded head (entry {want_seq})"
+        return Verification(False, count, last_seq, prev_hash, Problem(min(last_seq, want_seq) + 1, kind, message))
+    return Verification(True, count, last_seq, prev_hash, None)
+
+
+def _failed(count: int, seq: int, kind: str, message: str) -> Verification:
+    return Verification(False, count, seq, "", Problem(seq, kind, message))

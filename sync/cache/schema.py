@@ -1,0 +1,209 @@
+"""Tables of the local cache (SQLAlchemy Core). Changes here need a migration in migrations/versions."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+SEARCH_TABLE = "order_search"  # FTS5 over bigrams, created in the migration (not reflected here)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("domain_id", String(22), nullable=False, unique=True),
+    Column("channel", String(64), nullable=False),
+    Column("shop", String(64), nullable=False),
+    Column("channel_order_no", String(64), nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+    Column("updated_at_ms", Integer, nullable=False),
+    Column("receiver_name", String(64), nullable=False),
+    Column("receiver_phone", String(32), nullable=False),
+    Column("receiver_phone_tail", String(4), nullable=False),
+    Column("receiver_province", String(32), nullable=False),
+    Column("receiver_city", String(32), nullable=False),
+    Column("receiver_district", String(32), nullable=False),
+    Column("receiver_address", String(256), nullable=False),
+    Column("waybill_no", String(64), nullable=False),
+    Column("carrier", String(32), nullable=False),
+    Column("buyer_note", String(512), nullable=False),
+    Column("paid_amount_fen", Integer),
+    Column("discount_fen", Integer, nullable=False),
+    Column("platform_commission_fen", Integer, nullable=False),
+    Column("freight_insurance_fen", Integer, nullable=False),
+    Column("freight_fen", Integer, nullable=False),
+    Column("fulfilment", String(24)),
+    Column("fulfilment_at_ms", Integer),
+    Column("refund", String(24), nullable=False),
+    Column("refunded_fen", Integer, nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    Column("anomaly_count", Integer, nullable=False),
+    Column("record_sha", String(64), nullable=False),
+    UniqueConstraint("channel", "shop", "channel_order_no"),
+    Index(None, "waybill_no"),
+    Index(None, "receiver_phone_tail"),
+    Index(None, "created_at_ms"),
+    Index(None, "fulfilment", "created_at_ms"),
+    Index(None, "channel", "created_at_ms"),
+    Index("ix_orders_open_anomalies", "anomaly_count", sqlite_where=text("anomaly_count > 0")),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("title", String(256), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_fen", Integer, nullable=False),
+    Column("discount_fen", Integer, nullable=False),
+    Column("refund", String(24), nullable=False),
+    Column("refunded_fen", Integer, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(64), nullable=False),
+    Column("source_system", String(16), nullable=False),
+    Column("status_field", String(64), nullable=False),
+    Column("raw_status", String(256), nullable=False),
+    Column("fields_json", Text, nullable=False),
+    Column("observed_at_ms", Integer, nullable=False),
+    Column("received_at_ms", Integer, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("line_no", Integer),
+    Column("refund_id", String(64)),
+    Column("refund_fen", Integer),
+    Column("payload_json", Text, nullable=False),
+    Column("mapping_version", String(64), nullable=False),
+    Column("rule_id", String(80)),
+    Column("fulfilment", String(24)),
+    Column("refund", String(24)),
+    Column("refund_scope", String(8), nullable=False),
+    Column("cancelled", Integer, nullable=False),
+    Column("signal", String(40)),
+    Column("exception", Integer, nullable=False),
+    Column("unmapped", Integer, nullable=False),
+    Index("ix_observations_unmapped", "source", sqlite_where=text("unmapped = 1")),
+)
+
+# Observations whose order is not in the cache yet (an "updated" that came before its "created").
+pending_observations = Table(
+    "pending_observations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("ref_domain_id", String(22)),
+    Column("ref_channel_key", String(200)),
+    Column("ref_waybill_no", String(64)),
+    Column("record_json", Text, nullable=False),
+    Column("received_at_ms", Integer, nullable=False),
+    Index(None, "ref_domain_id"),
+    Index(None, "ref_channel_key"),
+    Index(None, "ref_waybill_no"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("at_ms", Integer, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("source_system", String(16), nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("observation_key", String(200)),
+    Column("line_no", Integer),
+    UniqueConstraint("order_id", "key"),
+    Index(None, "kind", "at_ms"),
+)
+
+anomalies = Table(
+    "anomalies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(240), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("observation_key", String(200)),
+    Column("detail_json", Text, nullable=False),
+    Column("detected_at_ms", Integer, nullable=False),
+    Column("resolved_at_ms", Integer),
+    UniqueConstraint("order_id", "key"),
+    Index("ix_anomalies_open_kind", "kind", sqlite_where=text("resolved_at_ms IS NULL")),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at_ms", Integer, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("source_system", String(16), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity_key", String(200), nullable=False, index=True),
+    Column("before_json", Text, nullable=False),
+    Column("after_json", Text, nullable=False),
+    Column("payload_json", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("received_at_ms", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("record_json", Text, nullable=False),
+    Column("record_sha", String(64), nullable=False, index=True),
+    Column("errors_json", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("resolved_at_ms", Integer),
+    Column("resolved_by", String(64)),
+    Index("ix_quarantine_open", "received_at_ms", sqlite_where=text("status = 'open'")),
+)
+
+mapping_tables = Table(
+    "mapping_tables",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("document_json", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("imported_at_ms", Integer, nullable=False),
+    Column("imported_by", String(64), nullable=False),
+    UniqueConstraint("source", "version"),
+)

@@ -1,0 +1,77 @@
+"""Opening the cache: SQLite in WAL mode, foreign keys on, writes in BEGIN IMMEDIATE transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from sync.cache import migrate
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_data_dir("OrderDesk", "OrderDesk")) / "cache.sqlite3"
+
+
+def _engine(path: Path, begin: str) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", pool_size=4, max_overflow=4)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode = WAL",
+            "foreign_keys = ON",
+            "synchronous = NORMAL",
+            "busy_timeout = 10000",
+            "temp_store = MEMORY",
+            "cache_size = -65536",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(f"BEGIN {begin}")
+
+    return engine
+
+
+class Cache:
+    """One cache file. ``write()`` takes the write lock at once; ``read()`` never blocks a writer."""
+
+    def __init__(self, path: Path, *, upgrade: bool = True) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = _engine(path, "IMMEDIATE")
+        self._reader = _engine(path, "DEFERRED")
+        self.backup: Path | None = migrate.upgrade(self._writer, path) if upgrade else None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self._writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self._reader.begin() as connection:
+            yield connection
+
+    @property
+    def writer_engine(self) -> Engine:
+        return self._writer
+
+    def close(self) -> None:
+        self._writer.dispose()
+        self._reader.dispose()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

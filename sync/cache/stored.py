@@ -1,0 +1,158 @@
+"""Reading back what the cache holds for a set of orders, in a few set-based queries."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sync.fold import FoldLine, FoldObservation
+from sync.mapping import MappedStatus
+from sync.states import Fulfilment, LineRefund, SourceSystem
+
+CHUNK = 400  # stays well below SQLite's limit on bound parameters
+
+ORDER_COLUMNS = (
+    "id, domain_id, channel, shop, channel_order_no, created_at_ms, receiver_name, receiver_phone, "
+    "receiver_province, receiver_city, receiver_district, receiver_address, waybill_no, carrier, buyer_note, "
+    "paid_amount_fen, discount_fen, platform_commission_fen, freight_insurance_fen, freight_fen, "
+    "fulfilment, refund, refunded_fen, cancelled, record_sha"
+)
+OBSERVATION_COLUMNS = (
+    "order_id, key, observed_at_ms, source, source_system, operator, line_no, refund_id, refund_fen, "
+    "mapping_version, rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped"
+)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+@dataclass(slots=True)
+class StoredOrder:
+    row: dict[str, Any]
+    lines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    observations: list[FoldObservation] = field(default_factory=list)
+    anomalies: dict[str, int | None] = field(default_factory=dict)  # key → resolved_at_ms
+    events: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # key → stored values
+
+    @property
+    def id(self) -> int:
+        return int(self.row["id"])
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "fulfilment": self.row["fulfilment"],
+            "refund": self.row["refund"],
+            "refunded_fen": self.row["refunded_fen"],
+            "cancelled": bool(self.row["cancelled"]),
+        }
+
+    def fold_lines(self) -> list[FoldLine]:
+        return [
+            FoldLine(no, max(0, line["quantity"] * line["unit_price_fen"] - line["discount_fen"]))
+            for no, line in sorted(self.lines.items())
+        ]
+
+
+def orders_where(connection: Connection, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for part in chunks(list(values)):
+        sql = f"SELECT {ORDER_COLUMNS} FROM orders WHERE {column} IN ({marks(len(part))})"
+        rows.extend(dict(r._mapping) for r in connection.exec_driver_sql(sql, tuple(part)))
+    return rows
+
+
+def orders_by_channel_key(connection: Connection, keys: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for part in chunks(list(keys), CHUNK // 3):
+        values = ", ".join("(?, ?, ?)" for _ in part)
+        sql = f"SELECT {ORDER_COLUMNS} FROM orders WHERE (channel, shop, channel_order_no) IN (VALUES {values})"
+        params = tuple(v for key in part for v in key)
+        rows.extend(dict(r._mapping) for r in connection.exec_driver_sql(sql, params))
+    return rows
+
+
+def _stored_observation(row: Any) -> FoldObservation:
+    mapped = MappedStatus(
+        fulfilment=Fulfilment(row.fulfilment) if row.fulfilment else None,
+        refund=LineRefund(row.refund) if row.refund else None,
+        refund_scope=row.refund_scope,
+        cancelled=bool(row.cancelled),
+        signal=row.signal,
+        exception=bool(row.exception),
+        unmapped=bool(row.unmapped),
+        rule_id=row.rule_id,
+        mapping_version=row.mapping_version,
+        label_zh=None,
+        label_en=None,
+    )
+    return FoldObservation(
+        key=row.key,
+        observed_at_ms=row.observed_at_ms,
+        source=row.source,
+        source_system=SourceSystem(row.source_system),
+        mapped=mapped,
+        operator=row.operator,
+        line_no=row.line_no,
+        refund_id=row.refund_id,
+        refund_fen=row.refund_fen,
+    )
+
+
+def load_details(connection: Connection, stored: dict[int, StoredOrder]) -> None:
+    """Fill in lines, observations, anomalies and events of the given orders."""
+    ids = sorted(stored)
+    for part in chunks(ids):
+        params, placeholders = tuple(part), marks(len(part))
+        for r in connection.exec_driver_sql(
+            "SELECT order_id, line_no, sku, title, quantity, unit_price_fen, discount_fen, refund, refunded_fen "
+            f"FROM order_lines WHERE order_id IN ({placeholders})",
+            params,
+        ):
+            stored[r.order_id].lines[r.line_no] = dict(r._mapping)
+        for r in connection.exec_driver_sql(
+            f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE order_id IN ({placeholders})", params
+        ):
+            stored[r.order_id].observations.append(_stored_observation(r))
+        for r in connection.exec_driver_sql(
+            f"SELECT order_id, key, resolved_at_ms FROM anomalies WHERE order_id IN ({placeholders})", params
+        ):
+            stored[r.order_id].anomalies[r.key] = r.resolved_at_ms
+        for r in connection.exec_driver_sql(
+            "SELECT order_id, key, kind, at_ms, source, source_system, operator, observation_key, line_no "
+            f"FROM events WHERE order_id IN ({placeholders})",
+            params,
+        ):
+            stored[r.order_id].events[r.key] = tuple(r)[2:]
+
+
+def existing_keys(connection: Connection, table: str, keys: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for part in chunks(sorted(set(keys))):
+        sql = f"SELECT key FROM {table} WHERE key IN ({marks(len(part))})"
+        found.update(r[0] for r in connection.exec_driver_sql(sql, tuple(part)))
+    return found
+
+
+def ids_by(connection: Connection, column: str, values: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+    """order ids (with unified id) per value of a column such as waybill_no or domain_id."""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for part in chunks(sorted(set(values))):
+        sql = f"SELECT {column}, id, domain_id FROM orders WHERE {column} IN ({marks(len(part))})"
+        for value, order_id, domain_id in connection.exec_driver_sql(sql, tuple(part)):
+            found[value].append((order_id, domain_id))
+    return found
+
+
+def json_or_none(text: str | None) -> Any:
+    return json.loads(text) if text else None

@@ -1,0 +1,261 @@
+"""The write half of applying a batch: every table touched with a few ``executemany`` calls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sync.cache import search
+from sync.cache.audit import AuditDraft
+from sync.cache.ingest import PreparedObservation, PreparedOrder, Quarantined, to_ms
+from sync.cache.stored import StoredOrder
+from sync.contract import OrderRecord
+from sync.fold import FoldLine, FoldObservation, Projection
+from sync.states import EventKind
+
+# Events the fold derives (and may therefore revise); others (invoiced, label_printed…) are appended.
+DERIVED_EVENTS = frozenset(
+    {
+        EventKind.CREATED,
+        EventKind.PAID,
+        EventKind.SHIPPED,
+        EventKind.CARRIER_DELIVERED,
+        EventKind.CUSTOMER_CONFIRMED,
+        EventKind.SETTLED,
+        EventKind.CANCELLED,
+        EventKind.REFUND_REQUESTED,
+        EventKind.REFUNDED,
+    }
+)
+
+RECORD_COLUMNS = (
+    "channel", "shop", "channel_order_no", "created_at_ms", "receiver_name", "receiver_phone",
+    "receiver_phone_tail", "receiver_province", "receiver_city", "receiver_district", "receiver_address",
+    "waybill_no", "carrier", "buyer_note", "paid_amount_fen", "discount_fen", "platform_commission_fen",
+    "freight_insurance_fen", "freight_fen", "record_sha",
+)  # fmt: skip
+PROJECTION_COLUMNS = ("fulfilment", "fulfilment_at_ms", "refund", "refunded_fen", "cancelled", "anomaly_count")
+OBSERVATION_INSERT = (
+    "INSERT INTO observations (key, order_id, source, source_system, status_field, raw_status, fields_json, "
+    "observed_at_ms, received_at_ms, operator, line_no, refund_id, refund_fen, payload_json, mapping_version, "
+    "rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped) "
+    "VALUES (" + ", ".join("?" * 23) + ")"
+)
+
+
+@dataclass(slots=True)
+class OrderWork:
+    """What one batch does to one order."""
+
+    stored: StoredOrder | None
+    record: PreparedOrder | None = None
+    new_id: int | None = None
+    new_domain_id: str | None = None
+    new_observations: list[tuple[PreparedObservation, FoldObservation]] = field(default_factory=list)
+    projection: Projection | None = None
+    audit: list[AuditDraft] = field(default_factory=list)
+    lines_for_refund: list[FoldLine] = field(default_factory=list)
+    details_loaded: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.stored.id if self.stored else int(self.new_id or 0)
+
+    @property
+    def domain_id(self) -> str:
+        return str(self.stored.row["domain_id"] if self.stored else self.new_domain_id)
+
+    @property
+    def adopts_pending(self) -> bool:
+        """New orders, and orders given a new waybill, may own observations that came before them."""
+        if self.record is None:
+            return False
+        return self.stored is None or self.stored.row["waybill_no"] != self.record.record.waybill_no
+
+
+def _phone_tail(phone: str) -> str:
+    digits = [c for c in phone if c.isdigit()]
+    return "".join(digits[-4:])
+
+
+def _record_values(record: OrderRecord, sha: str) -> tuple[Any, ...]:
+    r, receiver = record, record.receiver
+    return (
+        r.channel, r.shop, r.channel_order_no, to_ms(r.created_at), receiver.name, receiver.phone,
+        _phone_tail(receiver.phone), receiver.province, receiver.city, receiver.district, receiver.address,
+        r.waybill_no, r.carrier, r.buyer_note, r.paid_amount_fen, r.discount_fen, r.platform_commission_fen,
+        r.freight_insurance_fen, r.freight_fen, sha,
+    )  # fmt: skip
+
+
+def _projection_values(p: Projection) -> tuple[Any, ...]:
+    return (
+        p.fulfilment.value if p.fulfilment else None,
+        p.fulfilment_at_ms,
+        p.refund.value,
+        p.refunded_fen,
+        int(p.cancelled),
+        len(p.anomalies),
+    )
+
+
+def _search_values(record: OrderRecord) -> tuple[str, str, str, str]:
+    return search.row(record.receiver.name, record.receiver.phone, record.channel_order_no, record.waybill_no)
+
+
+def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Quarantined], now: int) -> tuple[int, int]:
+    """Write everything the batch decided. Returns (anomalies opened, anomalies resolved)."""
+    works = list(works)
+    new_orders, order_updates, projection_updates = [], [], []
+    line_inserts, line_deletes, line_updates = [], [], []
+    search_inserts, search_deletes = [], []
+    observation_rows: list[tuple[Any, ...]] = []
+    event_upserts, event_deletes = [], []
+    anomaly_upserts, anomaly_resolves = [], []
+
+    for w in works:
+        p = w.projection
+        assert p is not None
+        order_id, stored, record = w.id, w.stored, w.record
+        if stored is None:
+            assert record is not None
+            new_orders.append(
+                (order_id, w.domain_id, *_record_values(record.record, record.sha), now, *_projection_values(p))
+            )
+            search_inserts.append((order_id, *_search_values(record.record)))
+        else:
+            if record is not None:
+                order_updates.append((*_record_values(record.record, record.sha), now, order_id))
+                old_search = search.row(
+                    stored.row["receiver_name"], stored.row["receiver_phone"],
+                    stored.row["channel_order_no"], stored.row["waybill_no"],
+                )  # fmt: skip
+                new_search = _search_values(record.record)
+                if old_search != new_search:
+                    search_deletes.append((order_id,))
+                    search_inserts.append((order_id, *new_search))
+            stored_projection = tuple(stored.row.get(c) for c in PROJECTION_COLUMNS[:-1])
+            values = _projection_values(p)
+            if values[:-1] != stored_projection or values[-1] != _open_count(stored) or record is not None:
+                projection_updates.append((*values, now, order_id))
+
+        replace_lines = stored is None or (record is not None and _lines_differ(stored, record.record))
+        if replace_lines:
+            assert record is not None
+            if stored is not None:
+                line_deletes.append((order_id,))
+            for line in record.record.lines:
+                refund = p.lines[line.line_no]
+                line_inserts.append(
+                    (order_id, line.line_no, line.sku, line.title, line.quantity, line.unit_price_fen,
+                     line.discount_fen, refund.state.value, refund.refunded_fen)
+                )  # fmt: skip
+        else:
+            assert stored is not None
+            for line_no, refund in p.lines.items():
+                old = stored.lines.get(line_no)
+                if old and (old["refund"], old["refunded_fen"]) != (refund.state.value, refund.refunded_fen):
+                    line_updates.append((refund.state.value, refund.refunded_fen, order_id, line_no))
+
+        for prepared, obs in w.new_observations:
+            r, m = prepared.record, prepared.mapped
+            observation_rows.append(
+                (obs.key, order_id, r.source, prepared.source_system, prepared.status_field, str(r.status),
+                 prepared.fields_json, obs.observed_at_ms, now, r.operator, r.line_no, r.refund_id, r.refund_fen,
+                 prepared.payload_json, m.mapping_version, m.rule_id,
+                 m.fulfilment.value if m.fulfilment else None, m.refund.value if m.refund else None,
+                 m.refund_scope, int(m.cancelled), m.signal, int(m.exception), int(m.unmapped))
+            )  # fmt: skip
+
+        stored_events = stored.events if stored else {}
+        for key, e in p.events.items():
+            values = (e.kind.value, e.at_ms, e.source, e.source_system, e.operator, e.observation_key, e.line_no)
+            if stored_events.get(key) != values:
+                event_upserts.append((order_id, key, *values))
+        for key, values in stored_events.items():
+            if key not in p.events and values[0] in DERIVED_EVENTS:
+                event_deletes.append((order_id, key))
+
+        stored_anomalies = stored.anomalies if stored else {}
+        for key, a in p.anomalies.items():
+            if key not in stored_anomalies or stored_anomalies[key] is not None:
+                detail = json.dumps(a.detail, ensure_ascii=False, sort_keys=True)
+                anomaly_upserts.append((order_id, key, a.kind.value, a.observation_key, detail, now))
+        for key, resolved_at in stored_anomalies.items():
+            if resolved_at is None and key not in p.anomalies:
+                anomaly_resolves.append((now, order_id, key))
+
+    run = c.exec_driver_sql
+    if new_orders:
+        columns = ("id", "domain_id", *RECORD_COLUMNS, "updated_at_ms", *PROJECTION_COLUMNS)
+        run(f"INSERT INTO orders ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", new_orders)
+    if order_updates:
+        assignments = ", ".join(f"{c} = ?" for c in (*RECORD_COLUMNS, "updated_at_ms"))
+        run(f"UPDATE orders SET {assignments} WHERE id = ?", order_updates)
+    if projection_updates:
+        assignments = ", ".join(f"{c} = ?" for c in (*PROJECTION_COLUMNS, "updated_at_ms"))
+        run(f"UPDATE orders SET {assignments} WHERE id = ?", projection_updates)
+    if line_deletes:
+        run("DELETE FROM order_lines WHERE order_id = ?", line_deletes)
+    if line_inserts:
+        run(
+            "INSERT INTO order_lines (order_id, line_no, sku, title, quantity, unit_price_fen, discount_fen, "
+            "refund, refunded_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            line_inserts,
+        )
+    if line_updates:
+        run("UPDATE order_lines SET refund = ?, refunded_fen = ? WHERE order_id = ? AND line_no = ?", line_updates)
+    if search_deletes:
+        run("DELETE FROM order_search WHERE rowid = ?", search_deletes)
+    if search_inserts:
+        run("INSERT INTO order_search (rowid, name, phone, order_no, waybill) VALUES (?, ?, ?, ?, ?)", search_inserts)
+    if observation_rows:
+        run(OBSERVATION_INSERT, observation_rows)
+    if event_deletes:
+        run("DELETE FROM events WHERE order_id = ? AND key = ?", event_deletes)
+    if event_upserts:
+        run(
+            "INSERT INTO events (order_id, key, kind, at_ms, source, source_system, operator, observation_key, "
+            "line_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, key) DO UPDATE SET "
+            "kind = excluded.kind, at_ms = excluded.at_ms, source = excluded.source, "
+            "source_system = excluded.source_system, operator = excluded.operator, "
+            "observation_key = excluded.observation_key, line_no = excluded.line_no",
+            event_upserts,
+        )
+    if anomaly_upserts:
+        run(
+            "INSERT INTO anomalies (order_id, key, kind, observation_key, detail_json, detected_at_ms) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, key) DO UPDATE SET resolved_at_ms = NULL, "
+            "detail_json = excluded.detail_json, detected_at_ms = excluded.detected_at_ms",
+            anomaly_upserts,
+        )
+    if anomaly_resolves:
+        run("UPDATE anomalies SET resolved_at_ms = ? WHERE order_id = ? AND key = ?", anomaly_resolves)
+    if quarantined:  # the same bad record delivered again is not a second case to review
+        run(
+            "INSERT INTO quarantine (received_at_ms, kind, source, reference, record_json, record_sha, errors_json, "
+            "status) SELECT ?, ?, ?, ?, ?, ?, ?, 'open' WHERE NOT EXISTS "
+            "(SELECT 1 FROM quarantine WHERE record_sha = ? AND status = 'open')",
+            [(now, q.kind, q.source, q.reference, q.record_json, q.sha, q.errors_json(), q.sha) for q in quarantined],
+        )
+    return len(anomaly_upserts), len(anomaly_resolves)
+
+
+def _open_count(stored: StoredOrder) -> int:
+    return sum(1 for resolved in stored.anomalies.values() if resolved is None)
+
+
+def _lines_differ(stored: StoredOrder, record: OrderRecord) -> bool:
+    new = {
+        line.line_no: (line.sku, line.title, line.quantity, line.unit_price_fen, line.discount_fen)
+        for line in record.lines
+    }
+    old = {
+        no: (line["sku"], line["title"], line["quantity"], line["unit_price_fen"], line["discount_fen"])
+        for no, line in stored.lines.items()
+    }
+    return new != old

@@ -1,0 +1,223 @@
+"""The wire contract for orders and observations, and the rules a record must meet to be applied.
+
+A record that breaks a rule is refused with errors that each name the field and the value; the cache
+keeps it in quarantine, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
+
+from sync.domain_id import CHINA_TZ, is_domain_id
+
+MAX_FEN = 10**12  # ten billion yuan: anything above is a unit mistake, not an order
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _safe_text(value: str) -> str:
+    """No control characters, bidi overrides or unpaired surrogates; NFC, trimmed."""
+    for index, char in enumerate(value):
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co") or char in _BIDI_CONTROLS:
+            raise ValueError(f"control or invisible character U+{ord(char):04X} at position {index}")
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    return Annotated[
+        StrictStr,
+        Field(max_length=max_length),
+        AfterValidator(_safe_text),
+        AfterValidator(lambda v: _min_length(v, min_length)),
+    ]
+
+
+def _min_length(value: str, minimum: int) -> str:
+    if len(value) < minimum:
+        raise ValueError("must not be empty" if minimum == 1 else f"needs at least {minimum} characters")
+    return value
+
+
+def _china_time(value: datetime) -> datetime:
+    """Platforms send Beijing time without an offset: a naive time is taken as UTC+8."""
+    return value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
+
+
+def _phone(value: str) -> str:
+    if value and not all(c.isdigit() or c in "+-* ()" for c in value):
+        raise ValueError("a phone number holds digits, spaces, + - ( ) and * (masked digits) only")
+    return value
+
+
+def _domain_id(value: str) -> str:
+    if not is_domain_id(value):
+        raise ValueError("a unified id is DB + yyyymmdd + 12 characters of 0-9 A-Z without I and O")
+    return value
+
+
+Fen = Annotated[StrictInt, Field(ge=0, le=MAX_FEN)]
+Name = _text(64)
+Code = _text(64, 1)
+Timestamp = Annotated[datetime, AfterValidator(_china_time)]
+DomainId = Annotated[StrictStr, AfterValidator(_domain_id)]
+Scalar = Annotated[StrictStr, Field(max_length=256), AfterValidator(_safe_text)] | StrictInt | None
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Receiver(_Record):
+    name: Annotated[Name, AfterValidator(lambda v: _min_length(v, 1))]
+    phone: Annotated[_text(32), AfterValidator(_phone)] = ""
+    province: _text(32) = ""
+    city: _text(32) = ""
+    district: _text(32) = ""
+    address: _text(256) = ""
+
+
+class OrderLine(_Record):
+    line_no: Annotated[StrictInt, Field(ge=1, le=10_000)]
+    sku: Code
+    title: _text(256) = ""
+    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+    unit_price_fen: Fen
+    discount_fen: Fen = 0  # coupon and discount allocated to this line
+
+    @property
+    def amount_fen(self) -> int:
+        return max(0, self.quantity * self.unit_price_fen - self.discount_fen)
+
+
+class OrderRecord(_Record):
+    """An order as a channel reported it. Statuses travel separately, as observations."""
+
+    domain_id: DomainId | None = None
+    channel: Code
+    shop: Code
+    channel_order_no: Code
+    created_at: Timestamp
+    receiver: Receiver
+    lines: Annotated[list[OrderLine], Field(min_length=1, max_length=1000)]
+    paid_amount_fen: Fen | None = None  # None: the channel has not said (a data-quality finding)
+    discount_fen: Fen = 0
+    platform_commission_fen: Fen = 0
+    freight_insurance_fen: Fen = 0
+    freight_fen: Fen = 0
+    waybill_no: _text(64) = ""
+    carrier: _text(32) = ""
+    buyer_note: _text(512) = ""
+
+    @model_validator(mode="after")
+    def _lines_unique(self) -> OrderRecord:
+        seen: set[int] = set()
+        for index, line in enumerate(self.lines):
+            if line.line_no in seen:
+                raise ValueError(f"lines[{index}].line_no {line.line_no} repeats an earlier line")
+            seen.add(line.line_no)
+        return self
+
+
+class OrderRef(_Record):
+    """How an observation names its order: any one of these is enough."""
+
+    domain_id: DomainId | None = None
+    channel: Code | None = None
+    shop: Code | None = None
+    channel_order_no: Code | None = None
+    waybill_no: Code | None = None
+
+    @model_validator(mode="after")
+    def _names_an_order(self) -> OrderRef:
+        channel_key = (self.channel, self.shop, self.channel_order_no)
+        if any(channel_key) and not all(channel_key):
+            raise ValueError("channel, shop and channel_order_no name an order together: give all three")
+        if not (self.domain_id or all(channel_key) or self.waybill_no):
+            raise ValueError("name the order by domain_id, by channel + shop + channel_order_no, or by waybill_no")
+        return self
+
+
+class ObservationRecord(_Record):
+    """One raw status report from a channel, a carrier or finance, as the source sent it."""
+
+    source: Code
+    status: Scalar
+    status_field: _text(64) | None = None  # default: the mapping table's status field
+    fields: dict[Annotated[StrictStr, Field(max_length=64)], Scalar] = Field(default_factory=dict)
+    observed_at: Timestamp
+    order: OrderRef
+    event_id: _text(128) | None = None  # the source's own id for this push, when it has one
+    line_no: Annotated[StrictInt, Field(ge=1, le=10_000)] | None = None
+    refund_id: _text(64) | None = None
+    refund_fen: Fen | None = None
+    operator: _text(64) = "system"
+    payload: dict[str, Any] | None = None  # the raw body as received, kept for the audit trail
+
+    @model_validator(mode="after")
+    def _has_status(self) -> ObservationRecord:
+        if self.status is None or self.status == "":
+            raise ValueError("status must not be empty")
+        return self
+
+    def identity(self) -> str:
+        """The same report always has the same identity, however often it is delivered."""
+        if self.event_id:
+            return f"{self.source}:{self.event_id}"
+        basis = self.model_dump(mode="json", exclude={"operator", "payload"})
+        digest = hashlib.sha256(canonical_json(basis).encode()).hexdigest()[:32]
+        return f"{self.source}:h:{digest}"
+
+
+class RecordError(BaseModel):
+    field: str
+    value: Any
+    message: str
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
+_PYDANTIC_STEPS = frozenset({"str", "int", "none", "constrained-str"})
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    """('lines', 0, 'unit_price_fen') → 'lines[0].unit_price_fen', skipping pydantic's own steps."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in _PYDANTIC_STEPS or part.startswith(("function-", "json-or-python")):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "$"
+
+
+def describe_errors(exc: ValidationError) -> list[RecordError]:
+    """Turn pydantic's errors into one error per field, each naming the field and the value."""
+    found: dict[str, RecordError] = {}
+    for error in exc.errors(include_url=False):
+        field = _location(tuple(error["loc"]))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        value = error.get("input")
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = canonical_json(value)[:200]
+        if field not in found:
+            found[field] = RecordError(field=field, value=value, message=message)
+    return list(found.values())

@@ -1,0 +1,28 @@
+"""The unified order id: ``DB`` + ``yyyymmdd`` (China time) + 12 random characters, made once."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read aloud over the phone without doubt
+DOMAIN_ID_RE = re.compile(r"^DB(\d{8})([0-9A-HJ-NP-Z]{12})$")
+
+
+def new_domain_id(created_at: datetime) -> str:
+    """A fresh unified id for an order created at ``created_at`` (date taken in China time)."""
+    day = created_at.astimezone(CHINA_TZ).strftime("%Y%m%d")
+    return "DB" + day + "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+def is_domain_id(text: str) -> bool:
+    match = DOMAIN_ID_RE.match(text)
+    if not match:
+        return False
+    try:
+        datetime.strptime(match.group(1), "%Y%m%d")
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real SQLite cache file per test, and builders for orders and observations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sync.cache import Cache
+from sync.cache.apply import CacheWriter
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Cache]:
+    with Cache(tmp_path / "cache.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def writer(cache: Cache) -> CacheWriter:
+    return CacheWriter(cache, operator="test")
+
+
+def order(no: str = "DD20260124008872", channel: str = "douyin", **overrides: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "channel": channel,
+        "shop": "shop-1",
+        "channel_order_no": no,
+        "created_at": "2026-01-24T14:00:00+08:00",
+        "receiver": {
+            "name": "龘张伟",
+            "phone": "13800138000",
+            "province": "浙江省",
+            "city": "杭州市",
+            "address": "西湖区文三路1号",
+        },
+        "lines": [
+            {"line_no": 1, "sku": "SKU-A", "title": "猫粮 2kg", "quantity": 2, "unit_price_fen": 1000},
+            {"line_no": 2, "sku": "SKU-B", "title": "猫砂", "quantity": 1, "unit_price_fen": 500},
+        ],
+        "paid_amount_fen": 2500,
+        "waybill_no": f"SF{no[-8:]}",
+    }
+    record.update(overrides)
+    return record
+
+
+def ref(no: str = "DD20260124008872", channel: str = "douyin") -> dict[str, str]:
+    return {"channel": channel, "shop": "shop-1", "channel_order_no": no}
+
+
+def obs(source: str, status: Any, at: str, order_ref: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"source": source, "status": status, "observed_at": at, "order": order_ref or ref(), **extra}
