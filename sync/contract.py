@@ -20,6 +20,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -168,11 +169,12 @@ class ObservationRecord(_Record):
     operator: _text(64) = "system"
     payload: dict[str, Any] | None = None  # the raw body as received, kept for the audit trail
 
-    @model_validator(mode="after")
-    def _has_status(self) -> ObservationRecord:
-        if self.status is None or self.status == "":
+    @field_validator("status")
+    @classmethod
+    def _has_status(cls, value: str | int | None) -> str | int:
+        if value is None or value == "":
             raise ValueError("status must not be empty")
-        return self
+        return value
 
     def identity(self) -> str:
         """The same report always has the same identity, however often it is delivered."""

@@ -1,0 +1,74 @@
+"""The audit chain catches an edited, removed or inserted entry; the triggers refuse casual edits."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from sync.cache import audit
+from tests.conftest import obs, order, ref
+
+
+@pytest.fixture
+def chained(writer, cache):
+    writer.apply([order("A1"), order("A2"), order("A3")], [obs("douyin", 105, "2026-01-24T15:00:00+08:00", ref("A1"))])
+    with cache.read() as c:
+        result = audit.verify(c)
+    assert result.ok and result.entries >= 4
+    return cache
+
+
+def _raw(cache):
+    """A tamperer with the file in hand: no SQLAlchemy, triggers dropped."""
+    connection = sqlite3.connect(cache.path)
+    connection.execute("DROP TRIGGER audit_log_no_update")
+    connection.execute("DROP TRIGGER audit_log_no_delete")
+    return connection
+
+
+def test_triggers_refuse_update_and_delete(chained):
+    with pytest.raises(IntegrityError, match="append-only"), chained.write() as c:
+        c.exec_driver_sql("UPDATE audit_log SET operator = 'mallory' WHERE seq = 1")
+    with pytest.raises(IntegrityError, match="append-only"), chained.write() as c:
+        c.exec_driver_sql("DELETE FROM audit_log WHERE seq = 1")
+
+
+def test_an_edited_entry_is_named(chained):
+    with _raw(chained) as raw:
+        raw.execute("UPDATE audit_log SET payload_json = '{\"status\": 5}' WHERE seq = 2")
+    with chained.read() as c:
+        result = audit.verify(c)
+    assert not result.ok and (result.problem.seq, result.problem.kind) == (2, "edited")
+
+
+def test_a_removed_entry_is_named(chained):
+    with _raw(chained) as raw:
+        raw.execute("DELETE FROM audit_log WHERE seq = 2")
+    with chained.read() as c:
+        result = audit.verify(c)
+    assert not result.ok and (result.problem.seq, result.problem.kind) == (2, "removed")
+
+
+def test_an_inserted_entry_is_named(chained):
+    with _raw(chained) as raw:
+        raw.execute("UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3")  # make room in the middle
+        values = (1, "mallory", "channel", "douyin", "order.state", "DB20260124XXXXXXXXXXXX", "{}", "{}", "{}")
+        forged_prev = "f" * 64
+        digest = audit.entry_hash(3, values, forged_prev)  # a well-formed entry that does not chain
+        raw.execute("INSERT INTO audit_log VALUES (3, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, forged_prev, digest))
+    with chained.read() as c:
+        result = audit.verify(c)
+    assert not result.ok and (result.problem.seq, result.problem.kind) == (3, "inserted")
+
+
+def test_truncation_is_caught_against_a_recorded_head(chained):
+    with chained.read() as c:
+        recorded = audit.head(c)
+    with _raw(chained) as raw:
+        raw.execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+    with chained.read() as c:
+        assert audit.verify(c).ok  # invisible without an anchor…
+        result = audit.verify(c, expect_head=recorded)
+    assert not result.ok and result.problem.kind == "truncated"  # …and caught with one
