@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import os
 
-_language = "en" if os.environ.get("ORDERDESK_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+
+def _default() -> str:
+    return "en" if os.environ.get("ORDERDESK_LANG", "zh_CN").lower().startswith("en") else "zh_CN"
+
+
+_language = _default()
 
 
 def set_language(language: str | None) -> None:
+    """Use ``language``; None means the default (ORDERDESK_LANG, else zh_CN)."""
     global _language
-    if language:
-        _language = "en" if language.lower().startswith("en") else "zh_CN"
+    _language = ("en" if language.lower().startswith("en") else "zh_CN") if language else _default()
 
 
 def language() -> str:

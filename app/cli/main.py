@@ -35,8 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "--lang" in argv[:-1]:
-        set_language(argv[argv.index("--lang") + 1])
+    set_language(argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else None)  # help text too
     args = build_parser().parse_args(argv)
     set_language(args.lang)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
