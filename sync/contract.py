@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
@@ -27,16 +28,19 @@ from pydantic import (
 from sync.domain_id import CHINA_TZ, is_domain_id
 
 MAX_FEN = 10**12  # ten billion yuan: anything above is a unit mistake, not an order
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+# Control characters (Cc), surrogates (Cs), private use (Co) and the bidirectional controls.
+_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _safe_text(value: str) -> str:
     """No control characters, bidi overrides or unpaired surrogates; NFC, trimmed."""
-    for index, char in enumerate(value):
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs", "Co") or char in _BIDI_CONTROLS:
-            raise ValueError(f"control or invisible character U+{ord(char):04X} at position {index}")
-    return unicodedata.normalize("NFC", value.strip())
+    found = _FORBIDDEN.search(value)
+    if found:
+        raise ValueError(f"control or invisible character U+{ord(found.group()):04X} at position {found.start()}")
+    value = value.strip()
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def _text(max_length: int, min_length: int = 0) -> Any:
@@ -180,8 +184,13 @@ class ObservationRecord(_Record):
         """The same report always has the same identity, however often it is delivered."""
         if self.event_id:
             return f"{self.source}:{self.event_id}"
-        basis = self.model_dump(mode="json", exclude={"operator", "payload"})
-        digest = hashlib.sha256(canonical_json(basis).encode()).hexdigest()[:32]
+        ref = self.order
+        basis = (
+            self.source, self.status_field, self.status, sorted(self.fields.items()), self.observed_at.isoformat(),
+            ref.domain_id, ref.channel, ref.shop, ref.channel_order_no, ref.waybill_no,
+            self.line_no, self.refund_id, self.refund_fen,
+        )  # fmt: skip
+        digest = hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
         return f"{self.source}:h:{digest}"
 
 

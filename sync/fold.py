@@ -135,6 +135,7 @@ class OrderFolder:
         self.p = Projection(lines={line.line_no: LineRefundState(line.amount_fen) for line in lines})
         self.cancelled_at: int | None = None
         self.last_key: tuple[int, int, str] | None = None
+        self.refund_seen = False  # the refund axis needs no work until a refund observation comes
         created = DerivedEvent("created", EventKind.CREATED, created_at_ms, channel, "channel", "system", None)
         self.p.events[created.key] = created
 
@@ -208,6 +209,7 @@ class OrderFolder:
         return "applied"
 
     def refund(self, obs: FoldObservation, claimed: LineRefund) -> str:
+        self.refund_seen = True
         lines = self.p.lines
         whole_order = obs.mapped.refund_scope == "order" or obs.line_no is None
         if not whole_order and obs.line_no not in lines:
@@ -243,7 +245,8 @@ class OrderFolder:
     def finish(self, paid_amount_known: bool) -> Projection:
         """The projection so far. Folding may go on afterwards; call again for the newer one."""
         p = self.p
-        p.refund, p.refunded_fen = _order_refund_state(p.lines.values())
+        if self.refund_seen:
+            p.refund, p.refunded_fen = _order_refund_state(p.lines.values())
         missing = AnomalyKind.MISSING_PAID_AMOUNT.value
         if not paid_amount_known and p.fulfilment is not None and p.fulfilment.rank >= Fulfilment.PAID.rank:
             self.anomaly(AnomalyKind.MISSING_PAID_AMOUNT, None)

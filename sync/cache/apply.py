@@ -72,6 +72,9 @@ class ApplyReport:
         }
 
 
+_STATE_KEYS = {"fulfilment": None, "refund": None, "refunded_fen": None, "cancelled": None}.keys()
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -108,6 +111,7 @@ class _Transaction:
         self.operator = operator
         self.report = ApplyReport()
         self.work: dict[int, OrderWork] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}  # canonical states repeat: serialise each once
 
     # -- orders ---------------------------------------------------------------------------------
     def run(self, batch: PreparedBatch) -> ApplyReport:
@@ -325,6 +329,15 @@ class _Transaction:
         work.projection = folder.finish(paid_known)
         work.lines_for_refund = lines
 
+    def _text(self, value: Any) -> str:
+        if not isinstance(value, dict) or value.keys() != _STATE_KEYS:
+            return canonical_json(value)
+        key = tuple(value.values())
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = canonical_json(value)
+        return text
+
     def _draft(
         self,
         action: str,
@@ -343,8 +356,8 @@ class _Transaction:
             source=source,
             action=action,
             entity_key=work.domain_id,
-            before_json=canonical_json(before),
-            after_json=canonical_json(after),
+            before_json=self._text(before),
+            after_json=self._text(after),
             payload_json=payload,
         )
 

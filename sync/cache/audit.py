@@ -9,7 +9,6 @@ comparing with a head recorded elsewhere: `head()` gives it, `verify(expect_head
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -38,7 +37,9 @@ class AuditDraft:
 
 
 def entry_hash(seq: int, draft: Sequence[object], prev_hash: str) -> str:
-    body = json.dumps([seq, *draft, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    """SHA-256 over the entry's fields, each framed by its length so no two entries frame alike."""
+    parts = [str(seq), *("" if v is None else str(v) for v in draft), prev_hash]
+    body = "".join(f"{len(part)}:{part};" for part in parts)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

@@ -64,7 +64,10 @@ class PreparedObservation:
     status_field: str
     fields_json: str
     payload_json: str
-    record_json: str
+
+    @property
+    def record_json(self) -> str:
+        return self.record.model_dump_json()
 
     def fold_input(self, key: str | None = None) -> FoldObservation:
         r = self.record
@@ -116,10 +119,21 @@ def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
         source = str(raw.get("channel", "")) if isinstance(raw, Mapping) else ""
         reference = _reference(raw, "channel_order_no", "domain_id")
         return Quarantined("order", source[:64], reference, _raw_json(raw), describe_errors(exc))
-    body = record.model_dump(mode="json")
-    body.pop("domain_id")
-    text = canonical_json(body)
+    text = record.model_dump_json(exclude={"domain_id"})  # fields in declared order: stable
     return PreparedOrder(record, text, hashlib.sha256(text.encode()).hexdigest())
+
+
+_FIELDS_TEXT: dict[tuple[tuple[str, Any], ...], str] = {}  # statuses repeat: serialise each set once
+
+
+def _fields_text(fields: dict[str, Any]) -> str:
+    key = tuple(sorted(fields.items()))
+    text = _FIELDS_TEXT.get(key)
+    if text is None:
+        text = canonical_json(fields)
+        if len(_FIELDS_TEXT) < 50_000:
+            _FIELDS_TEXT[key] = text
+    return text
 
 
 def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservation | Quarantined:
@@ -137,17 +151,15 @@ def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservat
     table = registry.table(record.source)
     status_field = record.status_field or table.status_field
     fields: dict[str, Any] = {**record.fields, status_field: record.status}
-    record_json = record.model_dump_json()
-    payload = record.payload if record.payload is not None else fields
+    fields_json = _fields_text(fields)
     return PreparedObservation(
         record=record,
         key=record.identity(),
         mapped=table.map(fields),
         source_system=table.source_system.value,
         status_field=status_field,
-        fields_json=canonical_json(fields),
-        payload_json=canonical_json(payload),
-        record_json=record_json,
+        fields_json=fields_json,
+        payload_json=fields_json if record.payload is None else canonical_json(record.payload),
     )
 
 

@@ -73,10 +73,15 @@ def orders_where(connection: Connection, column: str, values: Sequence[Any]) -> 
 
 
 def orders_by_channel_key(connection: Connection, keys: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Orders by (channel, shop, channel_order_no): one probe of the unique index per key."""
     rows: list[dict[str, Any]] = []
+    columns = ", ".join(f"o.{c.strip()}" for c in ORDER_COLUMNS.split(","))
     for part in chunks(list(keys), CHUNK // 3):
         values = ", ".join("(?, ?, ?)" for _ in part)
-        sql = f"SELECT {ORDER_COLUMNS} FROM orders WHERE (channel, shop, channel_order_no) IN (VALUES {values})"
+        sql = (
+            f"SELECT {columns} FROM (VALUES {values}) AS k CROSS JOIN orders o "
+            "ON o.channel = k.column1 AND o.shop = k.column2 AND o.channel_order_no = k.column3"
+        )
         params = tuple(v for key in part for v in key)
         rows.extend(dict(r._mapping) for r in connection.exec_driver_sql(sql, params))
     return rows
