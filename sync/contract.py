@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,6 +19,7 @@ from pydantic import (
     Field,
     StrictInt,
     StrictStr,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -28,34 +28,24 @@ from pydantic import (
 from sync.domain_id import CHINA_TZ, is_domain_id
 
 MAX_FEN = 10**12  # ten billion yuan: anything above is a unit mistake, not an order
-# Control characters (Cc), surrogates (Cs), private use (Co) and the bidirectional controls.
-_FORBIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+# Control characters (Cc), private use (Co) and the bidirectional controls may not appear in any text;
+# lone surrogates never get this far (pydantic refuses them as invalid strings). Checked inside
+# pydantic-core; the friendly message is made here only when a record fails.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SAFE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\p{Co}]*$"
+_PHONE_PATTERN = r"^[0-9+\-* ()]*$"
+_MESSAGES = {
+    _PHONE_PATTERN: "a phone number holds digits, spaces, + - ( ) and * (masked digits) only",
+    r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$": "a unified id is DB + yyyymmdd + 12 characters of 0-9 A-Z without I and O",
+}
 
 
-def _safe_text(value: str) -> str:
-    """No control characters, bidi overrides or unpaired surrogates; NFC, trimmed."""
-    found = _FORBIDDEN.search(value)
-    if found:
-        raise ValueError(f"control or invisible character U+{ord(found.group()):04X} at position {found.start()}")
-    value = value.strip()
-    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-
-
-def _text(max_length: int, min_length: int = 0) -> Any:
-    return Annotated[
-        StrictStr,
-        Field(max_length=max_length),
-        AfterValidator(_safe_text),
-        AfterValidator(lambda v: _min_length(v, min_length)),
-    ]
-
-
-def _min_length(value: str, minimum: int) -> str:
-    if len(value) < minimum:
-        raise ValueError("must not be empty" if minimum == 1 else f"needs at least {minimum} characters")
-    return value
+def _text(max_length: int, min_length: int = 0, pattern: str = _SAFE_PATTERN) -> Any:
+    """Text as a record may carry it: trimmed, bounded, no control or invisible characters."""
+    constraints = StringConstraints(
+        strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+    )
+    return Annotated[StrictStr, constraints]
 
 
 def _china_time(value: datetime) -> datetime:
@@ -63,24 +53,17 @@ def _china_time(value: datetime) -> datetime:
     return value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
 
 
-def _phone(value: str) -> str:
-    if value and not all(c.isdigit() or c in "+-* ()" for c in value):
-        raise ValueError("a phone number holds digits, spaces, + - ( ) and * (masked digits) only")
-    return value
-
-
 def _domain_id(value: str) -> str:
-    if not is_domain_id(value):
-        raise ValueError("a unified id is DB + yyyymmdd + 12 characters of 0-9 A-Z without I and O")
+    if not is_domain_id(value):  # the pattern holds; the date must be a real one too
+        raise ValueError("a unified id is DB + yyyymmdd (a real date) + 12 characters of 0-9 A-Z without I and O")
     return value
 
 
 Fen = Annotated[StrictInt, Field(ge=0, le=MAX_FEN)]
-Name = _text(64)
 Code = _text(64, 1)
 Timestamp = Annotated[datetime, AfterValidator(_china_time)]
-DomainId = Annotated[StrictStr, AfterValidator(_domain_id)]
-Scalar = Annotated[StrictStr, Field(max_length=256), AfterValidator(_safe_text)] | StrictInt | None
+DomainId = Annotated[_text(22, 22, r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$"), AfterValidator(_domain_id)]
+Scalar = _text(256) | StrictInt | None
 
 
 class _Record(BaseModel):
@@ -88,8 +71,8 @@ class _Record(BaseModel):
 
 
 class Receiver(_Record):
-    name: Annotated[Name, AfterValidator(lambda v: _min_length(v, 1))]
-    phone: Annotated[_text(32), AfterValidator(_phone)] = ""
+    name: _text(64, 1)
+    phone: _text(32, 0, _PHONE_PATTERN) = ""
     province: _text(32) = ""
     city: _text(32) = ""
     district: _text(32) = ""
@@ -163,7 +146,7 @@ class ObservationRecord(_Record):
     source: Code
     status: Scalar
     status_field: _text(64) | None = None  # default: the mapping table's status field
-    fields: dict[Annotated[StrictStr, Field(max_length=64)], Scalar] = Field(default_factory=dict)
+    fields: dict[_text(64, 1), Scalar] = Field(default_factory=dict)
     observed_at: Timestamp
     order: OrderRef
     event_id: _text(128) | None = None  # the source's own id for this push, when it has one
@@ -220,6 +203,15 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text or "$"
 
 
+def _pattern_message(pattern: str, value: str) -> str:
+    if pattern in _MESSAGES:
+        return _MESSAGES[pattern]
+    found = _FORBIDDEN.search(value)
+    if found:
+        return f"control or invisible character U+{ord(found.group()):04X} at position {found.start()}"
+    return "contains characters that are not allowed"
+
+
 def describe_errors(exc: ValidationError) -> list[RecordError]:
     """Turn pydantic's errors into one error per field, each naming the field and the value."""
     found: dict[str, RecordError] = {}
@@ -227,6 +219,8 @@ def describe_errors(exc: ValidationError) -> list[RecordError]:
         field = _location(tuple(error["loc"]))
         message = str(error["msg"]).removeprefix("Value error, ")
         value = error.get("input")
+        if error["type"] == "string_pattern_mismatch":
+            message = _pattern_message(str(error.get("ctx", {}).get("pattern", "")), str(value))
         if not isinstance(value, str | int | float | bool | type(None)):
             value = canonical_json(value)[:200]
         if field not in found:
