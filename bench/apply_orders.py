@@ -21,19 +21,23 @@ from pathlib import Path
 from bench.demo_records import records
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
+from sync.cache.pipeline import apply_batches
 
 TABLES = ("orders", "order_lines", "observations", "events", "anomalies", "audit_log", "order_search")
 
 
-def run_ours(path: Path, count: int, batch: int) -> tuple[float, int, int]:
+def run_ours(path: Path, count: int, batch: int, workers: int) -> tuple[float, int, int]:
     data = list(records(count))
     observations = sum(len(o) for _, o in data)
+    batches = [
+        ([o for o, _ in data[i : i + batch]], [x for _, obs in data[i : i + batch] for x in obs])
+        for i in range(0, len(data), batch)
+    ]
     with Cache(path) as cache:
         writer = CacheWriter(cache, operator="bench")
         started = time.perf_counter()
-        for start in range(0, len(data), batch):
-            part = data[start : start + batch]
-            writer.apply([o for o, _ in part], [x for _, obs in part for x in obs])
+        for _ in apply_batches(writer, batches, workers=workers):
+            pass
         elapsed = time.perf_counter() - started
     return elapsed, count, observations
 
@@ -83,10 +87,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=5000, help="orders per transaction")
+    parser.add_argument("--workers", type=int, default=1, help="preparing processes beside the writer (0: none)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ours_path, base_path = Path(folder) / "ours.sqlite3", Path(folder) / "baseline.sqlite3"
-        elapsed, orders, observations = run_ours(ours_path, args.orders, args.batch)
+        elapsed, orders, observations = run_ours(ours_path, args.orders, args.batch, args.workers)
         base_elapsed, base_rows = run_baseline(ours_path, base_path, args.batch)
         size = ours_path.stat().st_size / 2**20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,6 +12,7 @@ from typing import Any
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import tr
 from sync.cache.apply import ApplyReport, CacheWriter
+from sync.cache.pipeline import apply_batches
 from sync.cache.queries import export_orders, find_orders, order_document
 
 BATCH = 5000
@@ -34,6 +35,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=tr('每行 {"order": …} 或 {"observation": …}', 'lines of {"order": …} or {"observation": …}'),
     )
     i.add_argument("--operator", default="import")
+    i.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help=tr("并行预处理进程数(0:不用)", "preparing processes beside the writer (0: none)"),
+    )
     i.set_defaults(run=run_import)
 
 
@@ -108,35 +115,28 @@ def read_records(path: Path) -> Iterator[tuple[str, Any]]:
                 yield "order", item
 
 
+def _batches(path: Path) -> Iterator[tuple[list[Any], list[Any]]]:
+    orders: list[Any] = []
+    observations: list[Any] = []
+    for kind, record in read_records(path):
+        (orders if kind == "order" else observations).append(record)
+        if len(orders) + len(observations) >= BATCH:
+            yield orders, observations
+            orders, observations = [], []
+    if orders or observations:
+        yield orders, observations
+
+
 def run_import(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise UserError(tr(f"找不到文件 {args.file}", f"no such file: {args.file}"))
     total = ApplyReport()
     with open_cache(args) as cache:
         writer = CacheWriter(cache, operator=args.operator)
-        orders: list[Any] = []
-        observations: list[Any] = []
-
-        def flush() -> None:
-            report = writer.apply(orders, observations)
-            for name in ("orders_new", "orders_updated", "observations_new", "observations_duplicate",
-                         "observations_pending", "state_changes", "anomalies_opened", "anomalies_resolved", "audit_entries"):  # fmt: skip
-                setattr(total, name, getattr(total, name) + getattr(report, name))
-            total.quarantined.extend(report.quarantined)
-            orders.clear()
-            observations.clear()
-            sys.stderr.write(
-                tr(
-                    f"\r已应用 {total.orders_new + total.orders_updated} 个订单",
-                    f"\rapplied {total.orders_new + total.orders_updated} orders",
-                )
-            )
-
-        for kind, record in read_records(args.file):
-            (orders if kind == "order" else observations).append(record)
-            if len(orders) + len(observations) >= BATCH:
-                flush()
-        flush()
+        for report in apply_batches(writer, _batches(args.file), workers=args.workers):
+            total.add(report)
+            done = total.orders_new + total.orders_updated
+            sys.stderr.write(tr(f"\r已应用 {done} 个订单", f"\rapplied {done} orders"))
         sys.stderr.write("\n")
     if args.json:
         emit_json(total.as_json())

@@ -1,22 +1,38 @@
-"""Preparing a batch before it touches the cache: validate, map, identify. Bad records go to quarantine."""
+"""Preparing a batch before it touches the cache: validate, map, identify, and turn every record into
+the plain rows the transaction writes. Bad records go to quarantine.
+
+Prepared records hold only strings, numbers and tuples (and the shared mapping results), so a batch
+can be prepared in another process and handed over cheaply; the transaction never touches pydantic.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from sync.cache import search
 from sync.contract import ObservationRecord, OrderRecord, RecordError, canonical_json, describe_errors
-from sync.fold import FoldObservation
-from sync.mapping import MappedStatus, MappingRegistry
+from sync.domain_id import CHINA_TZ
+from sync.fold import FoldLine, FoldObservation
+from sync.mapping import MappingRegistry
 from sync.states import SourceSystem
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# The order columns a record sets, in the order PreparedOrder.values holds them.
+RECORD_COLUMNS = (
+    "channel", "shop", "channel_order_no", "created_at_ms", "receiver_name", "receiver_phone",
+    "receiver_phone_tail", "receiver_province", "receiver_city", "receiver_district", "receiver_address",
+    "waybill_no", "carrier", "buyer_note", "paid_amount_fen", "discount_fen", "platform_commission_fen",
+    "freight_insurance_fen", "freight_fen", "record_sha",
+)  # fmt: skip
+RECORD_INDEX = {name: index for index, name in enumerate(RECORD_COLUMNS)}
 
 
 def to_ms(moment: datetime) -> int:
@@ -45,43 +61,83 @@ class Quarantined:
 
 @dataclass(frozen=True, slots=True)
 class PreparedOrder:
-    record: OrderRecord
+    key: str  # channel + shop + channel order no.
+    domain_id: str | None  # when the record carries one
+    created_day: str  # yyyymmdd, China time: the date part of a new unified id
+    values: tuple[Any, ...]  # RECORD_COLUMNS
+    lines: tuple[tuple[int, str, str, int, int, int], ...]  # line_no, sku, title, quantity, unit price, discount
+    search: tuple[str, str, str, str]
     record_json: str
-    sha: str
+
+    def get(self, column: str) -> Any:
+        return self.values[RECORD_INDEX[column]]
 
     @property
-    def key(self) -> str:
-        r = self.record
-        return channel_key(r.channel, r.shop, r.channel_order_no)
+    def sha(self) -> str:
+        return str(self.values[-1])
+
+    @property
+    def paid_known(self) -> bool:
+        return self.get("paid_amount_fen") is not None
+
+    def fold_lines(self) -> list[FoldLine]:
+        return [FoldLine(no, max(0, quantity * price - discount)) for no, _, _, quantity, price, discount in self.lines]
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedObservation:
-    record: ObservationRecord
-    key: str
-    mapped: MappedStatus
-    source_system: str
+    fold: FoldObservation
     status_field: str
+    raw_status: str
     fields_json: str
     payload_json: str
+    ref_domain_id: str | None
+    ref_channel_key: str | None
+    ref_waybill_no: str | None
 
     @property
-    def record_json(self) -> str:
-        return self.record.model_dump_json()
+    def key(self) -> str:
+        return self.fold.key
 
-    def fold_input(self, key: str | None = None) -> FoldObservation:
-        r = self.record
-        return FoldObservation(
-            key=key or self.key,
-            observed_at_ms=to_ms(r.observed_at),
-            source=r.source,
-            source_system=SourceSystem(self.source_system),
-            mapped=self.mapped,
-            operator=r.operator,
-            line_no=r.line_no,
-            refund_id=r.refund_id,
-            refund_fen=r.refund_fen,
-        )
+    def for_order(self, key: str) -> FoldObservation:
+        return self.fold if key == self.fold.key else replace(self.fold, key=key)
+
+    def row(self, obs: FoldObservation, order_id: int, now: int) -> tuple[Any, ...]:
+        m = obs.mapped
+        return (
+            obs.key, order_id, obs.source, obs.source_system.value, self.status_field, self.raw_status,
+            self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
+            self.payload_json, m.mapping_version, m.rule_id, m.fulfilment.value if m.fulfilment else None,
+            m.refund.value if m.refund else None, m.refund_scope, int(m.cancelled), m.signal, int(m.exception),
+            int(m.unmapped),
+        )  # fmt: skip
+
+    def pending_json(self) -> str:
+        """What waits in pending_observations: enough to map it again when its order comes."""
+        f = self.fold
+        return canonical_json(
+            {
+                "key": f.key, "source": f.source, "observed_at_ms": f.observed_at_ms, "operator": f.operator,
+                "line_no": f.line_no, "refund_id": f.refund_id, "refund_fen": f.refund_fen,
+                "status_field": self.status_field, "raw_status": self.raw_status, "fields_json": self.fields_json,
+                "payload_json": self.payload_json,
+                "ref": [self.ref_domain_id, self.ref_channel_key, self.ref_waybill_no],
+            }
+        )  # fmt: skip
+
+    @classmethod
+    def from_pending_json(cls, text: str, registry: MappingRegistry) -> PreparedObservation | None:
+        """Map a waiting observation again with the tables in force; None if its source has none now."""
+        d = json.loads(text)
+        if d["source"] not in registry:
+            return None
+        table = registry.table(d["source"])
+        fold = FoldObservation(
+            key=d["key"], observed_at_ms=d["observed_at_ms"], source=d["source"], source_system=table.source_system,
+            mapped=table.map(json.loads(d["fields_json"])), operator=d["operator"], line_no=d["line_no"],
+            refund_id=d["refund_id"], refund_fen=d["refund_fen"],
+        )  # fmt: skip
+        return cls(fold, d["status_field"], d["raw_status"], d["fields_json"], d["payload_json"], *d["ref"])
 
 
 @dataclass(slots=True)
@@ -112,15 +168,34 @@ def _reference(raw: Any, *names: str) -> str:
     return ""
 
 
+def _phone_tail(phone: str) -> str:
+    return "".join([c for c in phone if c.isdigit()][-4:])
+
+
 def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
     try:
-        record = OrderRecord.model_validate(raw)
+        r = OrderRecord.model_validate(raw)
     except ValidationError as exc:
         source = str(raw.get("channel", "")) if isinstance(raw, Mapping) else ""
         reference = _reference(raw, "channel_order_no", "domain_id")
         return Quarantined("order", source[:64], reference, _raw_json(raw), describe_errors(exc))
-    text = record.model_dump_json(exclude={"domain_id"})  # fields in declared order: stable
-    return PreparedOrder(record, text, hashlib.sha256(text.encode()).hexdigest())
+    text = r.model_dump_json(exclude={"domain_id"})  # fields in declared order: stable
+    receiver = r.receiver
+    values = (
+        r.channel, r.shop, r.channel_order_no, to_ms(r.created_at), receiver.name, receiver.phone,
+        _phone_tail(receiver.phone), receiver.province, receiver.city, receiver.district, receiver.address,
+        r.waybill_no, r.carrier, r.buyer_note, r.paid_amount_fen, r.discount_fen, r.platform_commission_fen,
+        r.freight_insurance_fen, r.freight_fen, hashlib.sha256(text.encode()).hexdigest(),
+    )  # fmt: skip
+    return PreparedOrder(
+        key=channel_key(r.channel, r.shop, r.channel_order_no),
+        domain_id=r.domain_id,
+        created_day=r.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d"),
+        values=values,
+        lines=tuple((x.line_no, x.sku, x.title, x.quantity, x.unit_price_fen, x.discount_fen) for x in r.lines),
+        search=search.row(receiver.name, receiver.phone, r.channel_order_no, r.waybill_no),
+        record_json=text,
+    )
 
 
 _FIELDS_TEXT: dict[tuple[tuple[str, Any], ...], str] = {}  # statuses repeat: serialise each set once
@@ -136,37 +211,51 @@ def _fields_text(fields: dict[str, Any]) -> str:
     return text
 
 
+class _SourceError(ValueError):
+    def __init__(self, message: str, value: str) -> None:
+        super().__init__(message)
+        self.value = value
+
+
 def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservation | Quarantined:
     source = str(raw.get("source", ""))[:64] if isinstance(raw, Mapping) else ""
     try:
-        record = ObservationRecord.model_validate(raw)
-        if record.source not in registry:
+        r = ObservationRecord.model_validate(raw)
+        if r.source not in registry:
             known = ", ".join(registry.sources)
-            raise _SourceError(f"no mapping table for this source; known sources: {known}", record.source)
+            raise _SourceError(f"no mapping table for this source; known sources: {known}", r.source)
     except ValidationError as exc:
         return Quarantined("observation", source, _reference(raw, "order"), _raw_json(raw), describe_errors(exc))
     except _SourceError as exc:
         error = RecordError(field="source", value=exc.value, message=str(exc))
         return Quarantined("observation", source, _reference(raw, "order"), _raw_json(raw), [error])
-    table = registry.table(record.source)
-    status_field = record.status_field or table.status_field
-    fields: dict[str, Any] = {**record.fields, status_field: record.status}
+    table = registry.table(r.source)
+    status_field = r.status_field or table.status_field
+    fields: dict[str, Any] = {**r.fields, status_field: r.status}
     fields_json = _fields_text(fields)
-    return PreparedObservation(
-        record=record,
-        key=record.identity(),
+    ref = r.order
+    fold = FoldObservation(
+        key=r.identity(),
+        observed_at_ms=to_ms(r.observed_at),
+        source=r.source,
+        source_system=SourceSystem(table.source_system),
         mapped=table.map(fields),
-        source_system=table.source_system.value,
-        status_field=status_field,
-        fields_json=fields_json,
-        payload_json=fields_json if record.payload is None else canonical_json(record.payload),
+        operator=r.operator,
+        line_no=r.line_no,
+        refund_id=r.refund_id,
+        refund_fen=r.refund_fen,
     )
-
-
-class _SourceError(ValueError):
-    def __init__(self, message: str, value: str) -> None:
-        super().__init__(message)
-        self.value = value
+    has_channel_key = ref.channel and ref.shop and ref.channel_order_no
+    return PreparedObservation(
+        fold=fold,
+        status_field=status_field,
+        raw_status=str(r.status),
+        fields_json=fields_json,
+        payload_json=fields_json if r.payload is None else canonical_json(r.payload),
+        ref_domain_id=ref.domain_id,
+        ref_channel_key=channel_key(ref.channel, ref.shop, ref.channel_order_no) if has_channel_key else None,  # type: ignore[arg-type]
+        ref_waybill_no=ref.waybill_no,
+    )
 
 
 def prepare(orders: Iterable[Any], observations: Iterable[Any], registry: MappingRegistry) -> PreparedBatch:

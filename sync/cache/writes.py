@@ -11,10 +11,9 @@ from sqlalchemy import Connection
 
 from sync.cache import search
 from sync.cache.audit import AuditDraft
-from sync.cache.ingest import PreparedObservation, PreparedOrder, Quarantined, to_ms
+from sync.cache.ingest import RECORD_COLUMNS, PreparedObservation, PreparedOrder, Quarantined
 from sync.cache.stored import StoredOrder
-from sync.contract import OrderRecord
-from sync.fold import FoldLine, FoldObservation, Projection
+from sync.fold import FoldObservation, Projection
 from sync.states import EventKind
 
 # Events the fold derives (and may therefore revise); others (invoiced, label_printed…) are appended.
@@ -32,12 +31,6 @@ DERIVED_EVENTS = frozenset(
     }
 )
 
-RECORD_COLUMNS = (
-    "channel", "shop", "channel_order_no", "created_at_ms", "receiver_name", "receiver_phone",
-    "receiver_phone_tail", "receiver_province", "receiver_city", "receiver_district", "receiver_address",
-    "waybill_no", "carrier", "buyer_note", "paid_amount_fen", "discount_fen", "platform_commission_fen",
-    "freight_insurance_fen", "freight_fen", "record_sha",
-)  # fmt: skip
 PROJECTION_COLUMNS = ("fulfilment", "fulfilment_at_ms", "refund", "refunded_fen", "cancelled", "anomaly_count")
 OBSERVATION_INSERT = (
     "INSERT INTO observations (key, order_id, source, source_system, status_field, raw_status, fields_json, "
@@ -58,8 +51,7 @@ class OrderWork:
     new_observations: list[tuple[PreparedObservation, FoldObservation]] = field(default_factory=list)
     projection: Projection | None = None
     audit: list[AuditDraft] = field(default_factory=list)
-    lines_for_refund: list[FoldLine] = field(default_factory=list)
-    details_loaded: bool = False
+    attached: set[str] = field(default_factory=set)  # observation keys this batch gives the order
 
     @property
     def id(self) -> int:
@@ -74,22 +66,7 @@ class OrderWork:
         """New orders, and orders given a new waybill, may own observations that came before them."""
         if self.record is None:
             return False
-        return self.stored is None or self.stored.row["waybill_no"] != self.record.record.waybill_no
-
-
-def _phone_tail(phone: str) -> str:
-    digits = [c for c in phone if c.isdigit()]
-    return "".join(digits[-4:])
-
-
-def _record_values(record: OrderRecord, sha: str) -> tuple[Any, ...]:
-    r, receiver = record, record.receiver
-    return (
-        r.channel, r.shop, r.channel_order_no, to_ms(r.created_at), receiver.name, receiver.phone,
-        _phone_tail(receiver.phone), receiver.province, receiver.city, receiver.district, receiver.address,
-        r.waybill_no, r.carrier, r.buyer_note, r.paid_amount_fen, r.discount_fen, r.platform_commission_fen,
-        r.freight_insurance_fen, r.freight_fen, sha,
-    )  # fmt: skip
+        return self.stored is None or self.stored.row["waybill_no"] != self.record.get("waybill_no")
 
 
 def _projection_values(p: Projection) -> tuple[Any, ...]:
@@ -101,10 +78,6 @@ def _projection_values(p: Projection) -> tuple[Any, ...]:
         int(p.cancelled),
         len(p.anomalies),
     )
-
-
-def _search_values(record: OrderRecord) -> tuple[str, str, str, str]:
-    return search.row(record.receiver.name, record.receiver.phone, record.channel_order_no, record.waybill_no)
 
 
 def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Quarantined], now: int) -> tuple[int, int]:
@@ -123,18 +96,16 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
         order_id, stored, record = w.id, w.stored, w.record
         if stored is None:
             assert record is not None
-            new_orders.append(
-                (order_id, w.domain_id, *_record_values(record.record, record.sha), now, *_projection_values(p))
-            )
-            search_inserts.append((order_id, *_search_values(record.record)))
+            new_orders.append((order_id, w.domain_id, *record.values, now, *_projection_values(p)))
+            search_inserts.append((order_id, *record.search))
         else:
             if record is not None:
-                order_updates.append((*_record_values(record.record, record.sha), now, order_id))
+                order_updates.append((*record.values, now, order_id))
                 old_search = search.row(
                     stored.row["receiver_name"], stored.row["receiver_phone"],
                     stored.row["channel_order_no"], stored.row["waybill_no"],
                 )  # fmt: skip
-                new_search = _search_values(record.record)
+                new_search = record.search
                 if old_search != new_search:
                     search_deletes.append((order_id,))
                     search_inserts.append((order_id, *new_search))
@@ -143,17 +114,14 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
             if values[:-1] != stored_projection or values[-1] != _open_count(stored) or record is not None:
                 projection_updates.append((*values, now, order_id))
 
-        replace_lines = stored is None or (record is not None and _lines_differ(stored, record.record))
+        replace_lines = stored is None or (record is not None and _lines_differ(stored, record))
         if replace_lines:
             assert record is not None
             if stored is not None:
                 line_deletes.append((order_id,))
-            for line in record.record.lines:
-                refund = p.lines[line.line_no]
-                line_inserts.append(
-                    (order_id, line.line_no, line.sku, line.title, line.quantity, line.unit_price_fen,
-                     line.discount_fen, refund.state.value, refund.refunded_fen)
-                )  # fmt: skip
+            for line in record.lines:
+                refund = p.lines[line[0]]
+                line_inserts.append((order_id, *line, refund.state.value, refund.refunded_fen))
         else:
             assert stored is not None
             for line_no, refund in p.lines.items():
@@ -162,14 +130,7 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
                     line_updates.append((refund.state.value, refund.refunded_fen, order_id, line_no))
 
         for prepared, obs in w.new_observations:
-            r, m = prepared.record, prepared.mapped
-            observation_rows.append(
-                (obs.key, order_id, r.source, prepared.source_system, prepared.status_field, str(r.status),
-                 prepared.fields_json, obs.observed_at_ms, now, r.operator, r.line_no, r.refund_id, r.refund_fen,
-                 prepared.payload_json, m.mapping_version, m.rule_id,
-                 m.fulfilment.value if m.fulfilment else None, m.refund.value if m.refund else None,
-                 m.refund_scope, int(m.cancelled), m.signal, int(m.exception), int(m.unmapped))
-            )  # fmt: skip
+            observation_rows.append(prepared.row(obs, order_id, now))
 
         stored_events = stored.events if stored else {}
         for key, e in p.events.items():
@@ -249,11 +210,8 @@ def _open_count(stored: StoredOrder) -> int:
     return sum(1 for resolved in stored.anomalies.values() if resolved is None)
 
 
-def _lines_differ(stored: StoredOrder, record: OrderRecord) -> bool:
-    new = {
-        line.line_no: (line.sku, line.title, line.quantity, line.unit_price_fen, line.discount_fen)
-        for line in record.lines
-    }
+def _lines_differ(stored: StoredOrder, record: PreparedOrder) -> bool:
+    new = {line[0]: line[1:] for line in record.lines}
     old = {
         no: (line["sku"], line["title"], line["quantity"], line["unit_price_fen"], line["discount_fen"])
         for no, line in stored.lines.items()

@@ -196,3 +196,49 @@ def test_line_refunds_respect_amounts_and_refund_ids(writer, cache):
     writer.apply([], [obs("douyin", 4, "2026-01-30T12:00:00+08:00", fields={"main_status": 21})])
     with cache.read() as c:
         assert c.exec_driver_sql("SELECT refund, refunded_fen FROM orders").one() == ("refunded", 2500)
+
+
+def test_an_update_delivered_again_in_the_batch_that_brings_its_order_is_kept_once(writer, cache):
+    shipped = obs("douyin", 3, "2026-01-24T18:00:00+08:00")
+    writer.apply([], [shipped])
+    report = writer.apply([order()], [shipped])
+    assert (report.observations_new, report.observations_duplicate) == (1, 1)
+    with cache.read() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM observations").scalar() == 1
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM pending_observations").scalar() == 0
+
+
+def test_a_waiting_carrier_update_is_adopted_by_every_merged_order(writer, cache):
+    writer.apply([], [obs("kuaidi100", 3, "2026-01-26T10:00:00+08:00", {"waybill_no": "SF-MERGED"})])
+    report = writer.apply([order("M1", waybill_no="SF-MERGED"), order("M2", waybill_no="SF-MERGED")], [])
+    assert report.observations_new == 2
+    with cache.read() as c:
+        states = c.exec_driver_sql("SELECT fulfilment FROM orders ORDER BY id").scalars().all()
+    assert states == ["CARRIER_DELIVERED", "CARRIER_DELIVERED"]
+
+
+def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_path):
+    from bench.demo_records import records
+    from sync.cache.apply import CacheWriter
+    from sync.cache.pipeline import apply_batches
+    from sync.cache.queries import export_orders
+
+    data = list(records(1200, seed=3))
+    batches = [
+        ([o for o, _ in data[i : i + 300]], [x for _, obs in data[i : i + 300] for x in obs])
+        for i in range(0, 1200, 300)
+    ]
+    results = []
+    for workers in (0, 1):
+        with Cache(tmp_path / f"w{workers}.sqlite3") as cache:
+            reports = list(apply_batches(CacheWriter(cache), batches, workers=workers))
+            with cache.read() as c:
+                exported = [{k: v for k, v in d.items() if k != "domain_id"} for d in export_orders(c)]
+                anomalies = c.exec_driver_sql(
+                    "SELECT kind, COUNT(*) FROM anomalies GROUP BY kind ORDER BY kind"
+                ).fetchall()
+            results.append(
+                (sum(r.orders_new for r in reports), sum(r.observations_new for r in reports), exported, anomalies)
+            )
+    assert results[0] == results[1]
+    assert results[0][0] == 1200
