@@ -109,8 +109,8 @@ class Projection:
     def state(self) -> dict[str, Any]:
         """The comparable canonical state (what an audit entry records as before/after)."""
         return {
-            "fulfilment": self.fulfilment.value if self.fulfilment else None,
-            "refund": self.refund.value,
+            "fulfilment": self.fulfilment,  # StrEnum members compare and serialise as their text
+            "refund": self.refund,
             "refunded_fen": self.refunded_fen,
             "cancelled": self.cancelled,
         }
@@ -146,7 +146,7 @@ class OrderFolder:
     def event(self, kind: EventKind, obs: FoldObservation, key: str, line_no: int | None = None) -> None:
         if key not in self.p.events:
             self.p.events[key] = DerivedEvent(
-                key, kind, obs.observed_at_ms, obs.source, obs.source_system.value, obs.operator, obs.key, line_no
+                key, kind, obs.observed_at_ms, obs.source, obs.source_system, obs.operator, obs.key, line_no
             )
 
     def observe(self, obs: FoldObservation) -> None:

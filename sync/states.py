@@ -17,10 +17,11 @@ class Fulfilment(StrEnum):
 
     @property
     def rank(self) -> int:
-        return FULFILMENT_ORDER.index(self)
+        return _RANK[self]
 
 
 FULFILMENT_ORDER: tuple[Fulfilment, ...] = tuple(Fulfilment)
+_RANK: dict[Fulfilment, int] = {state: index for index, state in enumerate(FULFILMENT_ORDER)}
 
 FULFILMENT_LABELS: dict[Fulfilment, tuple[str, str]] = {
     Fulfilment.PENDING_PAYMENT: ("待支付", "Pending payment"),

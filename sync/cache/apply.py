@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sync.cache import audit
+from sync.cache.first_fold import fold_new_order, state_text
 from sync.cache.ingest import PreparedBatch, PreparedObservation, PreparedOrder, Quarantined, channel_key, prepare
 from sync.cache.mapping_store import active_registry
 from sync.cache.pending import adopt_pending, park_pending
@@ -29,7 +30,6 @@ from sync.domain_id import new_domain_id_for_day
 from sync.fold import FoldObservation, OrderFolder
 from sync.mapping import MappingRegistry
 
-_STATE_KEYS = {"fulfilment": None, "refund": None, "refunded_fen": None, "cancelled": None}.keys()
 _COUNTS = (
     "orders_new", "orders_updated", "observations_new", "observations_duplicate", "observations_pending",
     "state_changes", "anomalies_opened", "anomalies_resolved", "audit_entries",
@@ -116,7 +116,6 @@ class _Transaction:
         self.operator = operator
         self.report = ApplyReport()
         self.work: dict[int, OrderWork] = {}
-        self._texts: dict[tuple[Any, ...], str] = {}  # canonical states repeat: serialise each once
 
     def run(self, batch: PreparedBatch) -> ApplyReport:
         self.report.quarantined.extend(batch.quarantined)
@@ -191,15 +190,17 @@ class _Transaction:
                     by_waybill[work.record.get("waybill_no")].append(order_id)
         wanted_domain = {o.ref_domain_id for o in prepared if o.ref_domain_id} - set(by_domain)
         wanted_channel = {o.ref_channel_key for o in prepared if o.ref_channel_key} - set(by_channel)
-        wanted_waybill = {o.ref_waybill_no for o in prepared if o.ref_waybill_no} - set(by_waybill)
+        # a waybill is always looked up: a cached order may share it with one in the batch (merged shipment)
+        wanted_waybill = {o.ref_waybill_no for o in prepared if o.ref_waybill_no}
         for column, values, index in (
             ("domain_id", wanted_domain, by_domain),
             ("waybill_no", wanted_waybill, by_waybill),
         ):
             for value, found in ids_by(self.c, column, values).items():  # type: ignore[arg-type]
                 for order_id, domain_id in found:
-                    index[value].append(order_id)
-                    domain_of[order_id] = domain_id
+                    if order_id not in index[value]:
+                        index[value].append(order_id)
+                        domain_of[order_id] = domain_id
         if wanted_channel:
             keys = [tuple(k.split("\x1f")) for k in wanted_channel]
             for row in orders_by_channel_key(self.c, keys):  # type: ignore[arg-type]
@@ -260,37 +261,54 @@ class _Transaction:
             self.report.state_changes += sum(1 for d in work.audit if d.action == "order.state")
 
     def fold(self, work: OrderWork) -> None:
+        if work.stored is None:
+            self.fold_new(work)
+        else:
+            self.fold_stored(work)
+
+    def fold_new(self, work: OrderWork) -> None:
+        record = work.record
+        assert record is not None
+        arrivals = [(prepared.payload_json, obs) for prepared, obs in work.new_observations]
+        first = work.first = fold_new_order(
+            record.lines, record.get("created_at_ms"), record.get("channel"), record.paid_known,
+            record.record_json, arrivals,
+        )  # fmt: skip
+        work.audit = [
+            audit.AuditDraft(
+                self.now, operator or self.operator, system, source, action, work.domain_id, before, after, payload
+            )
+            for operator, system, source, action, before, after, payload in first.audit
+        ]
+
+    def fold_stored(self, work: OrderWork) -> None:
         record, stored = work.record, work.stored
+        assert stored is not None
         if record is not None:
             lines, created_at_ms = record.fold_lines(), record.get("created_at_ms")
             channel, paid_known = record.get("channel"), record.paid_known
         else:
-            assert stored is not None
             lines, created_at_ms = stored.fold_lines(), stored.row["created_at_ms"]
             channel, paid_known = stored.row["channel"], stored.row["paid_amount_fen"] is not None
-        old = sorted(stored.observations if stored else [], key=FoldObservation.sort_key)
+        old = sorted(stored.observations, key=FoldObservation.sort_key)
         folder = OrderFolder(lines, created_at_ms, channel)
         for obs in old:
             folder.observe(obs)
         state = folder.finish(paid_known).state()
-        if stored is None:
-            assert record is not None
+        if record is not None:
+            changed = canonical_json(_changed(stored, record))
             work.audit.append(
-                self._draft("order.created", work, None, state, "channel", channel, self.operator, record.record_json)
+                self._draft(
+                    "order.updated", work, changed, "null", "channel", channel, self.operator, record.record_json
+                )
             )
-        else:
-            if record is not None:
-                changed = _changed(stored, record)
-                work.audit.append(
-                    self._draft(
-                        "order.updated", work, changed, None, "channel", channel, self.operator, record.record_json
-                    )
+        before = stored.state()
+        if state != before:  # the order's own data changed what its observations mean
+            work.audit.append(
+                self._draft(
+                    "order.state", work, state_text(before), state_text(state), "channel", channel, self.operator, "{}"
                 )
-            before = stored.state()
-            if state != before:  # the order's own data changed what its observations mean
-                work.audit.append(
-                    self._draft("order.state", work, before, state, "channel", channel, self.operator, "{}")
-                )
+            )
         seen = list(old)
         for prepared, obs in work.new_observations:
             seen.append(obs)
@@ -303,33 +321,14 @@ class _Transaction:
             after = folder.finish(paid_known).state()
             if after != state:
                 work.audit.append(
-                    self._draft(
-                        "order.state",
-                        work,
-                        state,
-                        after,
-                        obs.source_system.value,
-                        obs.source,
-                        obs.operator,
-                        prepared.payload_json,
-                    )
-                )
+                    self._draft("order.state", work, state_text(state), state_text(after), obs.source_system,
+                                obs.source, obs.operator, prepared.payload_json)
+                )  # fmt: skip
                 state = after
         work.projection = folder.finish(paid_known)
 
-    def _text(self, value: Any) -> str:
-        if not isinstance(value, dict) or value.keys() != _STATE_KEYS:
-            return canonical_json(value)
-        key = tuple(value.values())
-        text = self._texts.get(key)
-        if text is None:
-            text = self._texts[key] = canonical_json(value)
-        return text
-
-    def _draft(self, action: str, work: OrderWork, before: Any, after: Any, system: str, source: str, operator: str, payload: str) -> audit.AuditDraft:  # fmt: skip
-        return audit.AuditDraft(
-            self.now, operator, system, source, action, work.domain_id, self._text(before), self._text(after), payload
-        )
+    def _draft(self, action: str, work: OrderWork, before: str, after: str, system: str, source: str, operator: str, payload: str) -> audit.AuditDraft:  # fmt: skip
+        return audit.AuditDraft(self.now, operator, system, source, action, work.domain_id, before, after, payload)
 
 
 _AUDITED_FIELDS = ("receiver_name", "receiver_phone", "receiver_address", "waybill_no", "carrier", "paid_amount_fen")

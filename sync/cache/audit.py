@@ -38,8 +38,8 @@ class AuditDraft:
 
 def entry_hash(seq: int, draft: Sequence[object], prev_hash: str) -> str:
     """SHA-256 over the entry's fields, each framed by its length so no two entries frame alike."""
-    parts = [str(seq), *("" if v is None else str(v) for v in draft), prev_hash]
-    body = "".join(f"{len(part)}:{part};" for part in parts)
+    parts = [str(seq), *["" if v is None else str(v) for v in draft], prev_hash]
+    body = "".join([f"{len(part)}:{part};" for part in parts])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

@@ -105,10 +105,10 @@ class PreparedObservation:
     def row(self, obs: FoldObservation, order_id: int, now: int) -> tuple[Any, ...]:
         m = obs.mapped
         return (
-            obs.key, order_id, obs.source, obs.source_system.value, self.status_field, self.raw_status,
+            obs.key, order_id, obs.source, obs.source_system, self.status_field, self.raw_status,
             self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
-            self.payload_json, m.mapping_version, m.rule_id, m.fulfilment.value if m.fulfilment else None,
-            m.refund.value if m.refund else None, m.refund_scope, int(m.cancelled), m.signal, int(m.exception),
+            self.payload_json, m.mapping_version, m.rule_id, m.fulfilment, m.refund, m.refund_scope,
+            int(m.cancelled), m.signal, int(m.exception),
             int(m.unmapped),
         )  # fmt: skip
 
@@ -259,6 +259,7 @@ def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservat
 
 
 def prepare(orders: Iterable[Any], observations: Iterable[Any], registry: MappingRegistry) -> PreparedBatch:
+    """Validate, map and identify a batch, turning every record into plain rows."""
     batch = PreparedBatch()
     latest: dict[str, PreparedOrder] = {}
     for raw in orders:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from sync.cache import search
 from sync.cache.audit import AuditDraft
+from sync.cache.first_fold import FirstFold, projection_values
 from sync.cache.ingest import RECORD_COLUMNS, PreparedObservation, PreparedOrder, Quarantined
 from sync.cache.stored import StoredOrder
 from sync.fold import FoldObservation, Projection
@@ -52,6 +53,7 @@ class OrderWork:
     projection: Projection | None = None
     audit: list[AuditDraft] = field(default_factory=list)
     attached: set[str] = field(default_factory=set)  # observation keys this batch gives the order
+    first: FirstFold | None = None  # the rows of an order that is new
 
     @property
     def id(self) -> int:
@@ -69,17 +71,6 @@ class OrderWork:
         return self.stored is None or self.stored.row["waybill_no"] != self.record.get("waybill_no")
 
 
-def _projection_values(p: Projection) -> tuple[Any, ...]:
-    return (
-        p.fulfilment.value if p.fulfilment else None,
-        p.fulfilment_at_ms,
-        p.refund.value,
-        p.refunded_fen,
-        int(p.cancelled),
-        len(p.anomalies),
-    )
-
-
 def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Quarantined], now: int) -> tuple[int, int]:
     """Write everything the batch decided. Returns (anomalies opened, anomalies resolved)."""
     works = list(works)
@@ -91,61 +82,60 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
     anomaly_upserts, anomaly_resolves = [], []
 
     for w in works:
-        p = w.projection
-        assert p is not None
         order_id, stored, record = w.id, w.stored, w.record
-        if stored is None:
-            assert record is not None
-            new_orders.append((order_id, w.domain_id, *record.values, now, *_projection_values(p)))
-            search_inserts.append((order_id, *record.search))
-        else:
-            if record is not None:
-                order_updates.append((*record.values, now, order_id))
-                old_search = search.row(
-                    stored.row["receiver_name"], stored.row["receiver_phone"],
-                    stored.row["channel_order_no"], stored.row["waybill_no"],
-                )  # fmt: skip
-                new_search = record.search
-                if old_search != new_search:
-                    search_deletes.append((order_id,))
-                    search_inserts.append((order_id, *new_search))
-            stored_projection = tuple(stored.row.get(c) for c in PROJECTION_COLUMNS[:-1])
-            values = _projection_values(p)
-            if values[:-1] != stored_projection or values[-1] != _open_count(stored) or record is not None:
-                projection_updates.append((*values, now, order_id))
-
-        replace_lines = stored is None or (record is not None and _lines_differ(stored, record))
-        if replace_lines:
-            assert record is not None
-            if stored is not None:
-                line_deletes.append((order_id,))
-            for line in record.lines:
-                refund = p.lines[line[0]]
-                line_inserts.append((order_id, *line, refund.state.value, refund.refunded_fen))
-        else:
-            assert stored is not None
-            for line_no, refund in p.lines.items():
-                old = stored.lines.get(line_no)
-                if old and (old["refund"], old["refunded_fen"]) != (refund.state.value, refund.refunded_fen):
-                    line_updates.append((refund.state.value, refund.refunded_fen, order_id, line_no))
-
         for prepared, obs in w.new_observations:
             observation_rows.append(prepared.row(obs, order_id, now))
+        if stored is None:
+            assert record is not None and w.first is not None
+            first = w.first
+            new_orders.append((order_id, w.domain_id, *record.values, now, *first.projection))
+            search_inserts.append((order_id, *record.search))
+            line_inserts.extend((order_id, *line) for line in first.lines)
+            event_upserts.extend((order_id, *event) for event in first.events)
+            anomaly_upserts.extend((order_id, *anomaly, now) for anomaly in first.anomalies)
+            continue
+        p = w.projection
+        assert p is not None
+        if record is not None:
+            order_updates.append((*record.values, now, order_id))
+            old_search = search.row(
+                stored.row["receiver_name"], stored.row["receiver_phone"],
+                stored.row["channel_order_no"], stored.row["waybill_no"],
+            )  # fmt: skip
+            new_search = record.search
+            if old_search != new_search:
+                search_deletes.append((order_id,))
+                search_inserts.append((order_id, *new_search))
+        stored_projection = tuple(stored.row.get(c) for c in PROJECTION_COLUMNS[:-1])
+        values = projection_values(p)
+        if values[:-1] != stored_projection or values[-1] != _open_count(stored) or record is not None:
+            projection_updates.append((*values, now, order_id))
 
-        stored_events = stored.events if stored else {}
+        if record is not None and _lines_differ(stored, record):
+            line_deletes.append((order_id,))
+            for line in record.lines:
+                refund = p.lines[line[0]]
+                line_inserts.append((order_id, *line, refund.state, refund.refunded_fen))
+        else:
+            for line_no, refund in p.lines.items():
+                old = stored.lines.get(line_no)
+                if old and (old["refund"], old["refunded_fen"]) != (refund.state, refund.refunded_fen):
+                    line_updates.append((refund.state, refund.refunded_fen, order_id, line_no))
+
+        stored_events = stored.events
         for key, e in p.events.items():
-            values = (e.kind.value, e.at_ms, e.source, e.source_system, e.operator, e.observation_key, e.line_no)
+            values = (e.kind, e.at_ms, e.source, e.source_system, e.operator, e.observation_key, e.line_no)
             if stored_events.get(key) != values:
                 event_upserts.append((order_id, key, *values))
         for key, values in stored_events.items():
             if key not in p.events and values[0] in DERIVED_EVENTS:
                 event_deletes.append((order_id, key))
 
-        stored_anomalies = stored.anomalies if stored else {}
+        stored_anomalies = stored.anomalies
         for key, a in p.anomalies.items():
             if key not in stored_anomalies or stored_anomalies[key] is not None:
                 detail = json.dumps(a.detail, ensure_ascii=False, sort_keys=True)
-                anomaly_upserts.append((order_id, key, a.kind.value, a.observation_key, detail, now))
+                anomaly_upserts.append((order_id, key, a.kind, a.observation_key, detail, now))
         for key, resolved_at in stored_anomalies.items():
             if resolved_at is None and key not in p.anomalies:
                 anomaly_resolves.append((now, order_id, key))

@@ -242,3 +242,15 @@ def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_
             )
     assert results[0] == results[1]
     assert results[0][0] == 1200
+
+
+def test_a_carrier_update_reaches_a_cached_order_sharing_the_waybill_with_a_new_one(writer, cache):
+    writer.apply([order("OLD", waybill_no="SF-SHARED")], [])
+    writer.apply(
+        [order("N1", waybill_no="SF-N1"), order("N2", waybill_no="SF-SHARED")],
+        [obs("kuaidi100", 0, "2026-01-25T10:00:00+08:00", {"waybill_no": "SF-N1"}),
+         obs("kuaidi100", 0, "2026-01-25T10:00:00+08:00", {"waybill_no": "SF-SHARED"})],
+    )  # fmt: skip
+    with cache.read() as c:
+        states = dict(c.exec_driver_sql("SELECT channel_order_no, fulfilment FROM orders").fetchall())
+    assert states == {"OLD": "SHIPPED", "N1": "SHIPPED", "N2": "SHIPPED"}
