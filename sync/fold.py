@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sync.mapping.table import MappedStatus
 from sync.states import (
@@ -29,8 +29,7 @@ from sync.states import (
 DEFAULT_REFUND_ID = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class FoldObservation:
+class FoldObservation(NamedTuple):
     key: str  # the observation's identity; the same observation always has the same key
     observed_at_ms: int  # the source's own clock
     source: str

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sync.cache import audit
-from sync.cache.first_fold import fold_new_order, state_text
+from sync.cache.first_fold import FirstFold, fold_new_order, state_text
 from sync.cache.ingest import PreparedBatch, PreparedObservation, PreparedOrder, Quarantined, channel_key, prepare
 from sync.cache.mapping_store import active_registry
 from sync.cache.pending import adopt_pending, park_pending
@@ -26,7 +26,6 @@ from sync.cache.store import Cache
 from sync.cache.stored import StoredOrder, existing_keys, ids_by, load_details, orders_by_channel_key, orders_where
 from sync.cache.writes import OrderWork, write_batch
 from sync.contract import RecordError, canonical_json
-from sync.domain_id import new_domain_id_for_day
 from sync.fold import FoldObservation, OrderFolder
 from sync.mapping import MappingRegistry
 
@@ -116,9 +115,11 @@ class _Transaction:
         self.operator = operator
         self.report = ApplyReport()
         self.work: dict[int, OrderWork] = {}
+        self.first_folds: dict[str, FirstFold] = {}
 
     def run(self, batch: PreparedBatch) -> ApplyReport:
         self.report.quarantined.extend(batch.quarantined)
+        self.first_folds = batch.first_folds
         self.orders(batch.orders)
         self.observations(batch.observations)
         adopting = [w for w in self.work.values() if w.adopts_pending]
@@ -134,7 +135,7 @@ class _Transaction:
         self.fold_all()
         counts = write_batch(self.c, self.work.values(), self.report.quarantined, self.now)
         self.report.anomalies_opened, self.report.anomalies_resolved = counts
-        self.report.audit_entries = audit.append(self.c, [d for w in self.work.values() for d in w.audit])
+        self.report.audit_entries = audit.append(self.c, [d for w in self.work.values() for d in w.audit], self.now)
         return self.report
 
     # -- orders ---------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class _Transaction:
             if p.domain_id and p.domain_id in taken:
                 self.refuse(p, "domain_id", p.domain_id, "this unified id already belongs to another order")
                 continue
-            domain_id = p.domain_id or new_domain_id_for_day(p.created_day)
+            domain_id = p.fresh_id
             taken.add(domain_id)
             self.work[next_id] = OrderWork(None, record=p, new_id=next_id, new_domain_id=domain_id)
             next_id += 1
@@ -270,16 +271,18 @@ class _Transaction:
         record = work.record
         assert record is not None
         arrivals = [(prepared.payload_json, obs) for prepared, obs in work.new_observations]
-        first = work.first = fold_new_order(
-            record.lines, record.get("created_at_ms"), record.get("channel"), record.paid_known,
-            record.record_json, arrivals,
-        )  # fmt: skip
-        work.audit = [
-            audit.AuditDraft(
-                self.now, operator or self.operator, system, source, action, work.domain_id, before, after, payload
-            )
-            for operator, system, source, action, before, after, payload in first.audit
-        ]
+        first = self.first_folds.get(record.key)
+        held = (
+            first is not None
+            and first.entity_key == work.domain_id
+            and first.operator == self.operator
+            and first.observation_keys == tuple(obs.key for _, obs in arrivals)
+        )
+        if not held:
+            first = fold_new_order(record, work.domain_id, self.operator, arrivals)
+        assert first is not None
+        work.first = first
+        work.audit = list(first.audit)
 
     def fold_stored(self, work: OrderWork) -> None:
         record, stored = work.record, work.stored
@@ -328,7 +331,7 @@ class _Transaction:
         work.projection = folder.finish(paid_known)
 
     def _draft(self, action: str, work: OrderWork, before: str, after: str, system: str, source: str, operator: str, payload: str) -> audit.AuditDraft:  # fmt: skip
-        return audit.AuditDraft(self.now, operator, system, source, action, work.domain_id, before, after, payload)
+        return audit.AuditDraft.of(operator, system, source, action, work.domain_id, before, after, payload)
 
 
 _AUDITED_FIELDS = ("receiver_name", "receiver_phone", "receiver_address", "waybill_no", "carrier", "paid_amount_fen")

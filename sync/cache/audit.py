@@ -1,16 +1,20 @@
 """The append-only audit log, chained by hashes so that an edited, inserted or removed entry shows.
 
-Each entry's hash covers its own content and the previous entry's hash. SQLite triggers refuse
-UPDATE and DELETE; `verify` catches whatever gets past them (a raw edit of the file, dropped
-triggers). Removing entries from the very end, or rewriting the whole chain, can only be caught by
-comparing with a head recorded elsewhere: `head()` gives it, `verify(expect_head=…)` checks it.
+Two hashes per entry: the *content hash* covers what the entry says (operator, source system,
+source, action, entity, before, after, raw payload) and can be made anywhere, ahead of time; the
+*chain hash*, the one stored, covers the entry's place (seq), its time, its content hash and the
+previous entry's chain hash. SQLite triggers refuse UPDATE and DELETE; `verify` recomputes both
+hashes and catches whatever gets past them (a raw edit of the file, dropped triggers). Removing
+entries from the very end, or rewriting the whole chain, can only be caught by comparing with a head
+recorded elsewhere: `head()` gives it, `verify(expect_head=…)` checks it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 
@@ -21,11 +25,19 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AuditDraft:
-    """An entry before it has its place in the chain."""
+def content_hash(*fields: str) -> str:
+    """SHA-256 over the fields, each framed by its length, so no two different entries frame alike."""
+    body = "".join([f"{len(field)}:{field};" for field in fields])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
-    at_ms: int
+
+def chain_hash(seq: int, at_ms: int, content: str, prev_hash: str) -> str:
+    return hashlib.sha256(f"{seq}:{at_ms}:{content}:{prev_hash}".encode()).hexdigest()
+
+
+class AuditDraft(NamedTuple):
+    """An entry before it has its place (and time) in the chain."""
+
     operator: str
     source_system: str
     source: str
@@ -34,13 +46,15 @@ class AuditDraft:
     before_json: str
     after_json: str
     payload_json: str
+    content_hash: str
 
-
-def entry_hash(seq: int, draft: Sequence[object], prev_hash: str) -> str:
-    """SHA-256 over the entry's fields, each framed by its length so no two entries frame alike."""
-    parts = [str(seq), *["" if v is None else str(v) for v in draft], prev_hash]
-    body = "".join([f"{len(part)}:{part};" for part in parts])
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    @classmethod
+    def of(
+        cls, operator: str, source_system: str, source: str, action: str, entity_key: str,
+        before_json: str, after_json: str, payload_json: str,
+    ) -> AuditDraft:  # fmt: skip
+        fields = (operator, source_system, source, action, entity_key, before_json, after_json, payload_json)
+        return cls(*fields, content_hash(*fields))
 
 
 def head(connection: Connection) -> tuple[int, str]:
@@ -48,25 +62,15 @@ def head(connection: Connection) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
-def append(connection: Connection, drafts: Iterable[AuditDraft]) -> int:
-    """Append entries in order, inside the caller's write transaction. Returns how many."""
+def append(connection: Connection, drafts: Iterable[AuditDraft], at_ms: int) -> int:
+    """Append entries in order at time ``at_ms``, inside the caller's write transaction."""
     seq, prev = head(connection)
     rows = []
-    for draft in drafts:
+    for d in drafts:
         seq += 1
-        values = (
-            draft.at_ms,
-            draft.operator,
-            draft.source_system,
-            draft.source,
-            draft.action,
-            draft.entity_key,
-            draft.before_json,
-            draft.after_json,
-            draft.payload_json,
-        )
-        digest = entry_hash(seq, values, prev)
-        rows.append((seq, *values, prev, digest))
+        digest = chain_hash(seq, at_ms, d.content_hash, prev)
+        rows.append((seq, at_ms, d.operator, d.source_system, d.source, d.action, d.entity_key, d.before_json,
+                     d.after_json, d.payload_json, prev, digest))  # fmt: skip
         prev = digest
     if rows:
         connection.exec_driver_sql(f"INSERT INTO audit_log ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", rows)
@@ -95,11 +99,12 @@ def verify(connection: Connection, expect_head: tuple[int, str] | None = None) -
     cursor = connection.exec_driver_sql(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq")
     for row in cursor:
         count += 1
-        seq, values, stored_prev, stored_hash = row[0], row[1:10], row[10], row[11]
+        seq, at_ms, stored_prev, stored_hash = row[0], row[1], row[10], row[11]
         if seq != expected_seq:
             gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
             return _failed(count, expected_seq, "removed", f"entry {gap} was removed (the chain jumps to {seq})")
-        if entry_hash(seq, values, stored_prev) != stored_hash:
+        content = content_hash(*("" if v is None else str(v) for v in row[2:10]))
+        if chain_hash(seq, at_ms, content, stored_prev) != stored_hash:
             if stored_prev == prev_hash:
                 return _failed(count, seq, "edited", f"entry {seq} was edited: its content no longer matches its hash")
             return _failed(count, seq, "inserted", f"entry {seq} was inserted or rewritten: it is not chained")

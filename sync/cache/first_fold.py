@@ -3,19 +3,24 @@
 A new order has no stored state to compare with: its observations are folded in arrival order,
 each change of state becomes an audit draft, and the result is the rows to insert.
 
-(Measured and left alone: making these rows in the preparing worker process instead moves the work
-from one saturated core to the other and adds pickling; it does not pay on two cores.)
+Such an order depends on nothing already in the cache, so when batches are prepared in a worker
+process (pipeline.py) the worker works the rows out ahead, as a guess; the writer takes them only if
+the guess held (the order really is new, exactly these observations reached it, in this order, under
+this unified id and operator) and otherwise calls this same function itself.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sync.cache.audit import AuditDraft
 from sync.contract import canonical_json
 from sync.fold import FoldLine, FoldObservation, OrderFolder, Projection
+
+if TYPE_CHECKING:
+    from sync.cache.ingest import PreparedOrder
 
 _STATE_TEXTS: dict[tuple[Any, ...], str] = {}  # canonical states repeat: serialise each once
 
@@ -32,14 +37,15 @@ def state_text(state: dict[str, Any] | None) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class FirstFold:
+class FirstFold(NamedTuple):
+    observation_keys: tuple[str, ...]  # what it was worked out from, in arrival order
+    entity_key: str  # the unified id its audit entries name
+    operator: str  # who its "order.created" entry names
     projection: tuple[Any, ...]  # fulfilment, fulfilment_at_ms, refund, refunded_fen, cancelled, anomaly_count
     lines: tuple[tuple[Any, ...], ...]  # line_no, sku, title, quantity, unit price, discount, refund, refunded_fen
     events: tuple[tuple[Any, ...], ...]  # key, kind, at_ms, source, source_system, operator, observation key, line_no
     anomalies: tuple[tuple[Any, ...], ...]  # key, kind, observation key, detail_json
-    # operator (None: the writer's own), source_system, source, action, before_json, after_json, payload_json
-    audit: tuple[tuple[str | None, str, str, str, str, str, str], ...]
+    audit: tuple[AuditDraft, ...]
 
 
 def projection_values(p: Projection) -> tuple[Any, ...]:
@@ -47,20 +53,21 @@ def projection_values(p: Projection) -> tuple[Any, ...]:
 
 
 def fold_new_order(
-    lines: Sequence[tuple[Any, ...]],
-    created_at_ms: int,
-    channel: str,
-    paid_known: bool,
-    record_json: str,
-    arrivals: Sequence[tuple[str, FoldObservation]],
+    order: PreparedOrder, entity_key: str, operator: str, arrivals: Sequence[tuple[str, FoldObservation]]
 ) -> FirstFold:
     """Fold a new order's observations in arrival order, one audit entry per change of state.
 
-    ``lines`` are the order's line values; ``arrivals`` are (raw payload JSON, observation)."""
+    ``arrivals`` are (raw payload JSON, observation) pairs."""
+    lines, created_at_ms, channel = order.lines, order.get("created_at_ms"), order.get("channel")
+    paid_known = order.paid_known
     fold_lines = [FoldLine(line[0], max(0, line[3] * line[4] - line[5])) for line in lines]
     folder = OrderFolder(fold_lines, created_at_ms, channel)
     state = folder.finish(paid_known).state()
-    audit = [(None, "channel", channel, "order.created", "null", state_text(state), record_json)]
+    audit = [
+        AuditDraft.of(
+            operator, "channel", channel, "order.created", entity_key, "null", state_text(state), order.record_json
+        )
+    ]
     seen: list[FoldObservation] = []
     for payload_json, obs in arrivals:
         seen.append(obs)
@@ -73,19 +80,15 @@ def fold_new_order(
         after = folder.finish(paid_known).state()
         if after != state:
             audit.append(
-                (
-                    obs.operator,
-                    obs.source_system,
-                    obs.source,
-                    "order.state",
-                    state_text(state),
-                    state_text(after),
-                    payload_json,
-                )
-            )
+                AuditDraft.of(obs.operator, obs.source_system, obs.source, "order.state", entity_key,
+                              state_text(state), state_text(after), payload_json)
+            )  # fmt: skip
             state = after
     p = folder.finish(paid_known)
     return FirstFold(
+        observation_keys=tuple(obs.key for _, obs in arrivals),
+        entity_key=entity_key,
+        operator=operator,
         projection=projection_values(p),
         lines=tuple((*line, p.lines[line[0]].state, p.lines[line[0]].refunded_fen) for line in lines),
         events=tuple(

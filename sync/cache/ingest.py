@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from sync.cache import search
+from sync.cache.first_fold import FirstFold, fold_new_order
 from sync.contract import ObservationRecord, OrderRecord, RecordError, canonical_json, describe_errors
-from sync.domain_id import CHINA_TZ
+from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
 from sync.states import SourceSystem
@@ -59,11 +61,10 @@ class Quarantined:
         return json.dumps([e.model_dump() for e in self.errors], ensure_ascii=False, default=str)
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedOrder:
+class PreparedOrder(NamedTuple):
     key: str  # channel + shop + channel order no.
     domain_id: str | None  # when the record carries one
-    created_day: str  # yyyymmdd, China time: the date part of a new unified id
+    fresh_id: str  # the unified id the order gets if it is new and carries none (drawn here, used once)
     values: tuple[Any, ...]  # RECORD_COLUMNS
     lines: tuple[tuple[int, str, str, int, int, int], ...]  # line_no, sku, title, quantity, unit price, discount
     search: tuple[str, str, str, str]
@@ -84,8 +85,7 @@ class PreparedOrder:
         return [FoldLine(no, max(0, quantity * price - discount)) for no, _, _, quantity, price, discount in self.lines]
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedObservation:
+class PreparedObservation(NamedTuple):
     fold: FoldObservation
     status_field: str
     raw_status: str
@@ -100,7 +100,7 @@ class PreparedObservation:
         return self.fold.key
 
     def for_order(self, key: str) -> FoldObservation:
-        return self.fold if key == self.fold.key else replace(self.fold, key=key)
+        return self.fold if key == self.fold.key else self.fold._replace(key=key)
 
     def row(self, obs: FoldObservation, order_id: int, now: int) -> tuple[Any, ...]:
         m = obs.mapped
@@ -145,6 +145,7 @@ class PreparedBatch:
     orders: list[PreparedOrder] = field(default_factory=list)
     observations: list[PreparedObservation] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    first_folds: dict[str, FirstFold] = field(default_factory=dict)  # order key → its rows, were it new
 
 
 def _raw_json(raw: Any) -> str:
@@ -190,7 +191,7 @@ def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
     return PreparedOrder(
         key=channel_key(r.channel, r.shop, r.channel_order_no),
         domain_id=r.domain_id,
-        created_day=r.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d"),
+        fresh_id=r.domain_id or new_domain_id_for_day(r.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d")),
         values=values,
         lines=tuple((x.line_no, x.sku, x.title, x.quantity, x.unit_price_fen, x.discount_fen) for x in r.lines),
         search=search.row(receiver.name, receiver.phone, r.channel_order_no, r.waybill_no),
@@ -258,8 +259,38 @@ def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservat
     )
 
 
-def prepare(orders: Iterable[Any], observations: Iterable[Any], registry: MappingRegistry) -> PreparedBatch:
-    """Validate, map and identify a batch, turning every record into plain rows."""
+def first_folds(
+    orders: list[PreparedOrder], observations: list[PreparedObservation], operator: str
+) -> dict[str, FirstFold]:
+    """Each order's rows as if it were new, from the batch's observations that name it, resolved as the
+    writer resolves them (unified id, then channel key, then a waybill no other order in the batch has).
+    The writer checks each guess before it takes it (first_fold.py)."""
+    by_channel = {o.key: o for o in orders}
+    by_domain = {o.domain_id: o for o in orders if o.domain_id}
+    waybills = Counter(o.get("waybill_no") for o in orders if o.get("waybill_no"))
+    by_waybill = {o.get("waybill_no"): o for o in orders if waybills[o.get("waybill_no")] == 1}
+    arrivals: dict[str, list[tuple[str, FoldObservation]]] = defaultdict(list)
+    for obs in observations:
+        target = (
+            (by_domain.get(obs.ref_domain_id) if obs.ref_domain_id else None)
+            or (by_channel.get(obs.ref_channel_key) if obs.ref_channel_key else None)
+            or (by_waybill.get(obs.ref_waybill_no) if obs.ref_waybill_no else None)
+        )
+        if target is not None:
+            arrivals[target.key].append((obs.payload_json, obs.fold))
+    return {o.key: fold_new_order(o, o.fresh_id, operator, arrivals.get(o.key, ())) for o in orders}
+
+
+def prepare(
+    orders: Iterable[Any],
+    observations: Iterable[Any],
+    registry: MappingRegistry,
+    *,
+    fold_new_as: str | None = None,
+) -> PreparedBatch:
+    """Validate, map and identify a batch, turning every record into plain rows. With ``fold_new_as``
+    (the writer's operator) also work out each order's rows as if it were new: worth it only where
+    another process does that work while the writer is busy (pipeline.py)."""
     batch = PreparedBatch()
     latest: dict[str, PreparedOrder] = {}
     for raw in orders:
@@ -278,4 +309,6 @@ def prepare(orders: Iterable[Any], observations: Iterable[Any], registry: Mappin
         elif prepared_obs.key not in seen:
             seen.add(prepared_obs.key)
             batch.observations.append(prepared_obs)
+    if fold_new_as is not None:
+        batch.first_folds = first_folds(batch.orders, batch.observations, fold_new_as)
     return batch

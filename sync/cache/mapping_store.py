@@ -57,20 +57,10 @@ def import_table(c: Connection, document: Any, *, operator: str, now_ms: int) ->
         (source, version, text, digest, now_ms, operator),
     )
     before = current.table(source).mapping_version if source in current else None
-    audit.append(
-        c,
-        [
-            audit.AuditDraft(
-                now_ms,
-                operator,
-                "console",
-                "mapping",
-                "mapping.import",
-                f"mapping:{source}",
-                canonical_json({"mapping_version": before}),
-                canonical_json({"mapping_version": f"{source}@{version}", "sha256": digest}),
-                text,
-            )
-        ],
-    )
+    draft = audit.AuditDraft.of(
+        operator, "console", "mapping", "mapping.import", f"mapping:{source}",
+        canonical_json({"mapping_version": before}),
+        canonical_json({"mapping_version": f"{source}@{version}", "sha256": digest}), text,
+    )  # fmt: skip
+    audit.append(c, [draft], now_ms)
     return {"source": source, "version": version, "mapping_version": f"{source}@{version}", "sha256": digest}

@@ -1,13 +1,22 @@
 """Applying many batches with both cores: a worker process prepares batch i+1 (validate, map, build
-rows) while this process applies batch i in its transaction. Reports come back per batch, in order,
-so a caller can show progress and stop between batches.
+rows, fold the orders that look new) while this process applies batch i in its transaction. Reports
+come back per batch, in order, so a caller can show progress and stop between batches.
+
+A prepared batch travels through a file in shared memory, not through the executor's result pipe:
+that pipe is drained by a helper thread that needs this process's GIL, which the busy writer holds,
+so the worker blocked on a full pipe and the hand-over ran serialised with the writer (measured:
+2.1–2.4 s per 5,000-order batch instead of 1.3).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from sync.cache.apply import ApplyReport, CacheWriter, cycle_collection_paused
@@ -17,17 +26,39 @@ from sync.mapping import MappingRegistry
 Batch = tuple[Sequence[Any], Sequence[Any]]  # (orders, observations) as raw records
 
 _worker_registry: MappingRegistry | None = None
+_worker_operator = "system"
+_worker_folder: str | None = None
 
 
-def _start_worker(documents: list[Mapping[str, Any]]) -> None:
-    global _worker_registry
+def _hand_over_folder() -> str | None:
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None  # else the system temp folder
+
+
+def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str | None) -> None:
+    global _worker_registry, _worker_operator, _worker_folder
     _worker_registry = MappingRegistry(documents)
+    _worker_operator = operator
+    _worker_folder = folder
 
 
-def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> PreparedBatch:
+def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> str:
+    """Prepare one batch; returns the path of the file that holds it (the caller deletes it)."""
     assert _worker_registry is not None
-    with cycle_collection_paused():
-        return prepare(orders, observations, _worker_registry)
+    with cycle_collection_paused():  # the writer is the busier side: the worker also folds new orders
+        batch = prepare(orders, observations, _worker_registry, fold_new_as=_worker_operator)
+        handle, path = tempfile.mkstemp(prefix="orderdesk-batch-", suffix=".pickle", dir=_worker_folder)
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _take(path: str) -> PreparedBatch:
+    try:
+        with open(path, "rb") as file, cycle_collection_paused():
+            return pickle.load(file)
+    finally:
+        os.unlink(path)
 
 
 def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int = 1) -> Iterator[ApplyReport]:
@@ -41,8 +72,9 @@ def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int
         return
     documents = [writer.registry().table(s).document for s in writer.registry().sources]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(documents,)) as pool:
-        ahead: list[Future[PreparedBatch]] = []
+    initargs = (documents, writer.operator, _hand_over_folder())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+        ahead: list[Future[str]] = []
 
         def submit() -> None:
             batch = next(iterator, None)
@@ -52,14 +84,15 @@ def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int
         first = next(iterator, None)
         if first is None:
             return
-        for _ in range(workers):
+        for _ in range(2 * workers):  # two ahead per worker: the next input is across before it is wanted
             submit()
         try:
             yield writer.apply(*first)  # this process does the first batch while the worker starts up
             while ahead:
-                prepared = ahead.pop(0).result()
+                prepared = _take(ahead.pop(0).result())
                 submit()
                 yield writer.apply_prepared(prepared)
         finally:
             for future in ahead:
-                future.cancel()
+                if not future.cancel() and future.done() and future.exception() is None:
+                    os.unlink(future.result())  # prepared but never applied: leave nothing behind

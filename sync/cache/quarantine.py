@@ -56,19 +56,9 @@ def close_entry(c: Connection, entry_id: int, status: str, operator: str, now_ms
         "UPDATE quarantine SET status = ?, resolved_at_ms = ?, resolved_by = ? WHERE id = ?",
         (status, now_ms, operator, entry_id),
     )
-    audit.append(
-        c,
-        [
-            audit.AuditDraft(
-                now_ms,
-                operator,
-                "console",
-                entry["source"] or "unknown",
-                f"quarantine.{status}",
-                f"quarantine:{entry_id}",
-                canonical_json({"status": "open"}),
-                canonical_json({"status": status, "reason": reason}),
-                canonical_json(entry["record"]),
-            )
-        ],
-    )
+    draft = audit.AuditDraft.of(
+        operator, "console", entry["source"] or "unknown", f"quarantine.{status}", f"quarantine:{entry_id}",
+        canonical_json({"status": "open"}), canonical_json({"status": status, "reason": reason}),
+        canonical_json(entry["record"]),
+    )  # fmt: skip
+    audit.append(c, [draft], now_ms)

@@ -54,10 +54,10 @@ def test_a_removed_entry_is_named(chained):
 def test_an_inserted_entry_is_named(chained):
     with _raw(chained) as raw:
         raw.execute("UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3")  # make room in the middle
-        values = (1, "mallory", "channel", "douyin", "order.state", "DB20260124XXXXXXXXXXXX", "{}", "{}", "{}")
+        fields = ("mallory", "channel", "douyin", "order.state", "DB20260124XXXXXXXXXXXX", "{}", "{}", "{}")
         forged_prev = "f" * 64
-        digest = audit.entry_hash(3, values, forged_prev)  # a well-formed entry that does not chain
-        raw.execute("INSERT INTO audit_log VALUES (3, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, forged_prev, digest))
+        digest = audit.chain_hash(3, 1, audit.content_hash(*fields), forged_prev)  # well formed, not chained
+        raw.execute("INSERT INTO audit_log VALUES (3, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*fields, forged_prev, digest))
     with chained.read() as c:
         result = audit.verify(c)
     assert not result.ok and (result.problem.seq, result.problem.kind) == (3, "inserted")
