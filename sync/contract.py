@@ -187,6 +187,22 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 
 
+class JsonMemo:
+    """canonical_json for values that repeat a great deal (statuses, states), each serialised once."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._texts: dict[Any, str] = {}
+        self._limit = limit
+
+    def text(self, key: Any, value: Any) -> str:
+        found = self._texts.get(key)
+        if found is None:
+            found = canonical_json(value)
+            if len(self._texts) < self._limit:
+                self._texts[key] = found
+        return found
+
+
 _PYDANTIC_STEPS = frozenset({"str", "int", "none", "constrained-str"})
 
 

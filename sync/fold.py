@@ -9,7 +9,7 @@ becomes an anomaly, as do skipped steps, evidence violations, unmapped statuses 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -268,3 +268,43 @@ def fold(
     for obs in sorted(unique.values(), key=FoldObservation.sort_key):
         folder.observe(obs)
     return folder.finish(paid_amount_known)
+
+
+class ArrivalFolder:
+    """Folds observations in the order they arrive and tells each change of canonical state: the
+    basis of the audit trail. The projection itself still depends only on the set (see ``fold``)."""
+
+    def __init__(
+        self,
+        lines: Sequence[FoldLine],
+        created_at_ms: int,
+        channel: str,
+        paid_known: bool,
+        earlier: Iterable[FoldObservation] = (),
+    ) -> None:
+        self._start = (lines, created_at_ms, channel)
+        self._paid_known = paid_known
+        self._seen = sorted(earlier, key=FoldObservation.sort_key)
+        self._folder = OrderFolder(*self._start)
+        for obs in self._seen:
+            self._folder.observe(obs)
+        self.state = self._folder.finish(paid_known).state()
+
+    def arrive(self, obs: FoldObservation) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Fold one more observation; (before, after) when the canonical state changed."""
+        self._seen.append(obs)
+        last = self._folder.last_key
+        if last is None or obs.sort_key() > last:
+            self._folder.observe(obs)
+        else:  # it belongs in the past: fold again from the start, in the source's order
+            self._folder = OrderFolder(*self._start)
+            for earlier in sorted(self._seen, key=FoldObservation.sort_key):
+                self._folder.observe(earlier)
+        before, after = self.state, self._folder.finish(self._paid_known).state()
+        if after == before:
+            return None
+        self.state = after
+        return before, after
+
+    def projection(self) -> Projection:
+        return self._folder.finish(self._paid_known)

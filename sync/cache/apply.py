@@ -26,7 +26,7 @@ from sync.cache.store import Cache
 from sync.cache.stored import StoredOrder, existing_keys, ids_by, load_details, orders_by_channel_key, orders_where
 from sync.cache.writes import OrderWork, write_batch
 from sync.contract import RecordError, canonical_json
-from sync.fold import FoldObservation, OrderFolder
+from sync.fold import ArrivalFolder
 from sync.mapping import MappingRegistry
 
 _COUNTS = (
@@ -293,11 +293,7 @@ class _Transaction:
         else:
             lines, created_at_ms = stored.fold_lines(), stored.row["created_at_ms"]
             channel, paid_known = stored.row["channel"], stored.row["paid_amount_fen"] is not None
-        old = sorted(stored.observations, key=FoldObservation.sort_key)
-        folder = OrderFolder(lines, created_at_ms, channel)
-        for obs in old:
-            folder.observe(obs)
-        state = folder.finish(paid_known).state()
+        folder = ArrivalFolder(lines, created_at_ms, channel, paid_known, earlier=stored.observations)
         if record is not None:
             changed = canonical_json(_changed(stored, record))
             work.audit.append(
@@ -306,29 +302,27 @@ class _Transaction:
                 )
             )
         before = stored.state()
-        if state != before:  # the order's own data changed what its observations mean
+        if folder.state != before:  # the order's own data changed what its observations mean
             work.audit.append(
                 self._draft(
-                    "order.state", work, state_text(before), state_text(state), "channel", channel, self.operator, "{}"
+                    "order.state",
+                    work,
+                    state_text(before),
+                    state_text(folder.state),
+                    "channel",
+                    channel,
+                    self.operator,
+                    "{}",
                 )
             )
-        seen = list(old)
         for prepared, obs in work.new_observations:
-            seen.append(obs)
-            if folder.last_key is None or obs.sort_key() > folder.last_key:
-                folder.observe(obs)
-            else:  # it belongs in the past: fold again from the start, in the source's order
-                folder = OrderFolder(lines, created_at_ms, channel)
-                for earlier in sorted(seen, key=FoldObservation.sort_key):
-                    folder.observe(earlier)
-            after = folder.finish(paid_known).state()
-            if after != state:
+            change = folder.arrive(obs)
+            if change is not None:
                 work.audit.append(
-                    self._draft("order.state", work, state_text(state), state_text(after), obs.source_system,
+                    self._draft("order.state", work, state_text(change[0]), state_text(change[1]), obs.source_system,
                                 obs.source, obs.operator, prepared.payload_json)
                 )  # fmt: skip
-                state = after
-        work.projection = folder.finish(paid_known)
+        work.projection = folder.projection()
 
     def _draft(self, action: str, work: OrderWork, before: str, after: str, system: str, source: str, operator: str, payload: str) -> audit.AuditDraft:  # fmt: skip
         return audit.AuditDraft.of(operator, system, source, action, work.domain_id, before, after, payload)

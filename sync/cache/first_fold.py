@@ -16,25 +16,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sync.cache.audit import AuditDraft
-from sync.contract import canonical_json
-from sync.fold import FoldLine, FoldObservation, OrderFolder, Projection
+from sync.contract import JsonMemo
+from sync.fold import ArrivalFolder, FoldLine, FoldObservation, Projection
 
 if TYPE_CHECKING:
     from sync.cache.ingest import PreparedOrder
 
-_STATE_TEXTS: dict[tuple[Any, ...], str] = {}  # canonical states repeat: serialise each once
+_STATE_TEXTS = JsonMemo()  # canonical states repeat: serialise each once
 
 
-def state_text(state: dict[str, Any] | None) -> str:
-    if state is None:
-        return "null"
-    key = tuple(state.values())
-    text = _STATE_TEXTS.get(key)
-    if text is None:
-        text = canonical_json(state)
-        if len(_STATE_TEXTS) < 10_000:
-            _STATE_TEXTS[key] = text
-    return text
+def state_text(state: dict[str, Any]) -> str:
+    return _STATE_TEXTS.text(tuple(state.values()), state)
 
 
 class FirstFold(NamedTuple):
@@ -58,33 +50,21 @@ def fold_new_order(
     """Fold a new order's observations in arrival order, one audit entry per change of state.
 
     ``arrivals`` are (raw payload JSON, observation) pairs."""
-    lines, created_at_ms, channel = order.lines, order.get("created_at_ms"), order.get("channel")
-    paid_known = order.paid_known
+    lines, channel = order.lines, order.get("channel")
     fold_lines = [FoldLine(line[0], max(0, line[3] * line[4] - line[5])) for line in lines]
-    folder = OrderFolder(fold_lines, created_at_ms, channel)
-    state = folder.finish(paid_known).state()
+    folder = ArrivalFolder(fold_lines, order.get("created_at_ms"), channel, order.paid_known)
     audit = [
-        AuditDraft.of(
-            operator, "channel", channel, "order.created", entity_key, "null", state_text(state), order.record_json
-        )
-    ]
-    seen: list[FoldObservation] = []
+        AuditDraft.of(operator, "channel", channel, "order.created", entity_key, "null", state_text(folder.state),
+                      order.record_json)
+    ]  # fmt: skip
     for payload_json, obs in arrivals:
-        seen.append(obs)
-        if folder.last_key is None or obs.sort_key() > folder.last_key:
-            folder.observe(obs)
-        else:  # it belongs in the past: fold again from the start, in the source's order
-            folder = OrderFolder(fold_lines, created_at_ms, channel)
-            for earlier in sorted(seen, key=FoldObservation.sort_key):
-                folder.observe(earlier)
-        after = folder.finish(paid_known).state()
-        if after != state:
+        change = folder.arrive(obs)
+        if change is not None:
             audit.append(
                 AuditDraft.of(obs.operator, obs.source_system, obs.source, "order.state", entity_key,
-                              state_text(state), state_text(after), payload_json)
+                              state_text(change[0]), state_text(change[1]), payload_json)
             )  # fmt: skip
-            state = after
-    p = folder.finish(paid_known)
+    p = folder.projection()
     return FirstFold(
         observation_keys=tuple(obs.key for _, obs in arrivals),
         entity_key=entity_key,

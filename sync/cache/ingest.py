@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
-from sync.contract import ObservationRecord, OrderRecord, RecordError, canonical_json, describe_errors
+from sync.contract import JsonMemo, ObservationRecord, OrderRecord, RecordError, canonical_json, describe_errors
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
@@ -199,17 +199,11 @@ def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
     )
 
 
-_FIELDS_TEXT: dict[tuple[tuple[str, Any], ...], str] = {}  # statuses repeat: serialise each set once
+_FIELDS_TEXT = JsonMemo()  # statuses repeat: serialise each set of fields once
 
 
 def _fields_text(fields: dict[str, Any]) -> str:
-    key = tuple(sorted(fields.items()))
-    text = _FIELDS_TEXT.get(key)
-    if text is None:
-        text = canonical_json(fields)
-        if len(_FIELDS_TEXT) < 50_000:
-            _FIELDS_TEXT[key] = text
-    return text
+    return _FIELDS_TEXT.text(tuple(sorted(fields.items())), fields)
 
 
 class _SourceError(ValueError):
