@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,27 +19,17 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from sync.domain_id import CHINA_TZ, is_domain_id
+from sync.record_errors import DOMAIN_ID_PATTERN, PHONE_PATTERN, SAFE_PATTERN, Invalid
 
 MAX_FEN = 10**12  # ten billion yuan: anything above is a unit mistake, not an order
-# Control characters (Cc), private use (Co) and the bidirectional controls may not appear in any text;
-# lone surrogates never get this far (pydantic refuses them as invalid strings). Checked inside
-# pydantic-core; the friendly message is made here only when a record fails.
-_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SAFE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\p{Co}]*$"
-_PHONE_PATTERN = r"^[0-9+\-* ()]*$"
-_MESSAGES = {
-    _PHONE_PATTERN: "a phone number holds digits, spaces, + - ( ) and * (masked digits) only",
-    r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$": "a unified id is DB + yyyymmdd + 12 characters of 0-9 A-Z without I and O",
-}
 
 
-def _text(max_length: int, min_length: int = 0, pattern: str = _SAFE_PATTERN) -> Any:
+def _text(max_length: int, min_length: int = 0, pattern: str = SAFE_PATTERN) -> Any:
     """Text as a record may carry it: trimmed, bounded, no control or invisible characters."""
     constraints = StringConstraints(
         strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
@@ -55,14 +44,17 @@ def _china_time(value: datetime) -> datetime:
 
 def _domain_id(value: str) -> str:
     if not is_domain_id(value):  # the pattern holds; the date must be a real one too
-        raise ValueError("a unified id is DB + yyyymmdd (a real date) + 12 characters of 0-9 A-Z without I and O")
+        raise Invalid(
+            "a unified id is DB + yyyymmdd (a real date) + 12 characters of 0-9 A-Z without I and O",
+            "统一订单号格式为 DB + 真实日期(年月日 8 位)+ 12 位字符(0-9、A-Z,不含 I 和 O)",
+        )
     return value
 
 
 Fen = Annotated[StrictInt, Field(ge=0, le=MAX_FEN)]
 Code = _text(64, 1)
 Timestamp = Annotated[datetime, AfterValidator(_china_time)]
-DomainId = Annotated[_text(22, 22, r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$"), AfterValidator(_domain_id)]
+DomainId = Annotated[_text(22, 22, DOMAIN_ID_PATTERN), AfterValidator(_domain_id)]
 Scalar = _text(256) | StrictInt | None
 
 
@@ -72,7 +64,7 @@ class _Record(BaseModel):
 
 class Receiver(_Record):
     name: _text(64, 1)
-    phone: _text(32, 0, _PHONE_PATTERN) = ""
+    phone: _text(32, 0, PHONE_PATTERN) = ""
     province: _text(32) = ""
     city: _text(32) = ""
     district: _text(32) = ""
@@ -116,7 +108,10 @@ class OrderRecord(_Record):
         seen: set[int] = set()
         for index, line in enumerate(self.lines):
             if line.line_no in seen:
-                raise ValueError(f"lines[{index}].line_no {line.line_no} repeats an earlier line")
+                raise Invalid(
+                    f"lines[{index}].line_no {line.line_no} repeats an earlier line",
+                    f"lines[{index}].line_no 行号 {line.line_no} 与前面的行重复",
+                )
             seen.add(line.line_no)
         return self
 
@@ -134,9 +129,15 @@ class OrderRef(_Record):
     def _names_an_order(self) -> OrderRef:
         channel_key = (self.channel, self.shop, self.channel_order_no)
         if any(channel_key) and not all(channel_key):
-            raise ValueError("channel, shop and channel_order_no name an order together: give all three")
+            raise Invalid(
+                "channel, shop and channel_order_no name an order together: give all three",
+                "channel、shop、channel_order_no 需同时提供,才能确定订单",
+            )
         if not (self.domain_id or all(channel_key) or self.waybill_no):
-            raise ValueError("name the order by domain_id, by channel + shop + channel_order_no, or by waybill_no")
+            raise Invalid(
+                "name the order by domain_id, by channel + shop + channel_order_no, or by waybill_no",
+                "请用 domain_id、channel + shop + channel_order_no 或 waybill_no 指明订单",
+            )
         return self
 
 
@@ -160,7 +161,7 @@ class ObservationRecord(_Record):
     @classmethod
     def _has_status(cls, value: str | int | None) -> str | int:
         if value is None or value == "":
-            raise ValueError("status must not be empty")
+            raise Invalid("status must not be empty", "状态不能为空")
         return value
 
     def identity(self) -> str:
@@ -175,12 +176,6 @@ class ObservationRecord(_Record):
         )  # fmt: skip
         digest = hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
         return f"{self.source}:h:{digest}"
-
-
-class RecordError(BaseModel):
-    field: str
-    value: Any
-    message: str
 
 
 def canonical_json(value: Any) -> str:
@@ -201,44 +196,3 @@ class JsonMemo:
             if len(self._texts) < self._limit:
                 self._texts[key] = found
         return found
-
-
-_PYDANTIC_STEPS = frozenset({"str", "int", "none", "constrained-str"})
-
-
-def _location(loc: tuple[Any, ...]) -> str:
-    """('lines', 0, 'unit_price_fen') → 'lines[0].unit_price_fen', skipping pydantic's own steps."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part in _PYDANTIC_STEPS or part.startswith(("function-", "json-or-python")):
-            continue
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "$"
-
-
-def _pattern_message(pattern: str, value: str) -> str:
-    if pattern in _MESSAGES:
-        return _MESSAGES[pattern]
-    found = _FORBIDDEN.search(value)
-    if found:
-        return f"control or invisible character U+{ord(found.group()):04X} at position {found.start()}"
-    return "contains characters that are not allowed"
-
-
-def describe_errors(exc: ValidationError) -> list[RecordError]:
-    """Turn pydantic's errors into one error per field, each naming the field and the value."""
-    found: dict[str, RecordError] = {}
-    for error in exc.errors(include_url=False):
-        field = _location(tuple(error["loc"]))
-        message = str(error["msg"]).removeprefix("Value error, ")
-        value = error.get("input")
-        if error["type"] == "string_pattern_mismatch":
-            message = _pattern_message(str(error.get("ctx", {}).get("pattern", "")), str(value))
-        if not isinstance(value, str | int | float | bool | type(None)):
-            value = canonical_json(value)[:200]
-        if field not in found:
-            found[field] = RecordError(field=field, value=value, message=message)
-    return list(found.values())

@@ -41,7 +41,14 @@ def run_verify(args: argparse.Namespace) -> int:
                 "ok": result.ok,
                 "entries": result.entries,
                 "head": f"{result.head_seq}:{result.head_hash}" if result.ok else None,
-                "problem": {"seq": problem.seq, "kind": problem.kind, "message": problem.message} if problem else None,
+                "problem": {
+                    "seq": problem.seq,
+                    "kind": problem.kind,
+                    "message": problem.message,
+                    "message_zh": problem.message_zh,
+                }
+                if problem
+                else None,
             }
         )
     elif result.ok:
@@ -49,7 +56,7 @@ def run_verify(args: argparse.Namespace) -> int:
                      f"audit chain intact: {result.entries} entries, head {result.head_seq}:{result.head_hash}"))  # fmt: skip
     else:
         assert result.problem is not None
-        emit_line(tr(f"审计链被篡改:第 {result.problem.seq} 条({result.problem.kind}):{result.problem.message}",
+        emit_line(tr(f"审计链被篡改:第 {result.problem.seq} 条({result.problem.kind}):{result.problem.message_zh}",
                      f"audit chain broken at entry {result.problem.seq} ({result.problem.kind}): {result.problem.message}"))  # fmt: skip
     return 0 if result.ok else 1
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
-from app.i18n import tr
+from app.i18n import language, tr
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import apply_batches
 from sync.cache.queries import export_orders, find_orders, order_document
@@ -149,5 +149,7 @@ def run_import(args: argparse.Namespace) -> int:
         ))  # fmt: skip
         for q in total.quarantined:
             for error in q.errors:
-                emit_line(f"  ✗ {q.kind} {q.reference or '?'}: {error.field} = {error.value!r}: {error.message}")
+                emit_line(
+                    f"  ✗ {q.kind} {q.reference or '?'}: {error.field} = {error.value!r}: {error.text(language())}"
+                )
     return 0

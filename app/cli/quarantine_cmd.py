@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
-from app.i18n import tr
+from app.i18n import language, tr
 from sync.cache.apply import CacheWriter
 from sync.cache.quarantine import close_entry, get_entry, list_entries
 
@@ -47,9 +47,10 @@ def run_list(args: argparse.Namespace) -> int:
     if not entries:
         emit_line(tr("隔离区为空", "nothing in quarantine"))
     for e in entries:
-        first = e["errors"][0] if e["errors"] else {"field": "?", "value": None, "message": ""}
+        first = e["errors"][0] if e["errors"] else {"field": "?", "value": None, "message": "", "message_zh": ""}
+        why = first["message"] if language() == "en" else first.get("message_zh", first["message"])
         emit_line(f"#{e['id']:<6} {e['received_at']} {e['kind']:<11} {e['source']:<10} {e['reference']:<24} "
-                  f"{first['field']} = {first['value']!r}: {first['message']}")  # fmt: skip
+                  f"{first['field']} = {first['value']!r}: {why}")  # fmt: skip
     return 0
 
 
@@ -76,7 +77,9 @@ def run_resubmit(args: argparse.Namespace) -> int:
         is_order = entry["kind"] == "order"
         report = writer.apply([record] if is_order else [], [] if is_order else [record])
         if report.quarantined:
-            errors = "; ".join(f"{e.field} = {e.value!r}: {e.message}" for q in report.quarantined for e in q.errors)
+            errors = "; ".join(
+                f"{e.field} = {e.value!r}: {e.text(language())}" for q in report.quarantined for e in q.errors
+            )
             raise UserError(tr(f"修正后的记录仍被拒绝:{errors}", f"the corrected record is still refused: {errors}"))
         with cache.write() as c:
             close_entry(c, args.id, "resolved", args.operator, _now(), f"resubmitted from {args.file}")

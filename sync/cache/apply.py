@@ -25,9 +25,10 @@ from sync.cache.pending import adopt_pending, park_pending
 from sync.cache.store import Cache
 from sync.cache.stored import StoredOrder, existing_keys, ids_by, load_details, orders_by_channel_key, orders_where
 from sync.cache.writes import OrderWork, write_batch
-from sync.contract import RecordError, canonical_json
+from sync.contract import canonical_json
 from sync.fold import ArrivalFolder
 from sync.mapping import MappingRegistry
+from sync.record_errors import RecordError
 
 _COUNTS = (
     "orders_new", "orders_updated", "observations_new", "observations_duplicate", "observations_pending",
@@ -154,14 +155,16 @@ class _Transaction:
             row = existing.get(p.key)
             if row is not None:
                 if p.domain_id and p.domain_id != row["domain_id"]:
-                    message = f"this order's unified id is {row['domain_id']}; ids are made once"
-                    self.refuse(p, "domain_id", p.domain_id, message)
+                    self.refuse(p, "domain_id", p.domain_id,
+                                f"this order's unified id is {row['domain_id']}; ids are made once",
+                                f"此订单的统一订单号是 {row['domain_id']},统一订单号一经生成不可更改")  # fmt: skip
                 elif row["record_sha"] != p.sha:
                     self.work.setdefault(row["id"], OrderWork(StoredOrder(row))).record = p
                     self.report.orders_updated += 1
                 continue
             if p.domain_id and p.domain_id in taken:
-                self.refuse(p, "domain_id", p.domain_id, "this unified id already belongs to another order")
+                self.refuse(p, "domain_id", p.domain_id, "this unified id already belongs to another order",
+                            "此统一订单号已属于另一个订单")  # fmt: skip
                 continue
             domain_id = p.fresh_id
             taken.add(domain_id)
@@ -169,8 +172,8 @@ class _Transaction:
             next_id += 1
             self.report.orders_new += 1
 
-    def refuse(self, p: PreparedOrder, field_name: str, value: str, message: str) -> None:
-        error = RecordError(field=field_name, value=value, message=message)
+    def refuse(self, p: PreparedOrder, field_name: str, value: str, message: str, message_zh: str) -> None:
+        error = RecordError(field=field_name, value=value, message=message, message_zh=message_zh)
         quarantined = Quarantined("order", p.get("channel"), p.get("channel_order_no"), p.record_json, [error])
         self.report.quarantined.append(quarantined)
 

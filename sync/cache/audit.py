@@ -82,6 +82,7 @@ class Problem:
     seq: int
     kind: str  # "edited", "removed", "inserted", "truncated"
     message: str
+    message_zh: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,26 +103,33 @@ def verify(connection: Connection, expect_head: tuple[int, str] | None = None) -
         seq, at_ms, stored_prev, stored_hash = row[0], row[1], row[10], row[11]
         if seq != expected_seq:
             gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
-            return _failed(count, expected_seq, "removed", f"entry {gap} was removed (the chain jumps to {seq})")
+            return _failed(count, expected_seq, "removed", f"entry {gap} was removed (the chain jumps to {seq})",
+                           f"第 {gap} 条被删除(链直接跳到第 {seq} 条)")  # fmt: skip
         content = content_hash(*("" if v is None else str(v) for v in row[2:10]))
         if chain_hash(seq, at_ms, content, stored_prev) != stored_hash:
             if stored_prev == prev_hash:
-                return _failed(count, seq, "edited", f"entry {seq} was edited: its content no longer matches its hash")
-            return _failed(count, seq, "inserted", f"entry {seq} was inserted or rewritten: it is not chained")
+                return _failed(count, seq, "edited", f"entry {seq} was edited: its content no longer matches its hash",
+                               f"第 {seq} 条被改动:内容与其哈希不再相符")  # fmt: skip
+            return _failed(count, seq, "inserted", f"entry {seq} was inserted or rewritten: it is not chained",
+                           f"第 {seq} 条是插入或重写的:它不在链上")  # fmt: skip
         if stored_prev != prev_hash:
-            message = f"entry {seq} does not follow entry {seq - 1}: an entry was inserted or rewritten here"
-            return _failed(count, seq, "inserted", message)
+            return _failed(count, seq, "inserted",
+                           f"entry {seq} does not follow entry {seq - 1}: an entry was inserted or rewritten here",
+                           f"第 {seq} 条接不上第 {seq - 1} 条:此处有条目被插入或重写")  # fmt: skip
         expected_seq, prev_hash = seq + 1, stored_hash
     last_seq = expected_seq - 1
     if expect_head is not None and (last_seq, prev_hash) != tuple(expect_head):
         want_seq = expect_head[0]
         if last_seq < want_seq:
-            kind, message = "truncated", f"the chain ends at entry {last_seq}, the recorded head is entry {want_seq}"
+            problem = Problem(last_seq + 1, "truncated",
+                              f"the chain ends at entry {last_seq}, the recorded head is entry {want_seq}",
+                              f"链止于第 {last_seq} 条,而记录的链头是第 {want_seq} 条:末尾被删除")  # fmt: skip
         else:
-            kind, message = "inserted", f"the chain does not end at the recorded head (entry {want_seq})"
-        return Verification(False, count, last_seq, prev_hash, Problem(min(last_seq, want_seq) + 1, kind, message))
+            problem = Problem(want_seq + 1, "inserted", f"the chain does not end at the recorded head (entry {want_seq})",
+                              f"链的末尾与记录的链头(第 {want_seq} 条)不符")  # fmt: skip
+        return Verification(False, count, last_seq, prev_hash, problem)
     return Verification(True, count, last_seq, prev_hash, None)
 
 
-def _failed(count: int, seq: int, kind: str, message: str) -> Verification:
-    return Verification(False, count, seq, "", Problem(seq, kind, message))
+def _failed(count: int, seq: int, kind: str, message: str, message_zh: str) -> Verification:
+    return Verification(False, count, seq, "", Problem(seq, kind, message, message_zh))

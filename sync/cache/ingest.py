@@ -19,10 +19,11 @@ from pydantic import ValidationError
 
 from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
-from sync.contract import JsonMemo, ObservationRecord, OrderRecord, RecordError, canonical_json, describe_errors
+from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
+from sync.record_errors import RecordError, describe_errors
 from sync.states import SourceSystem
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -207,9 +208,9 @@ def _fields_text(fields: dict[str, Any]) -> str:
 
 
 class _SourceError(ValueError):
-    def __init__(self, message: str, value: str) -> None:
-        super().__init__(message)
-        self.value = value
+    def __init__(self, value: str, known: str) -> None:
+        super().__init__(value)
+        self.value, self.known = value, known
 
 
 def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservation | Quarantined:
@@ -217,12 +218,16 @@ def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservat
     try:
         r = ObservationRecord.model_validate(raw)
         if r.source not in registry:
-            known = ", ".join(registry.sources)
-            raise _SourceError(f"no mapping table for this source; known sources: {known}", r.source)
+            raise _SourceError(r.source, ", ".join(registry.sources))
     except ValidationError as exc:
         return Quarantined("observation", source, _reference(raw, "order"), _raw_json(raw), describe_errors(exc))
     except _SourceError as exc:
-        error = RecordError(field="source", value=exc.value, message=str(exc))
+        error = RecordError(
+            field="source",
+            value=exc.value,
+            message=f"no mapping table for this source; known sources: {exc.known}",
+            message_zh=f"此来源没有映射表;已有的来源:{exc.known}",
+        )
         return Quarantined("observation", source, _reference(raw, "order"), _raw_json(raw), [error])
     table = registry.table(r.source)
     status_field = r.status_field or table.status_field

@@ -164,3 +164,16 @@ def test_the_installed_console_script_runs(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
+
+
+def test_refused_records_say_why_in_chinese_by_default_and_in_english_on_request(run, tmp_path):
+    records = tmp_path / "bad.jsonl"
+    bad = order("DD-BAD", paid_amount_fen=-5, receiver={"name": "张\x07三", "phone": "138-abc"})
+    records.write_text(json.dumps({"order": bad}, ensure_ascii=False) + "\n")
+    out, _ = run("orders", "import", str(records))
+    assert "应不小于 0" in out and "控制符" in out and "电话号码只能包含" in out
+    out, _ = run("--lang", "en", "quarantine", "list")
+    assert "control or invisible character U+0007" in out or "greater than or equal to 0" in out
+    [entry] = _json(run, "quarantine", "list")
+    assert {e["field"] for e in entry["errors"]} == {"paid_amount_fen", "receiver.name", "receiver.phone"}
+    assert all(e["message"] and e["message_zh"] for e in entry["errors"])
