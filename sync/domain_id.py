@@ -11,11 +11,6 @@ _ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read aloud over t
 DOMAIN_ID_RE = re.compile(r"^DB(\d{8})([0-9A-HJ-NP-Z]{12})$")
 
 
-def new_domain_id(created_at: datetime) -> str:
-    """A fresh unified id for an order created at ``created_at`` (date taken in China time)."""
-    return new_domain_id_for_day(created_at.astimezone(CHINA_TZ).strftime("%Y%m%d"))
-
-
 def new_domain_id_for_day(day: str) -> str:
     """A fresh unified id for an order created on ``day`` (yyyymmdd, China time)."""
     number = secrets.randbits(128)  # 128 bits into 12 base-34 digits: the modulo bias is below 2^-60

@@ -96,9 +96,6 @@ class CacheWriter:
                 self._registry = active_registry(connection)
         return self._registry
 
-    def forget_registry(self) -> None:
-        self._registry = None
-
     def apply(self, orders: Iterable[Any] = (), observations: Iterable[Any] = ()) -> ApplyReport:
         with cycle_collection_paused():
             return self.apply_prepared(prepare(orders, observations, self.registry()))

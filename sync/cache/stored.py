@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -157,7 +156,3 @@ def ids_by(connection: Connection, column: str, values: Iterable[str]) -> dict[s
         for value, order_id, domain_id in connection.exec_driver_sql(sql, tuple(part)):
             found[value].append((order_id, domain_id))
     return found
-
-
-def json_or_none(text: str | None) -> Any:
-    return json.loads(text) if text else None

@@ -54,7 +54,7 @@ def test_a_removed_entry_is_named(chained):
 def test_an_inserted_entry_is_named(chained):
     with _raw(chained) as raw:
         raw.execute("UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3")  # make room in the middle
-        fields = ("mallory", "channel", "douyin", "order.state", "DB20260124XXXXXXXXXXXX", "{}", "{}", "{}")
+        fields = ("mallory", "channel", "douyin", "order.state", "DB20260124FRGD00000000", "{}", "{}", "{}")
         forged_prev = "f" * 64
         digest = audit.chain_hash(3, 1, audit.content_hash(*fields), forged_prev)  # well formed, not chained
         raw.execute("INSERT INTO audit_log VALUES (3, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*fields, forged_prev, digest))
