@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.demo_records import records
+from hub.demo import records
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.cache.pipeline import apply_batches

@@ -56,3 +56,70 @@ def ref(no: str = "DD20260124008872", channel: str = "douyin") -> dict[str, str]
 
 def obs(source: str, status: Any, at: str, order_ref: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
     return {"source": source, "status": status, "observed_at": at, "order": order_ref or ref(), **extra}
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Any]:
+    """The real reference hub on a loopback port, on a SQLite file of the test's own."""
+    from hub.server import BackgroundHub
+    from hub.store import HubStore
+
+    store = HubStore(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    store.ensure_demo_users()
+    server = BackgroundHub(store)
+    server.start()
+    yield server
+    server.stop()
+    store.close()
+
+
+def token_for(url: str, user: str) -> str:
+    import httpx
+
+    answer = httpx.post(f"{url}/v1/auth/token", json={"username": user, "password": user}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()["access_token"]
+
+
+@pytest.fixture
+def fault_proxy(hub: Any) -> Iterator[Any]:
+    from tests.faults import FaultProxy
+
+    proxy = FaultProxy(hub.url).start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[Any]:
+    """Stands in for the operating system's keyring service, which a test machine does not run."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            self.secrets: dict[tuple[str, str], str] = {}
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.secrets[(service, username)] = password
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.secrets.get((service, username))
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.secrets.pop((service, username), None)
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real configuration (hubs.json)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("ORDERDESK_TOKEN", raising=False)

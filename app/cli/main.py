@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit_cmd, mapping_cmd, orders_cmd, quarantine_cmd
+from app.cli import audit_cmd, hub_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
 from app.cli.common import UserError
 from app.i18n import set_language, tr
 
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd):
+    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd):
         module.register(commands)
     return parser
 

@@ -63,6 +63,9 @@ class ApplyReport:
         return document
 
 
+Also = Callable[[Connection], None]
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -96,13 +99,20 @@ class CacheWriter:
                 self._registry = active_registry(connection)
         return self._registry
 
-    def apply(self, orders: Iterable[Any] = (), observations: Iterable[Any] = ()) -> ApplyReport:
+    def apply(
+        self, orders: Iterable[Any] = (), observations: Iterable[Any] = (), *, also: Also | None = None
+    ) -> ApplyReport:
+        """Apply one batch in one transaction. ``also`` runs inside that same transaction, before
+        commit: the sync layer saves its cursor there, so a page and its cursor commit together."""
         with cycle_collection_paused():
-            return self.apply_prepared(prepare(orders, observations, self.registry()))
+            return self.apply_prepared(prepare(orders, observations, self.registry()), also=also)
 
-    def apply_prepared(self, batch: PreparedBatch) -> ApplyReport:
+    def apply_prepared(self, batch: PreparedBatch, *, also: Also | None = None) -> ApplyReport:
         with cycle_collection_paused(), self.cache.write() as connection:
-            return _Transaction(connection, self.registry(), self.clock(), self.operator).run(batch)
+            report = _Transaction(connection, self.registry(), self.clock(), self.operator).run(batch)
+            if also is not None:
+                also(connection)
+            return report
 
 
 class _Transaction:

@@ -207,3 +207,32 @@ mapping_tables = Table(
     Column("imported_by", String(64), nullable=False),
     UniqueConstraint("source", "version"),
 )
+
+
+# What the sync layer keeps between runs: the change-feed cursor, per hub.
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at_ms", Integer, nullable=False),
+)
+
+# Actions for the hub, written in the same transaction as the local change they belong to. The
+# idempotency key is made once per business intent and sent with every retry.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("idempotency_key", String(128), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("order_domain_id", String(22), nullable=False),
+    Column("payload_json", Text, nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # pending, sent, refused
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("response_json", Text),
+    Column("sent_at_ms", Integer),
+    Index("ix_outbox_pending", "id", sqlite_where=text("status = 'pending'")),
+)

@@ -218,7 +218,7 @@ def test_a_waiting_carrier_update_is_adopted_by_every_merged_order(writer, cache
 
 
 def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_path):
-    from bench.demo_records import records
+    from hub.demo import records
     from sync.cache.apply import CacheWriter
     from sync.cache.pipeline import apply_batches
     from sync.cache.queries import export_orders

@@ -1,4 +1,9 @@
-"""Deterministic order and observation records for benchmarks (the hub's demo generator comes later)."""
+"""Demo traffic: orders across Taobao, Douyin, Pinduoduo, WeChat Channels, Youzan and the own
+mini-program, with Kuaidi100 tracking and finance settlements. Deterministic for a seed value, unified
+ids included. It carries what a real day carries and what the dashboards must find: rare characters
+in names, partial refunds, cancellations, late and duplicated pushes, updates before their order,
+a channel saying "confirmed" while the carrier is still out for delivery, a carrier signature stamped
+before the shipment, missing paid amounts and a status nobody mapped."""
 
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+_ID_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
 def records(count: int, seed: int = 7) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(order, its observations) pairs: about 4–6 observations and 2 lines per order."""
     rnd = random.Random(seed)
@@ -42,7 +50,9 @@ def records(count: int, seed: int = 7) -> Iterator[tuple[dict[str, Any], list[di
         total = sum(line["quantity"] * line["unit_price_fen"] for line in lines)
         order_no = f"{channel[:2].upper()}{20260101000000 + n}"
         waybill = f"SF{1400000000000 + n}"
+        day = (created + timedelta(hours=8)).strftime("%Y%m%d")
         order = {
+            "domain_id": "DB" + day + "".join(rnd.choice(_ID_ALPHABET) for _ in range(12)),
             "channel": channel, "shop": f"{channel}-flagship", "channel_order_no": order_no, "created_at": _iso(created),
             "receiver": {"name": name, "phone": f"1{rnd.randint(3, 9)}{rnd.randint(0, 999999999):09d}",
                          "province": province, "city": city, "district": district,
@@ -78,4 +88,74 @@ def records(count: int, seed: int = 7) -> Iterator[tuple[dict[str, Any], list[di
             observations.append(
                 {"source": channel, "status": paid, "observed_at": _iso(at + timedelta(days=2)), "order": ref}
             )
+        observations.extend(_trouble(rnd, n, channel, stage, created, at, waybill, ref, lines))
+        if rnd.random() < 0.05:  # delivered twice
+            observations.append(dict(rnd.choice(observations)))
         yield order, observations
+
+
+# Cancellation as each channel says it (read with its mapping table).
+CANCELS: dict[str, Any] = {"taobao": "TRADE_CLOSED_BY_TAOBAO", "douyin": 4, "pdd": 1, "wechat_channels": 250,
+                           "youzan": "TRADE_CLOSED", "miniapp": "CANCELLED"}  # fmt: skip
+CANCEL_FIELDS: dict[str, dict[str, Any]] = {"douyin": {"main_status": 4}, "pdd": {"confirm_status": 2}}
+
+
+def _trouble(
+    rnd: random.Random, n: int, channel: str, stage: float, created: datetime, at: datetime, waybill: str,
+    ref: dict[str, Any], lines: list[dict[str, Any]],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """At most one of the things that go wrong, for about one order in twenty."""
+    roll = rnd.random()
+    carrier = {"waybill_no": waybill}
+    if roll < 0.01 and stage > 0.35:  # the channel says confirmed while the carrier is still out for delivery
+        return [{"source": "kuaidi100", "status": 5, "observed_at": _iso(at + timedelta(hours=2)), "order": carrier}]
+    if roll < 0.02 and stage > 0.15:  # the carrier's signature stamped before the shipment
+        return [
+            {"source": "kuaidi100", "status": 3, "observed_at": _iso(created + timedelta(minutes=40)), "order": carrier}
+        ]
+    if roll < 0.025:  # a status nobody mapped
+        status = {"source": channel, "status": 999, "observed_at": _iso(at + timedelta(hours=1)), "order": ref}
+        return [status]
+    if roll < 0.04 and len(lines) > 1:  # a partial refund of one line, half its price
+        line = lines[-1]
+        return [{"source": "finance", "status": "REFUND_SETTLED", "line_no": line["line_no"], "refund_id": f"RF{n}",
+                 "refund_fen": line["unit_price_fen"] // 2, "observed_at": _iso(at + timedelta(days=3)), "order": ref}]  # fmt: skip
+    if roll < 0.05 and stage <= 0.15:  # cancelled before shipping
+        fields = CANCEL_FIELDS.get(channel, {})
+        return [{"source": channel, "status": CANCELS[channel], "fields": fields,
+                 "observed_at": _iso(at + timedelta(hours=3)), "order": ref}]  # fmt: skip
+    return []
+
+
+def shuffled_batches(count: int, seed: int = 7, batch: int = 2000) -> Iterator[tuple[list[Any], list[Any]]]:
+    """Batches as pushes really arrive: observations out of order, a few only in the next batch."""
+    rnd = random.Random(seed + 1)
+    orders: list[Any] = []
+    observations: list[Any] = []
+    for order, its_observations in records(count, seed):
+        orders.append(order)
+        observations.extend(its_observations)
+        if len(orders) == batch:
+            rnd.shuffle(observations)
+            held = observations[: len(observations) // 50]
+            yield orders, observations[len(held) :]
+            orders, observations = [], held
+    rnd.shuffle(observations)
+    yield orders, observations
+
+
+def seed(store: Any, count: int, seed_value: int = 7, on_batch: Any = None) -> tuple[int, int]:
+    """Fill a hub with ``count`` demo orders (and their observations) through its normal write path,
+    so the change feed carries them. Returns (orders, observations) written."""
+    from sync.contract import ObservationRecord, OrderRecord
+
+    written = [0, 0]
+    for orders, observations in shuffled_batches(count, seed_value):
+        with store.write() as c:
+            store.put_orders(c, [OrderRecord.model_validate(o) for o in orders])
+            new, _ = store.put_observations(c, [ObservationRecord.model_validate(o) for o in observations])
+        written[0] += len(orders)
+        written[1] += new
+        if on_batch is not None:
+            on_batch(written[0])
+    return written[0], written[1]

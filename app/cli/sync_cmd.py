@@ -1,0 +1,137 @@
+"""`orderdesk login | logout | sync`: sign in to a hub (token to the keyring), keep the cache in step."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from app.cli.common import UserError, emit_json, emit_line, open_cache
+from app.i18n import language, tr
+from sync.cache.apply import CacheWriter
+from sync.client import HubClient, HubError
+from sync.credentials import CredentialsError, forget_token, load_token, store_token
+from sync.syncer import Syncer
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    login = commands.add_parser(
+        "login", help=tr("登录订单中心(令牌存入系统密钥环)", "sign in to a hub (token into the keyring)")
+    )
+    login.add_argument("--hub", required=True)
+    login.add_argument("--user", required=True)
+    login.add_argument(
+        "--password-stdin", action="store_true", help=tr("从标准输入读密码", "read the password from stdin")
+    )
+    login.set_defaults(run=run_login)
+    logout = commands.add_parser("logout", help=tr("退出登录(删除令牌)", "sign out (forget the token)"))
+    logout.add_argument("--hub", required=True)
+    logout.set_defaults(run=run_logout)
+    sync = commands.add_parser("sync", help=tr("与订单中心同步", "sync the cache with a hub"))
+    sync.add_argument("--hub", required=True)
+    mode = sync.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--once", action="store_true", default=True, help=tr("同步一次直到追平(默认)", "sync until caught up (default)")
+    )
+    mode.add_argument("--watch", action="store_true", help=tr("持续同步,Ctrl-C 停止", "keep syncing until Ctrl-C"))
+    sync.add_argument(
+        "--interval", type=float, default=5.0, help=tr("--watch 的间隔秒数", "seconds between rounds with --watch")
+    )
+    sync.add_argument("--page-size", type=int, default=1000)
+    sync.set_defaults(run=run_sync)
+
+
+def _credentials_error(exc: CredentialsError) -> UserError:
+    return UserError(str(exc) if language() == "en" else exc.zh)
+
+
+def _hub_error(exc: HubError) -> UserError:
+    if exc.status == 401:
+        return UserError(
+            tr(
+                "订单中心拒绝了令牌或密码:请重新登录(orderdesk login)",
+                "the hub refused the token or password: sign in again (orderdesk login)",
+            )
+        )
+    if exc.status == 0:
+        return UserError(tr(f"连不上订单中心:{exc}", f"cannot reach the hub: {exc}"))
+    return UserError(tr(f"订单中心拒绝了请求({exc.status}):{exc}", f"the hub refused ({exc.status}): {exc}"))
+
+
+def run_login(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(tr("密码:", "Password: "))
+
+    async def sign_in() -> dict:
+        async with HubClient(args.hub, attempts=3) as client:
+            return await client.login(args.user, password)
+
+    try:
+        answer = asyncio.run(sign_in())
+        store_token(args.hub, args.user, answer["access_token"])
+    except HubError as exc:
+        raise _hub_error(exc) from None
+    except CredentialsError as exc:
+        raise _credentials_error(exc) from None
+    if args.json:
+        emit_json({"hub": args.hub, "user": answer["user"], "role": answer["role"], "expires_at": answer["expires_at"]})
+    else:
+        emit_line(tr(f"已登录 {args.hub},角色 {answer['role']}", f"signed in to {args.hub} as {answer['role']}"))
+    return 0
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    try:
+        forget_token(args.hub)
+    except CredentialsError as exc:
+        raise _credentials_error(exc) from None
+    emit_line(tr("已退出登录", "signed out"))
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    try:
+        token = load_token(args.hub)
+    except CredentialsError as exc:
+        raise _credentials_error(exc) from None
+    if not token:
+        raise UserError(
+            tr(
+                f"还没有登录 {args.hub}:先运行 orderdesk login",
+                f"not signed in to {args.hub}: run orderdesk login first",
+            )
+        )
+
+    async def rounds() -> dict:
+        with open_cache(args) as cache:
+            async with HubClient(args.hub, token) as client:
+                syncer = Syncer(client, CacheWriter(cache, operator="sync"), page_size=args.page_size)
+                while True:
+                    summary = await syncer.run_once()
+                    if not args.watch:
+                        return summary.as_json()
+                    sys.stderr.write(tr(f"\r已同步:订单 {summary.orders_applied},状态 {summary.observations_applied}",
+                                        f"\rsynced: orders {summary.orders_applied}, observations {summary.observations_applied}"))  # fmt: skip
+                    await asyncio.sleep(args.interval)
+
+    try:
+        result = asyncio.run(rounds())
+    except HubError as exc:
+        raise _hub_error(exc) from None
+    if args.json:
+        emit_json(result)
+    else:
+        emit_line(tr(
+            f"已追平:订单 {result['orders_applied']},状态 {result['observations_applied']},新异常 {result['anomalies_found']},"
+            f"推送动作 {result['actions_pushed']},待推送 {result['actions_pending']}",
+            f"caught up: orders {result['orders_applied']}, observations {result['observations_applied']}, "
+            f"anomalies {result['anomalies_found']}, actions pushed {result['actions_pushed']}, pending {result['actions_pending']}",
+        ))  # fmt: skip
+        if result["missing_at_hub"]:
+            emit_line(
+                tr(
+                    f"注意:{len(result['missing_at_hub'])} 个缓存订单在订单中心已不存在",
+                    f"note: {len(result['missing_at_hub'])} cached orders are no longer at the hub",
+                )
+            )
+    return 0 if result["caught_up"] else 1

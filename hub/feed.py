@@ -1,0 +1,58 @@
+"""Opaque cursors for the change feed and for keyset pages of the order listing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _encode(prefix: str, body: dict[str, Any]) -> str:
+    return prefix + base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).rstrip(b"=").decode()
+
+
+def _decode(prefix: str, text: str) -> dict[str, Any]:
+    if not text.startswith(prefix):
+        raise BadCursor(text)
+    raw = text[len(prefix) :]
+    try:
+        body = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except ValueError as exc:
+        raise BadCursor(text) from exc
+    if not isinstance(body, dict):
+        raise BadCursor(text)
+    return body
+
+
+def feed_cursor(epoch: str, seq: int) -> str:
+    return _encode("c1.", {"e": epoch, "s": seq})
+
+
+def read_feed_cursor(text: str) -> tuple[str, int]:
+    body = _decode("c1.", text)
+    try:
+        epoch, seq = str(body["e"]), int(body["s"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadCursor(text) from exc
+    if seq < 0:
+        raise BadCursor(text)
+    return epoch, seq
+
+
+def page_token(after_id: int, as_of: str) -> str:
+    return _encode("p1.", {"a": after_id, "f": as_of})
+
+
+def read_page_token(text: str) -> tuple[int, str]:
+    body = _decode("p1.", text)
+    try:
+        after, as_of = int(body["a"]), str(body["f"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadCursor(text) from exc
+    if after < 0:
+        raise BadCursor(text)
+    return after, as_of

@@ -1,0 +1,51 @@
+"""Running the hub: in the foreground (``orderdesk hub``) or on a background thread (tests, demo)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import uvicorn
+
+from hub.api import create_app
+from hub.store import HubStore
+
+
+class BackgroundHub:
+    """The hub on a loopback port of its own choosing, in a daemon thread; ``url`` once started."""
+
+    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.store = store
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.url = f"http://{host}:{self._socket.getsockname()[1]}"
+        config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+
+    def start(self, timeout: float = 20.0) -> str:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the hub did not start")
+            time.sleep(0.02)
+        return self.url
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self) -> BackgroundHub:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(store: HubStore, host: str, port: int) -> None:
+    uvicorn.run(create_app(store), host=host, port=port, log_level="info", lifespan="off")

@@ -1,0 +1,279 @@
+"""The hub's storage: orders, observations, the change feed and actions, on SQLite or PostgreSQL.
+
+Every write transaction first takes the feed lock (PostgreSQL: a transaction-scoped advisory lock;
+SQLite: BEGIN IMMEDIATE) and holds it until commit. So change numbers are handed out in commit
+order, and a reader can never see change n+1 while change n is still uncommitted: a cursor handed
+out is never overtaken by a change committed later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+
+from hub.schema import actions, changes, meta, metadata, observations, orders, users
+from sync.contract import ObservationRecord, OrderRecord, canonical_json
+from sync.domain_id import CHINA_TZ, new_domain_id_for_day
+
+FEED_LOCK = 7_770_001  # the advisory lock id of the change feed (PostgreSQL)
+DEMO_USERS = {"packer": "packer", "clerk": "clerk", "supervisor": "supervisor"}  # demo only: user = role = password
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def channel_key(channel: str, shop: str, no: str) -> str:
+    return f"{channel}\x1f{shop}\x1f{no}"
+
+
+def _password_hash(password: str, salt: str) -> str:
+    return hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
+
+
+class HubStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sqlite = url.startswith("sqlite")
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, **({} if self.sqlite else {"pool_size": 8}))
+        if self.sqlite:
+            self._sqlite_pragmas()
+        metadata.create_all(self.engine)
+        with self.write() as c:
+            self.secret = self._meta(c, "secret", lambda: secrets.token_hex(32))
+            self.epoch = self._meta(c, "epoch", lambda: secrets.token_hex(4))
+
+    def _sqlite_pragmas(self) -> None:
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 10000"):
+                dbapi_connection.execute(f"PRAGMA {pragma}")
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("write") else "BEGIN")
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            connection.info["write"] = True
+            try:
+                with connection.begin():
+                    if not self.sqlite:
+                        connection.execute(select(func.pg_advisory_xact_lock(FEED_LOCK)))
+                    yield connection
+            finally:
+                connection.info["write"] = False
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- meta and users -------------------------------------------------------------------------
+    @staticmethod
+    def _meta(c: Connection, key: str, default: Any) -> str:
+        value = c.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        if value is None:
+            value = default()
+            c.execute(insert(meta).values(key=key, value=value))
+        return str(value)
+
+    def ensure_demo_users(self) -> None:
+        with self.write() as c:
+            for name, password in DEMO_USERS.items():
+                self._ensure_user(c, name, password, role=name)
+
+    def add_user(self, name: str, password: str, role: str) -> None:
+        with self.write() as c:
+            self._ensure_user(c, name, password, role)
+
+    @staticmethod
+    def _ensure_user(c: Connection, name: str, password: str, role: str) -> None:
+        if c.execute(select(users.c.username).where(users.c.username == name)).first() is None:
+            salt = secrets.token_hex(16)
+            c.execute(
+                insert(users).values(username=name, role=role, salt=salt, password_hash=_password_hash(password, salt))
+            )
+
+    def check_password(self, name: str, password: str) -> str | None:
+        """The user's role when the password is right, else None."""
+        with self.read() as c:
+            row = c.execute(
+                select(users.c.role, users.c.salt, users.c.password_hash).where(users.c.username == name)
+            ).first()
+        if row is None:
+            _password_hash(password, "00" * 16)  # the same work either way: no timing hint at who exists
+            return None
+        return row.role if secrets.compare_digest(_password_hash(password, row.salt), row.password_hash) else None
+
+    # -- writing orders and observations --------------------------------------------------------
+    def put_orders(self, c: Connection, records: Sequence[OrderRecord]) -> list[str]:
+        """Insert or update orders (a unified id is made once, here); each change goes to the feed."""
+        if not records:
+            return []
+        latest = {channel_key(r.channel, r.shop, r.channel_order_no): r for r in records}  # last version wins
+        records, keys = list(latest.values()), list(latest)
+        known: dict[str, tuple[int, str, str]] = {}
+        for part in range(0, len(records), 300):
+            chunk = records[part : part + 300]
+            nos = {r.channel_order_no for r in chunk}
+            for row in c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
+                                        orders.c.channel_order_no, orders.c.record_sha)
+                                 .where(orders.c.channel_order_no.in_(nos))):  # fmt: skip
+                known[channel_key(row.channel, row.shop, row.channel_order_no)] = (
+                    row.id,
+                    row.domain_id,
+                    row.record_sha,
+                )
+        new_rows, updates, feed, ids = [], [], [], []
+        for record, key in zip(records, keys, strict=True):
+            found = known.get(key)
+            domain_id = (
+                found[1]
+                if found
+                else record.domain_id
+                or new_domain_id_for_day(record.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d"))
+            )
+            body = record.model_dump(mode="json")
+            body["domain_id"] = domain_id
+            text = canonical_json(body)
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            ids.append(domain_id)
+            if found and found[2] == sha:
+                continue
+            row = {"domain_id": domain_id, "channel": record.channel, "shop": record.shop,
+                   "channel_order_no": record.channel_order_no, "waybill_no": record.waybill_no,
+                   "record_json": text, "record_sha": sha}  # fmt: skip
+            if found:
+                updates.append({**row, "row_id": found[0]})
+            else:
+                new_rows.append(row)
+                known[key] = (0, domain_id, sha)
+            feed.append(("order", domain_id, text))
+        if new_rows:
+            c.execute(insert(orders), new_rows)
+        for row in updates:
+            row_id = row.pop("row_id")
+            c.execute(update(orders).where(orders.c.id == row_id).values(**row))
+        self._append(c, feed)
+        return ids
+
+    def put_observations(self, c: Connection, records: Sequence[ObservationRecord]) -> tuple[int, int]:
+        """Store observations not seen before; each new one goes to the feed. (new, repeated)"""
+        if not records:
+            return 0, 0
+        by_key = {r.identity(): r for r in records}
+        seen: set[str] = set()
+        key_list = list(by_key)
+        for part in range(0, len(key_list), 500):
+            chunk = key_list[part : part + 500]
+            seen.update(c.execute(select(observations.c.key).where(observations.c.key.in_(chunk))).scalars())
+        rows, feed = [], []
+        for key, r in by_key.items():
+            if key in seen:
+                continue
+            ref = r.order
+            text = r.model_dump_json()
+            rows.append({"key": key, "ref_domain_id": ref.domain_id,
+                         "ref_channel_key": channel_key(ref.channel, ref.shop, ref.channel_order_no)
+                         if ref.channel and ref.shop and ref.channel_order_no else None,
+                         "ref_waybill_no": ref.waybill_no, "record_json": text})  # fmt: skip
+            feed.append(("observation", key, text))
+        if rows:
+            c.execute(insert(observations), rows)
+        self._append(c, feed)
+        return len(rows), len(records) - len(rows)
+
+    def _append(self, c: Connection, feed: Sequence[tuple[str, str, str]]) -> None:
+        if feed:
+            at = now_ms()
+            c.execute(
+                insert(changes),
+                [{"kind": k, "entity_key": e, "body_json": b, "committed_at_ms": at} for k, e, b in feed],
+            )
+
+    # -- reading --------------------------------------------------------------------------------
+    def feed_bounds(self, c: Connection) -> tuple[int, int]:
+        """(first retained seq, last seq); (0, 0) for an empty feed."""
+        low, high = c.execute(select(func.min(changes.c.seq), func.max(changes.c.seq))).one()
+        return int(low or 0), int(high or 0)
+
+    def read_changes(self, c: Connection, after: int, limit: int) -> list[Any]:
+        query = select(changes.c.seq, changes.c.kind, changes.c.body_json).where(changes.c.seq > after)
+        return list(c.execute(query.order_by(changes.c.seq).limit(limit)))
+
+    def prune(self, keep: int) -> int:
+        """Drop all but the newest ``keep`` changes (the retention a cursor must stay within)."""
+        with self.write() as c:
+            _, high = self.feed_bounds(c)
+            return c.execute(delete(changes).where(changes.c.seq <= high - keep)).rowcount or 0
+
+    def list_orders(self, c: Connection, after_id: int, limit: int) -> list[tuple[int, dict[str, Any], list[Any]]]:
+        """A keyset page of orders with the observations that name them."""
+        rows = list(c.execute(select(orders.c.id, orders.c.record_json).where(orders.c.id > after_id)
+                              .order_by(orders.c.id).limit(limit)))  # fmt: skip
+        return self._with_observations(c, rows)
+
+    def get_order(self, c: Connection, domain_id: str) -> tuple[dict[str, Any], list[Any]] | None:
+        rows = list(c.execute(select(orders.c.id, orders.c.record_json).where(orders.c.domain_id == domain_id)))
+        found = self._with_observations(c, rows)
+        return (found[0][1], found[0][2]) if found else None
+
+    def _with_observations(self, c: Connection, rows: list[Any]) -> list[tuple[int, dict[str, Any], list[Any]]]:
+        records = [(row.id, json.loads(row.record_json)) for row in rows]
+        if not records:
+            return []
+        by_domain = {r["domain_id"]: i for i, (_, r) in enumerate(records)}
+        by_channel = {
+            channel_key(r["channel"], r["shop"], r["channel_order_no"]): i for i, (_, r) in enumerate(records)
+        }
+        by_waybill: dict[str, list[int]] = {}
+        for i, (_, r) in enumerate(records):
+            if r.get("waybill_no"):
+                by_waybill.setdefault(r["waybill_no"], []).append(i)
+        attached: list[dict[str, Any]] = [{} for _ in records]
+        query = select(observations.c.key, observations.c.ref_domain_id, observations.c.ref_channel_key,
+                       observations.c.ref_waybill_no, observations.c.record_json).where(
+            observations.c.ref_domain_id.in_(list(by_domain))
+            | observations.c.ref_channel_key.in_(list(by_channel))
+            | observations.c.ref_waybill_no.in_(list(by_waybill))
+        )  # fmt: skip
+        for row in c.execute(query):
+            if row.ref_domain_id in by_domain:
+                targets = [by_domain[row.ref_domain_id]]
+            elif row.ref_channel_key in by_channel:
+                targets = [by_channel[row.ref_channel_key]]
+            else:
+                targets = by_waybill.get(row.ref_waybill_no, [])
+            for i in targets:
+                attached[i][row.key] = json.loads(row.record_json)
+        return [(row_id, record, list(attached[i].values())) for i, (row_id, record) in enumerate(records)]
+
+    # -- actions --------------------------------------------------------------------------------
+    def find_action(self, c: Connection, key: str) -> Any:
+        return c.execute(select(actions.c.request_sha, actions.c.response_json, actions.c.actor)
+                         .where(actions.c.idempotency_key == key)).first()  # fmt: skip
+
+    def order_exists(self, c: Connection, domain_id: str) -> bool:
+        return c.execute(select(orders.c.id).where(orders.c.domain_id == domain_id)).first() is not None
+
+    def record_action(self, c: Connection, *, key: str, actor: str, role: str, kind: str, domain_id: str,
+                      request_sha: str, request_json: str, response: dict[str, Any]) -> None:  # fmt: skip
+        text = canonical_json(response)
+        c.execute(insert(actions).values(idempotency_key=key, actor=actor, role=role, kind=kind,
+                                         order_domain_id=domain_id, request_sha=request_sha,
+                                         request_json=request_json, response_json=text,
+                                         created_at_ms=now_ms()))  # fmt: skip
+        self._append(c, [("action", key, text)])

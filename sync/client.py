@@ -1,0 +1,150 @@
+"""The async client of the central order API: one httpx.AsyncClient per hub, explicit timeouts,
+retries with capped full-jitter backoff that honour Retry-After. Pure asyncio, no Qt."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MAX_RETRY_AFTER = 120.0  # a hub asking for longer is waited for this long, then asked again
+
+
+class HubError(Exception):
+    """The hub answered no (or could not be reached); ``status`` is the HTTP status, 0 for no answer."""
+
+    def __init__(self, message: str, status: int = 0, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == 0 or self.status in (429, 502, 503, 504) or self.status >= 500
+
+
+class CursorGone(HubError):
+    """410: the feed no longer holds the changes after our cursor; relist and reconcile."""
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    return str(detail or response.text[:300] or response.reason_phrase)
+
+
+class _WaitRetryAfter:
+    """Full jitter (a random wait up to an exponentially growing cap), or longer if the hub asked."""
+
+    def __init__(self, jitter: Callable[[RetryCallState], float]) -> None:
+        self.jitter = jitter
+
+    def __call__(self, state: RetryCallState) -> float:
+        wait = self.jitter(state)
+        error = state.outcome.exception() if state.outcome else None
+        asked = getattr(error, "retry_after", None)
+        return max(wait, min(asked, MAX_RETRY_AFTER)) if asked is not None else wait
+
+
+class HubClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        attempts: int = 8,
+        max_backoff: float = 30.0,
+        backoff_base: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.attempts = attempts
+        self._wait = _WaitRetryAfter(wait_random_exponential(multiplier=backoff_base, max=max_backoff))
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=timeout, transport=transport, headers={"User-Agent": "OrderDesk/0.1"}
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> HubClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def _once(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = kwargs.pop("headers", {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = await self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:  # refused, reset, timed out, cut short
+            raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        if response.status_code == 410:
+            raise CursorGone(_detail(response), 410)
+        if response.status_code >= 400:
+            raise HubError(_detail(response), response.status_code, _retry_after(response))
+        try:
+            return response.json()
+        except ValueError as exc:  # a body cut short arrives as broken JSON
+            raise HubError(f"the hub's answer was cut short: {exc}") from exc
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, HubError) and e.retryable),
+            reraise=True,
+        ):
+            with attempt:
+                return await self._once(method, path, **dict(kwargs, headers=dict(kwargs.get("headers", {}))))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- the API --------------------------------------------------------------------------------
+    async def login(self, user: str, password: str) -> dict[str, Any]:
+        answer = await self.request("POST", "/v1/auth/token", json={"username": user, "password": password})
+        self.token = answer["access_token"]
+        return answer
+
+    async def changes(self, cursor: str | None, limit: int = 1000) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return await self.request("GET", "/v1/changes", params=params)
+
+    async def orders(self, after: str | None, limit: int = 1000) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
+        if after:
+            params["after"] = after
+        return await self.request("GET", "/v1/orders", params=params)
+
+    async def order(self, domain_id: str) -> dict[str, Any]:
+        return await self.request("GET", f"/v1/orders/{domain_id}")
+
+    async def act(self, key: str, kind: str, order: str, payload: dict[str, Any]) -> dict[str, Any]:
+        body = {"kind": kind, "order": order, "payload": payload}
+        return await self.request("POST", "/v1/actions", json=body, headers={"Idempotency-Key": key})
+
+    async def ingest(self, source: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.request("POST", f"/v1/ingest/{source}", json=body)

@@ -1,0 +1,159 @@
+"""Keeping the cache in step with the hub: push the outbox, then pull the change feed.
+
+Each page is applied in one local transaction together with the cursor that follows it, so a kill
+at any moment either keeps the page and its cursor or neither; pages come at least once and applying
+is idempotent, so nothing is lost and nothing doubles. A 410 (cursor older than the hub keeps)
+relists every order, reconciles, and goes on from the feed position the listing started at.
+Database work runs in a worker thread: the event loop (the console's) only waits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sync import outbox, sync_state
+from sync.cache.apply import ApplyReport, CacheWriter
+from sync.client import CursorGone, HubClient, HubError
+
+log = logging.getLogger(__name__)
+CURSOR = "feed_cursor"
+
+
+@dataclass(slots=True)
+class SyncSummary:
+    orders_applied: int = 0
+    observations_applied: int = 0
+    anomalies_found: int = 0
+    quarantined: int = 0
+    actions_pushed: int = 0
+    actions_refused: int = 0
+    actions_pending: int = 0
+    pages: int = 0
+    relisted: bool = False
+    missing_at_hub: list[str] = field(default_factory=list)
+    caught_up: bool = False
+
+    def add(self, report: ApplyReport) -> None:
+        self.orders_applied += report.orders_new + report.orders_updated
+        self.observations_applied += report.observations_new
+        self.anomalies_found += report.anomalies_opened
+        self.quarantined += len(report.quarantined)
+
+    def as_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+class Syncer:
+    def __init__(self, client: HubClient, writer: CacheWriter, *, page_size: int = 1000) -> None:
+        self.client = client
+        self.writer = writer
+        self.cache = writer.cache
+        self.page_size = page_size
+
+    async def run_once(self) -> SyncSummary:
+        """Push what waits in the outbox, pull until caught up."""
+        summary = SyncSummary()
+        await self.push(summary)
+        await self.pull(summary)
+        summary.actions_pending = await asyncio.to_thread(self._count_pending)
+        return summary
+
+    # -- push -----------------------------------------------------------------------------------
+    def _count_pending(self) -> int:
+        with self.cache.read() as c:
+            return outbox.count_pending(c)
+
+    async def push(self, summary: SyncSummary) -> None:
+        while True:
+            batch = await asyncio.to_thread(self._pending)
+            if not batch:
+                return
+            for action in batch:
+                try:
+                    result = await self.client.act(action.key, action.kind, action.order, action.payload)
+                except HubError as exc:
+                    refused = not exc.retryable and exc.status not in (401,)
+                    await asyncio.to_thread(self._record, outbox.mark_attempt, action.key, str(exc), refused=refused)
+                    if refused:
+                        summary.actions_refused += 1
+                        continue
+                    raise  # the hub is unreachable: the rest waits for the next run
+                await asyncio.to_thread(self._record, outbox.mark_sent, action.key, result)
+                summary.actions_pushed += 1
+
+    def _pending(self) -> list[outbox.PendingAction]:
+        with self.cache.read() as c:
+            return outbox.pending(c)
+
+    def _record(self, function: Any, *args: Any, **kwargs: Any) -> None:
+        with self.cache.write() as c:
+            function(c, *args, **kwargs)
+
+    # -- pull -----------------------------------------------------------------------------------
+    def _cursor(self) -> str | None:
+        with self.cache.read() as c:
+            return sync_state.load(c, self.client.base_url, CURSOR)
+
+    def _saver(self, cursor: str, actions: list[dict[str, Any]]) -> Any:
+        def save(c: Connection) -> None:
+            for body in actions:  # our own actions, acknowledged through the feed as well
+                outbox.mark_sent(c, body.get("key", ""), body)
+            sync_state.save(c, self.client.base_url, CURSOR, cursor)
+
+        return save
+
+    async def pull(self, summary: SyncSummary) -> None:
+        cursor = await asyncio.to_thread(self._cursor)
+        while True:
+            try:
+                page = await self.client.changes(cursor, self.page_size)
+            except CursorGone:
+                log.warning("cursor no longer kept by %s: relisting", self.client.base_url)
+                cursor = await self.relist(summary)
+                continue
+            changes = page["changes"]
+            orders = [c["body"] for c in changes if c["kind"] == "order"]
+            observations = [c["body"] for c in changes if c["kind"] == "observation"]
+            actions = [c["body"] for c in changes if c["kind"] == "action"]
+            report = await asyncio.to_thread(
+                self.writer.apply, orders, observations, also=self._saver(page["cursor"], actions)
+            )
+            summary.add(report)
+            summary.pages += 1
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                summary.caught_up = True
+                return
+
+    async def relist(self, summary: SyncSummary) -> str:
+        """Apply the hub's whole snapshot, report cached orders the hub no longer has, and return the
+        feed cursor the listing started at."""
+        summary.relisted = True
+        seen: set[str] = set()
+        after: str | None = None
+        while True:
+            page = await self.client.orders(after, self.page_size)
+            orders = [entry["order"] for entry in page["orders"]]
+            observations = [o for entry in page["orders"] for o in entry["observations"]]
+            report = await asyncio.to_thread(self.writer.apply, orders, observations)
+            summary.add(report)
+            summary.pages += 1
+            seen.update(order["domain_id"] for order in orders)
+            after = page["next"]
+            if after is None:
+                break
+        cursor = page["feed_cursor"]
+        summary.missing_at_hub = await asyncio.to_thread(self._reconcile, seen, cursor)
+        if summary.missing_at_hub:
+            log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))
+        return cursor
+
+    def _reconcile(self, seen: set[str], cursor: str) -> list[str]:
+        with self.cache.write() as c:
+            sync_state.save(c, self.client.base_url, CURSOR, cursor)
+            cached = c.exec_driver_sql("SELECT domain_id FROM orders").scalars()
+            return sorted(d for d in cached if d not in seen)
