@@ -1,0 +1,71 @@
+"""`orderdesk login | sync | logout` against the real hub; tokens only in the keyring."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from app.cli.main import main
+from hub.demo import seed
+
+
+def run(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_login_sync_logout(hub, memory_keyring, tmp_path, capsys, monkeypatch):
+    seed(hub.store, 50, seed_value=3)
+    cache = str(tmp_path / "cli.sqlite3")
+    code, out, err = run(capsys, "--json", "login", "--hub", hub.url, "--user", "clerk", "--password-stdin",
+                         stdin="clerk\n", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["role"] == "clerk"
+    [(key, token)] = [(k, v) for k, v in memory_keyring.secrets.items()]
+    assert key == ("OrderDesk", f"{hub.url}#clerk") and token.count(".") == 1
+    assert token not in (tmp_path / "config" / "OrderDesk" / "hubs.json").read_text()  # never in a file
+
+    code, out, err = run(capsys, "--cache", cache, "--json", "sync", "--hub", hub.url)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["caught_up"] and summary["orders_applied"] == 50
+    with open(tmp_path / "cli.sqlite3", "rb") as f:
+        assert token.encode() not in f.read()  # nor in the cache
+
+    code, _, _ = run(capsys, "logout", "--hub", hub.url)
+    assert code == 0 and memory_keyring.secrets == {}
+    code, _, err = run(capsys, "--cache", cache, "sync", "--hub", hub.url)
+    assert code == 2 and "orderdesk login" in err
+
+
+def test_unattended_sync_takes_the_token_from_the_environment(hub, tmp_path, capsys, monkeypatch):
+    from tests.conftest import token_for
+
+    monkeypatch.setenv("ORDERDESK_TOKEN", token_for(hub.url, "packer"))
+    code, out, err = run(capsys, "--cache", str(tmp_path / "c.sqlite3"), "--json", "sync", "--hub", hub.url)
+    assert code == 0, err
+    assert json.loads(out)["caught_up"]
+
+
+def test_no_keyring_is_a_clear_error_not_a_fallback_file(hub, capsys, monkeypatch, tmp_path):
+    import keyring
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, _, err = run(capsys, "login", "--hub", hub.url, "--user", "packer", "--password-stdin", stdin="packer\n",
+                           monkeypatch=monkeypatch)  # fmt: skip
+    finally:
+        keyring.set_keyring(before)
+    assert code == 2 and "密钥环" in err and "ORDERDESK_TOKEN" in err
+    assert not (tmp_path / "config" / "OrderDesk" / "hubs.json").exists()
+
+
+def test_a_wrong_password_says_so(hub, capsys, monkeypatch, memory_keyring):
+    code, _, err = run(capsys, "--lang", "en", "login", "--hub", hub.url, "--user", "packer", "--password-stdin",
+                       stdin="wrong\n", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 2 and "sign in again" in err and memory_keyring.secrets == {}

@@ -1,0 +1,135 @@
+"""Syncing a cache from the real hub over loopback, through faults: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import delete
+
+from hub.demo import seed
+from hub.schema import orders as hub_orders
+from sync import outbox
+from sync.cache import Cache
+from sync.cache.apply import CacheWriter
+from sync.client import HubClient
+from sync.syncer import Syncer
+from tests.conftest import token_for
+from tests.faults import Fault
+
+
+def hub_snapshot(hub) -> tuple[list, list]:
+    with hub.store.read() as c:
+        page = hub.store.list_orders(c, 0, 10**9)
+    return [record for _, record, _ in page], [o for _, _, obs in page for o in obs]
+
+
+def state_of(cache: Cache) -> dict:
+    with cache.read() as c:
+        assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        rows = c.exec_driver_sql(
+            "SELECT domain_id, fulfilment, refund, refunded_fen, cancelled, anomaly_count FROM orders"
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def expected_state(hub, tmp_path) -> dict:
+    """What a cache holds after applying the hub's whole snapshot in one go."""
+    orders, observations = hub_snapshot(hub)
+    with Cache(tmp_path / "expected.sqlite3") as reference:
+        CacheWriter(reference).apply(orders, observations)
+        return state_of(reference)
+
+
+def sync(url: str, cache: Cache, token: str, **client_options) -> dict:
+    async def once() -> dict:
+        options = {"backoff_base": 0.01, "max_backoff": 0.2, **client_options}
+        async with HubClient(url, token, **options) as client:
+            return (await Syncer(client, CacheWriter(cache, operator="sync"), page_size=97).run_once()).as_json()
+
+    return asyncio.run(once())
+
+
+@pytest.fixture
+def seeded(hub):
+    seed(hub.store, 400, seed_value=11)
+    return hub
+
+
+def test_a_fresh_cache_ends_equal_to_the_hub_and_a_second_sync_changes_nothing(seeded, cache, tmp_path):
+    token = token_for(seeded.url, "packer")
+    first = sync(seeded.url, cache, token)
+    assert first["caught_up"] and first["orders_applied"] == 400 and not first["relisted"]
+    assert state_of(cache) == expected_state(seeded, tmp_path)
+    second = sync(seeded.url, cache, token)
+    assert (second["orders_applied"], second["observations_applied"], second["pages"]) == (0, 0, 1)
+
+
+def test_faults_on_the_way_lose_and_double_nothing(seeded, cache, fault_proxy, tmp_path):
+    token = token_for(seeded.url, "packer")
+    fault_proxy.add(
+        Fault("reset_early", "GET", "/v1/changes"),
+        Fault("cut", "GET", "/v1/changes"),
+        Fault("status", "GET", "/v1/changes", status=500),
+        Fault("reset", "GET", "/v1/changes"),
+        Fault("status", "GET", "/v1/changes", status=503),
+        Fault("status", "GET", "/v1/changes", status=429, retry_after=0.3),
+        Fault("blackhole", "GET", "/v1/changes", seconds=1.5),
+    )
+    import httpx
+
+    started = time.monotonic()
+    summary = sync(fault_proxy.url, cache, token, timeout=httpx.Timeout(0.7, connect=0.7))
+    assert summary["caught_up"] and time.monotonic() - started >= 0.3  # Retry-After was honoured
+    assert not fault_proxy.faults, "every fault was met"
+    assert state_of(cache) == expected_state(seeded, tmp_path)
+
+
+def test_a_cursor_the_hub_no_longer_keeps_leads_to_a_relist_and_a_reconcile(seeded, cache, tmp_path):
+    token = token_for(seeded.url, "packer")
+    sync(seeded.url, cache, token)
+    seed(seeded.store, 450, seed_value=11)  # the same 400 again, and 50 more
+    seeded.store.prune(keep=5)
+    with seeded.store.write() as c:  # the hub loses an order the cache holds
+        gone = c.execute(hub_orders.select().limit(1)).first().domain_id
+        c.execute(delete(hub_orders).where(hub_orders.c.domain_id == gone))
+    summary = sync(seeded.url, cache, token)
+    assert summary["relisted"] and summary["caught_up"]
+    assert summary["missing_at_hub"] == [gone]  # reported, not silently kept or dropped
+    held = state_of(cache)
+    assert len(held) == 450 and gone in held
+    expected = expected_state(seeded, tmp_path)
+    assert {k: v for k, v in held.items() if k != gone} == expected
+
+
+def test_an_action_whose_answer_is_lost_takes_effect_exactly_once(seeded, cache, fault_proxy):
+    token = token_for(seeded.url, "packer")
+    sync(seeded.url, cache, token)
+    with cache.write() as c:
+        domain_id = c.exec_driver_sql("SELECT domain_id FROM orders LIMIT 1").scalar()
+        key = outbox.enqueue(c, "print_result", domain_id, {"printer": "zpl-203", "ok": True})
+        outbox.enqueue(
+            c, "print_result", domain_id, {"printer": "zpl-203", "ok": True}, key=key
+        )  # the same intent again
+    fault_proxy.add(Fault("reset", "POST", "/v1/actions"))  # the hub acts, the answer never arrives
+    summary = sync(fault_proxy.url, cache, token)
+    assert summary["actions_pushed"] == 1 and summary["actions_pending"] == 0
+    with seeded.store.read() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM hub_actions WHERE idempotency_key = ?", (key,)).scalar() == 1
+    with cache.read() as c:
+        assert c.exec_driver_sql("SELECT status, attempts FROM outbox").one() == ("sent", 1)
+    assert [m for m, p, what in fault_proxy.seen if p == "/v1/actions"] == ["POST", "POST"]
+
+
+def test_an_action_the_hub_refuses_is_kept_for_a_person_to_see(seeded, cache):
+    token = token_for(seeded.url, "packer")
+    sync(seeded.url, cache, token)
+    with cache.write() as c:
+        domain_id = c.exec_driver_sql("SELECT domain_id FROM orders LIMIT 1").scalar()
+        outbox.enqueue(c, "invoice_request", domain_id, {"title": "某公司"})
+    summary = sync(seeded.url, cache, token)
+    assert (summary["actions_refused"], summary["actions_pending"]) == (1, 0)
+    with cache.read() as c:
+        status, error = c.exec_driver_sql("SELECT status, last_error FROM outbox").one()
+    assert status == "refused" and "packer may not" in error
