@@ -1,0 +1,39 @@
+"""Schemathesis fuzzes the hub from its own OpenAPI document: whatever it sends, no server error.
+
+(The schema is loaded at import from an app over a temporary SQLite file: schemathesis 4.32's
+``pytest.from_fixture`` does not work with pytest 9.)"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from hub.api import create_app
+from hub.auth import issue
+from hub.store import HubStore
+from sync.contract import OrderRecord
+from tests.conftest import order
+
+_folder = Path(tempfile.mkdtemp(prefix="orderdesk-fuzz-"))
+_store = HubStore(f"sqlite:///{_folder / 'fuzz.sqlite3'}")
+_store.ensure_demo_users()
+with _store.write() as _c:
+    _store.put_orders(_c, [OrderRecord.model_validate(order("FUZZ1"))])
+_token, _ = issue(_store.secret, "supervisor", "supervisor")
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_store))
+
+
+def teardown_module() -> None:
+    _store.close()
+    shutil.rmtree(_folder, ignore_errors=True)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_hub_fail(case):
+    response = case.call(headers={"Authorization": f"Bearer {_token}"})
+    assert response.status_code < 500, f"{case.method} {case.path} -> {response.status_code}: {response.text[:300]}"
