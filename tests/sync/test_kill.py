@@ -1,0 +1,82 @@
+"""`kill -9` of a running `orderdesk sync` at random moments loses nothing and doubles nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from hub.demo import seed
+from sync.cache import Cache
+from tests.conftest import token_for
+from tests.sync.test_syncer import expected_state, state_of
+
+
+def _orderdesk() -> str:
+    found = shutil.which("orderdesk") or os.path.join(os.path.dirname(sys.executable), "orderdesk")
+    assert os.path.exists(found), "the console script is installed by ./dev"
+    return found
+
+
+def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
+    cache_path = tmp_path / "killed.sqlite3"
+    environment = {**os.environ, "ORDERDESK_TOKEN": token_for(hub.url, "packer")}
+    command = [_orderdesk(), "--cache", str(cache_path), "--json", "sync", "--hub", hub.url, "--page-size", "40"]
+    rnd = random.Random(seed_value)
+    finished_early = 0
+    progress: list[int] = []
+    for _ in range(kills):
+        process = subprocess.Popen(command, env=environ_without_display(environment), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rnd.uniform(0.4, 3.0))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        else:
+            finished_early += 1
+        process.wait(timeout=30)
+        progress.append(_orders_held(cache_path))
+    final = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300, check=False)
+    assert final.returncode == 0, final.stderr
+    with Cache(cache_path) as cache:
+        assert state_of(cache) == expected_state(hub, tmp_path)  # integrity_check inside
+        with cache.read() as c:
+            keys = c.exec_driver_sql("SELECT COUNT(*), COUNT(DISTINCT key) FROM observations").one()
+            assert keys[0] == keys[1]
+    assert finished_early < kills, "every run finished before its kill: nothing was tested"
+    total = len(expected_state(hub, tmp_path))
+    assert any(0 < held < total for held in progress), f"no kill landed mid-sync: {progress}"
+
+
+def _orders_held(path) -> int:
+    """How far the killed runs got, read without migrating or changing anything."""
+    if not path.exists():
+        return 0
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        connection.close()
+
+
+def environ_without_display(environment: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in environment.items() if k != "DISPLAY"}
+
+
+def test_twenty_kills_at_random_moments(hub, tmp_path):
+    seed(hub.store, 2500, seed_value=5)
+    kill_and_resume(hub, tmp_path, kills=20, seed_value=1)
+
+
+@pytest.mark.slow
+def test_soak_hundreds_of_kills(hub, tmp_path):
+    seed(hub.store, 20000, seed_value=9)
+    kill_and_resume(hub, tmp_path, kills=int(os.environ.get("ORDERDESK_SOAK_KILLS", "300")), seed_value=2)
