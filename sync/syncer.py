@@ -107,46 +107,68 @@ class Syncer:
         return save
 
     async def pull(self, summary: SyncSummary) -> None:
+        """Follow the feed from the saved cursor. A cache that has never synced starts from the
+        snapshot instead: every order arrives with its observations, which is far cheaper to apply
+        than replaying the feed's history, and the feed is followed from where the listing began."""
         cursor = await asyncio.to_thread(self._cursor)
-        while True:
-            try:
-                page = await self.client.changes(cursor, self.page_size)
-            except CursorGone:
-                log.warning("cursor no longer kept by %s: relisting", self.client.base_url)
-                cursor = await self.relist(summary)
-                continue
-            changes = page["changes"]
-            orders = [c["body"] for c in changes if c["kind"] == "order"]
-            observations = [c["body"] for c in changes if c["kind"] == "observation"]
-            actions = [c["body"] for c in changes if c["kind"] == "action"]
-            report = await asyncio.to_thread(
-                self.writer.apply, orders, observations, also=self._saver(page["cursor"], actions)
-            )
-            summary.add(report)
-            summary.pages += 1
-            cursor = page["cursor"]
-            if not page["has_more"]:
-                summary.caught_up = True
-                return
+        if cursor is None:
+            cursor = await self.relist(summary, first_load=True)
+        fetch = asyncio.ensure_future(self._changes(cursor))
+        try:
+            while True:
+                page = await fetch
+                if page is None:  # 410: the feed no longer holds what follows our cursor
+                    cursor = await self.relist(summary)
+                    fetch = asyncio.ensure_future(self._changes(cursor))
+                    continue
+                if page["has_more"]:  # fetch the next page while this one is applied
+                    fetch = asyncio.ensure_future(self._changes(page["cursor"]))
+                changes = page["changes"]
+                orders = [c["body"] for c in changes if c["kind"] == "order"]
+                observations = [c["body"] for c in changes if c["kind"] == "observation"]
+                actions = [c["body"] for c in changes if c["kind"] == "action"]
+                report = await asyncio.to_thread(
+                    self.writer.apply, orders, observations, also=self._saver(page["cursor"], actions)
+                )
+                summary.add(report)
+                summary.pages += 1
+                if not page["has_more"]:
+                    summary.caught_up = True
+                    return
+        finally:
+            if not fetch.done():
+                fetch.cancel()
 
-    async def relist(self, summary: SyncSummary) -> str:
+    async def _changes(self, cursor: str | None) -> dict[str, Any] | None:
+        try:
+            return await self.client.changes(cursor, self.page_size)
+        except CursorGone:
+            log.warning("cursor no longer kept by %s: relisting", self.client.base_url)
+            return None
+
+    async def relist(self, summary: SyncSummary, *, first_load: bool = False) -> str:
         """Apply the hub's whole snapshot, report cached orders the hub no longer has, and return the
         feed cursor the listing started at."""
-        summary.relisted = True
+        summary.relisted = not first_load
         seen: set[str] = set()
-        after: str | None = None
-        while True:
-            page = await self.client.orders(after, self.page_size)
-            orders = [entry["order"] for entry in page["orders"]]
-            observations = [o for entry in page["orders"] for o in entry["observations"]]
-            report = await asyncio.to_thread(self.writer.apply, orders, observations)
-            summary.add(report)
-            summary.pages += 1
-            seen.update(order["domain_id"] for order in orders)
-            after = page["next"]
-            if after is None:
-                break
-        cursor = page["feed_cursor"]
+        fetch = asyncio.ensure_future(self.client.orders(None, self.page_size))
+        try:
+            while True:
+                page = await fetch
+                if page["next"] is not None:  # fetch the next page while this one is applied
+                    fetch = asyncio.ensure_future(self.client.orders(page["next"], self.page_size))
+                orders = [entry["order"] for entry in page["orders"]]
+                observations = [o for entry in page["orders"] for o in entry["observations"]]
+                report = await asyncio.to_thread(self.writer.apply, orders, observations)
+                summary.add(report)
+                summary.pages += 1
+                seen.update(order["domain_id"] for order in orders)
+                if page["next"] is None:
+                    break
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+        cursor = str(page["feed_cursor"])
         summary.missing_at_hub = await asyncio.to_thread(self._reconcile, seen, cursor)
         if summary.missing_at_hub:
             log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))

@@ -69,7 +69,10 @@ def test_a_fresh_cache_ends_equal_to_the_hub_and_a_second_sync_changes_nothing(s
 def test_faults_on_the_way_lose_and_double_nothing(seeded, cache, fault_proxy, tmp_path):
     token = token_for(seeded.url, "packer")
     fault_proxy.add(
-        Fault("reset_early", "GET", "/v1/changes"),
+        Fault("cut", "GET", "/v1/orders"),  # the first load reads the snapshot…
+        Fault("status", "GET", "/v1/orders", status=503),
+        Fault("reset", "GET", "/v1/orders"),
+        Fault("reset_early", "GET", "/v1/changes"),  # …then follows the feed
         Fault("cut", "GET", "/v1/changes"),
         Fault("status", "GET", "/v1/changes", status=500),
         Fault("reset", "GET", "/v1/changes"),
@@ -83,6 +86,11 @@ def test_faults_on_the_way_lose_and_double_nothing(seeded, cache, fault_proxy, t
     summary = sync(fault_proxy.url, cache, token, timeout=httpx.Timeout(0.7, connect=0.7))
     assert summary["caught_up"] and time.monotonic() - started >= 0.3  # Retry-After was honoured
     assert not fault_proxy.faults, "every fault was met"
+    seed(seeded.store, 600, seed_value=11)  # 200 more orders, now through the feed, with faults again
+    fault_proxy.add(Fault("cut", "GET", "/v1/changes"), Fault("status", "GET", "/v1/changes", status=500),
+                    Fault("reset", "GET", "/v1/changes"))  # fmt: skip
+    summary = sync(fault_proxy.url, cache, token, timeout=httpx.Timeout(0.7, connect=0.7))
+    assert summary["caught_up"] and summary["pages"] > 1 and not fault_proxy.faults
     assert state_of(cache) == expected_state(seeded, tmp_path)
 
 

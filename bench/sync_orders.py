@@ -1,0 +1,137 @@
+"""Benchmark: N orders synced hub → cache over loopback, beside a minimal baseline.
+
+    ./dev bench sync_orders [--orders 100000] [--page-size 2000]
+
+The hub runs as its own process (`orderdesk hub`) on a SQLite file seeded beforehand (not timed).
+OrderDesk: `Syncer.run_once` into a fresh cache (validate, map, fold, audit, search, cursor per page).
+Baseline: plain httpx + sqlite3 reading the same feed with the same page size and storing each change
+as one row, cursor in the same transaction. The issue's goals: 1,000,000 orders in at most 60 s,
+and at least half the baseline's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from hub.auth import issue
+from hub.demo import seed
+from hub.store import HubStore
+from sync.cache import Cache
+from sync.cache.apply import CacheWriter
+from sync.client import HubClient
+from sync.syncer import Syncer
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_hub(db: str, port: int) -> subprocess.Popen[bytes]:
+    orderdesk = Path(sys.executable).with_name("orderdesk")
+    process = subprocess.Popen([str(orderdesk), "hub", "--db", db, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the hub did not start")
+
+
+def run_ours(url: str, token: str, cache_path: Path, page_size: int) -> tuple[float, dict]:
+    async def once() -> dict:
+        with Cache(cache_path) as cache:
+            async with HubClient(url, token) as client:
+                return (
+                    await Syncer(client, CacheWriter(cache, operator="bench"), page_size=page_size).run_once()
+                ).as_json()
+
+    started = time.perf_counter()
+    summary = asyncio.run(once())
+    return time.perf_counter() - started, summary
+
+
+def run_baseline(url: str, token: str, path: Path, page_size: int) -> tuple[float, int]:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("CREATE TABLE feed (id INTEGER PRIMARY KEY, kind TEXT, body TEXT)")
+    db.execute("CREATE TABLE cursor (value TEXT)")
+    started, cursor, count = time.perf_counter(), None, 0
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+        while True:
+            params = {"limit": page_size, **({"cursor": cursor} if cursor else {})}
+            page = http.get("/v1/changes", params=params).json()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT INTO feed (kind, body) VALUES (?, ?)",
+                           [(c["kind"], str(c["body"])) for c in page["changes"]])  # fmt: skip
+            db.execute("DELETE FROM cursor")
+            db.execute("INSERT INTO cursor VALUES (?)", (page["cursor"],))
+            db.execute("COMMIT")
+            count += len(page["changes"])
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+    db.close()
+    return time.perf_counter() - started, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{Path(folder) / 'hub.sqlite3'}"
+        store = HubStore(db)
+        store.ensure_demo_users()
+        started = time.perf_counter()
+        seed(store, args.orders, seed_value=7)
+        seeded = time.perf_counter() - started
+        token, _ = issue(store.secret, "packer", "packer")
+        store.close()
+        port = _free_port()
+        hub = _start_hub(db, port)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            base_time, changes = run_baseline(url, token, Path(folder) / "baseline.sqlite3", args.page_size)
+            ours_time, summary = run_ours(url, token, Path(folder) / "cache.sqlite3", args.page_size)
+        finally:
+            hub.terminate()
+            hub.wait(timeout=30)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    orders = summary["orders_applied"]
+    print(
+        f"orders {orders:,}   feed changes {changes:,}   page size {args.page_size}   (hub seeded in {seeded:.0f} s, not timed)"
+    )
+    print(
+        f"OrderDesk sync       {ours_time:7.2f} s   {orders / ours_time:9,.0f} orders/s   caught up: {summary['caught_up']}"
+    )
+    print(
+        f"baseline             {base_time:7.2f} s   {orders / base_time:9,.0f} orders/s   (httpx + sqlite3, one row per change)"
+    )
+    print(
+        f"ratio                {base_time / ours_time:7.2f}     goal >= 0.50;  1M in <= 60 s needs >= 16,667 orders/s"
+    )
+    print(f"peak RSS (this process: baseline, then sync) {peak:,.0f} MB;  cpus {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
