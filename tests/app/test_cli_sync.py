@@ -69,3 +69,39 @@ def test_a_wrong_password_says_so(hub, capsys, monkeypatch, memory_keyring):
     code, _, err = run(capsys, "--lang", "en", "login", "--hub", hub.url, "--user", "packer", "--password-stdin",
                        stdin="wrong\n", monkeypatch=monkeypatch)  # fmt: skip
     assert code == 2 and "sign in again" in err and memory_keyring.secrets == {}
+
+
+def test_the_hub_command_serves_its_demo_data_to_a_sync_in_another_process(tmp_path):
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    orderdesk = shutil.which("orderdesk")
+    assert orderdesk
+    hub = subprocess.Popen([orderdesk, "hub", "--db", f"sqlite:///{tmp_path / 'hub.sqlite3'}", "--port", str(port),
+                            "--seed", "120", "--seed-value", "4"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                token = httpx.post(f"{url}/v1/auth/token", json={"username": "packer", "password": "packer"}).json()
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the hub did not start"
+                time.sleep(0.2)
+        environment = {**os.environ, "ORDERDESK_TOKEN": token["access_token"]}
+        done = subprocess.run([orderdesk, "--cache", str(tmp_path / "c.sqlite3"), "--json", "sync", "--hub", url],
+                              env=environment, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["orders_applied"] == 120
+    finally:
+        hub.terminate()
+        hub.wait(timeout=30)
