@@ -11,9 +11,12 @@ so the worker blocked on a full pipe and the hand-over ran serialised with the w
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import tempfile
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -30,9 +33,23 @@ _worker_operator = "system"
 _worker_folder: str | None = None
 
 
+_PREFIX = "orderdesk-batch-"
+_STALE_SECONDS = 600
+
+
 def _hand_over_folder() -> str | None:
+    """/dev/shm where there is one; else the system temp folder. Batch files a killed run left behind
+    (older than ten minutes) are removed."""
     shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None  # else the system temp folder
+    folder = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    now = time.time()
+    for stale in Path(folder or tempfile.gettempdir()).glob(f"{_PREFIX}*.pickle"):
+        try:
+            if now - stale.stat().st_mtime > _STALE_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
+    return folder
 
 
 def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str | None) -> None:
@@ -40,6 +57,16 @@ def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str
     _worker_registry = MappingRegistry(documents)
     _worker_operator = operator
     _worker_folder = folder
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    """A killed writer must not leave its worker behind: the worker holds both ends of the executor's
+    queue pipe, so it would never see end-of-file and would wait forever (seen after kill -9)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
 
 
 def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> str:
@@ -47,7 +74,7 @@ def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> st
     assert _worker_registry is not None
     with cycle_collection_paused():  # the writer is the busier side: the worker also folds new orders
         batch = prepare(orders, observations, _worker_registry, fold_new_as=_worker_operator)
-        handle, path = tempfile.mkstemp(prefix="orderdesk-batch-", suffix=".pickle", dir=_worker_folder)
+        handle, path = tempfile.mkstemp(prefix=_PREFIX, suffix=".pickle", dir=_worker_folder)
         with os.fdopen(handle, "wb") as file:
             pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
     return path

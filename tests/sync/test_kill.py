@@ -50,8 +50,21 @@ def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
             keys = c.exec_driver_sql("SELECT COUNT(*), COUNT(DISTINCT key) FROM observations").one()
             assert keys[0] == keys[1]
     assert finished_early < kills, "every run finished before its kill: nothing was tested"
+    assert _orphans_gone(), "a killed sync left a worker process behind"
     total = len(expected_state(hub, tmp_path))
     assert any(0 < held < total for held in progress), f"no kill landed mid-sync: {progress}"
+
+
+def _orphans_gone(timeout: float = 10.0) -> bool:
+    """No preparing worker of ours outlives its killed parent (they are re-parented to init)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        orphans = subprocess.run(["pgrep", "-P", "1", "-f", "multiprocessing.spawn"], capture_output=True, text=True,
+                                 check=False).stdout.split()  # fmt: skip
+        if not orphans:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def _orders_held(path) -> int:
