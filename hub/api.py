@@ -149,7 +149,7 @@ def create_app(store: HubStore) -> FastAPI:
         _: Caller,
         after: Annotated[str | None, Query(max_length=300)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
-    ) -> OrderPage:
+    ) -> Response:
         with store.read() as c:
             if after is None:
                 after_id, as_of = 0, feed_cursor(store.epoch, store.feed_bounds(c)[1])
@@ -159,19 +159,20 @@ def create_app(store: HubStore) -> FastAPI:
                 except BadCursor:
                     raise HTTPException(400, "not a page token this hub handed out") from None
             page = store.list_orders(c, after_id, limit)
-        return OrderPage(
-            orders=[OrderEntry(order=record, observations=obs) for _, record, obs in page],
-            next=page_token(page[-1][0], as_of) if len(page) == limit else None,
-            feed_cursor=as_of,
-        )
+        # Orders and observations are stored as JSON already: splice them in (see /v1/changes).
+        entries = ",".join(f'{{"order":{record},"observations":[{",".join(obs)}]}}' for _, record, obs in page)
+        tail = json.dumps(
+            {"next": page_token(page[-1][0], as_of) if len(page) == limit else None, "feed_cursor": as_of}
+        )[1:]
+        return Response(f'{{"orders":[{entries}],{tail}', media_type="application/json")
 
     @app.get("/v1/orders/{domain_id}", response_model=OrderEntry, responses={404: {"description": "no such order"}})
-    def get_order(_: Caller, domain_id: Annotated[str, Path(max_length=22)]) -> OrderEntry:
+    def get_order(_: Caller, domain_id: Annotated[str, Path(max_length=22)]) -> Response:
         with store.read() as c:
             found = store.get_order(c, domain_id)
         if found is None:
             raise HTTPException(404, f"no order {domain_id}")
-        return OrderEntry(order=found[0], observations=found[1])
+        return Response(f'{{"order":{found[0]},"observations":[{",".join(found[1])}]}}', media_type="application/json")
 
     @app.post("/v1/ingest/{source}", response_model=IngestResult)
     async def ingest(who: Caller, source: Annotated[str, Path(max_length=32)], request: Request) -> IngestResult:

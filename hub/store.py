@@ -9,7 +9,6 @@ out is never overtaken by a change committed later.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import time
 from collections.abc import Iterator, Sequence
@@ -207,8 +206,12 @@ class HubStore:
     # -- reading --------------------------------------------------------------------------------
     def feed_bounds(self, c: Connection) -> tuple[int, int]:
         """(first retained seq, last seq); (0, 0) for an empty feed."""
-        low, high = c.execute(select(func.min(changes.c.seq), func.max(changes.c.seq))).one()
-        return int(low or 0), int(high or 0)
+        # Two scalar subqueries: SQLite answers a lone min() or max() from the index, but scans the
+        # whole table for both in one select (measured: 90 ms per request at 548,000 changes).
+        low = select(func.min(changes.c.seq)).scalar_subquery()
+        high = select(func.max(changes.c.seq)).scalar_subquery()
+        first, last = c.execute(select(low, high)).one()
+        return int(first or 0), int(last or 0)
 
     def read_changes(self, c: Connection, after: int, limit: int) -> list[Any]:
         query = select(changes.c.seq, changes.c.kind, changes.c.body_json).where(changes.c.seq > after)
@@ -220,30 +223,31 @@ class HubStore:
             _, high = self.feed_bounds(c)
             return c.execute(delete(changes).where(changes.c.seq <= high - keep)).rowcount or 0
 
-    def list_orders(self, c: Connection, after_id: int, limit: int) -> list[tuple[int, dict[str, Any], list[Any]]]:
-        """A keyset page of orders with the observations that name them."""
-        rows = list(c.execute(select(orders.c.id, orders.c.record_json).where(orders.c.id > after_id)
-                              .order_by(orders.c.id).limit(limit)))  # fmt: skip
+    def list_orders(self, c: Connection, after_id: int, limit: int) -> list[tuple[int, str, list[str]]]:
+        """A keyset page of orders with the observations that name them, as the stored JSON texts."""
+        rows = list(c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
+                                     orders.c.channel_order_no, orders.c.waybill_no, orders.c.record_json)
+                              .where(orders.c.id > after_id).order_by(orders.c.id).limit(limit)))  # fmt: skip
         return self._with_observations(c, rows)
 
-    def get_order(self, c: Connection, domain_id: str) -> tuple[dict[str, Any], list[Any]] | None:
-        rows = list(c.execute(select(orders.c.id, orders.c.record_json).where(orders.c.domain_id == domain_id)))
+    def get_order(self, c: Connection, domain_id: str) -> tuple[str, list[str]] | None:
+        rows = list(c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
+                                     orders.c.channel_order_no, orders.c.waybill_no, orders.c.record_json)
+                              .where(orders.c.domain_id == domain_id)))  # fmt: skip
         found = self._with_observations(c, rows)
         return (found[0][1], found[0][2]) if found else None
 
-    def _with_observations(self, c: Connection, rows: list[Any]) -> list[tuple[int, dict[str, Any], list[Any]]]:
-        records = [(row.id, json.loads(row.record_json)) for row in rows]
-        if not records:
+    def _with_observations(self, c: Connection, rows: list[Any]) -> list[tuple[int, str, list[str]]]:
+        """Match observations to orders as the cache does: unified id, else channel key, else waybill."""
+        if not rows:
             return []
-        by_domain = {r["domain_id"]: i for i, (_, r) in enumerate(records)}
-        by_channel = {
-            channel_key(r["channel"], r["shop"], r["channel_order_no"]): i for i, (_, r) in enumerate(records)
-        }
+        by_domain = {row.domain_id: i for i, row in enumerate(rows)}
+        by_channel = {channel_key(row.channel, row.shop, row.channel_order_no): i for i, row in enumerate(rows)}
         by_waybill: dict[str, list[int]] = {}
-        for i, (_, r) in enumerate(records):
-            if r.get("waybill_no"):
-                by_waybill.setdefault(r["waybill_no"], []).append(i)
-        attached: list[dict[str, Any]] = [{} for _ in records]
+        for i, row in enumerate(rows):
+            if row.waybill_no:
+                by_waybill.setdefault(row.waybill_no, []).append(i)
+        attached: list[dict[str, str]] = [{} for _ in rows]
         query = select(observations.c.key, observations.c.ref_domain_id, observations.c.ref_channel_key,
                        observations.c.ref_waybill_no, observations.c.record_json).where(
             observations.c.ref_domain_id.in_(list(by_domain))
@@ -258,8 +262,8 @@ class HubStore:
             else:
                 targets = by_waybill.get(row.ref_waybill_no, [])
             for i in targets:
-                attached[i][row.key] = json.loads(row.record_json)
-        return [(row_id, record, list(attached[i].values())) for i, (row_id, record) in enumerate(records)]
+                attached[i][row.key] = row.record_json
+        return [(row.id, row.record_json, list(attached[i].values())) for i, row in enumerate(rows)]
 
     # -- actions --------------------------------------------------------------------------------
     def find_action(self, c: Connection, key: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -22,7 +23,7 @@ from tests.faults import Fault
 def hub_snapshot(hub) -> tuple[list, list]:
     with hub.store.read() as c:
         page = hub.store.list_orders(c, 0, 10**9)
-    return [record for _, record, _ in page], [o for _, _, obs in page for o in obs]
+    return [json.loads(record) for _, record, _ in page], [json.loads(o) for _, _, obs in page for o in obs]
 
 
 def state_of(cache: Cache) -> dict:
