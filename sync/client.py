@@ -9,7 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 MAX_RETRY_AFTER = 120.0  # a hub asking for longer is waited for this long, then asked again
@@ -22,6 +29,9 @@ class HubError(Exception):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses from a worker process intact
+        return (type(self), (str(self), self.status, self.retry_after))
 
     @property
     def retryable(self) -> bool:
@@ -49,6 +59,22 @@ def _detail(response: httpx.Response) -> str:
     except ValueError:
         detail = None
     return str(detail or response.text[:300] or response.reason_phrase)
+
+
+def _answer(response: httpx.Response) -> Any:
+    """The JSON answer, or the HubError that says why there is none."""
+    if response.status_code == 410:
+        raise CursorGone(_detail(response), 410)
+    if response.status_code >= 400:
+        raise HubError(_detail(response), response.status_code, _retry_after(response))
+    try:
+        return response.json()
+    except ValueError as exc:  # a body cut short arrives as broken JSON
+        raise HubError(f"the hub's answer was cut short: {exc}") from exc
+
+
+def _retryable(error: BaseException) -> bool:
+    return isinstance(error, HubError) and error.retryable
 
 
 class _WaitRetryAfter:
@@ -101,20 +127,13 @@ class HubClient:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:  # refused, reset, timed out, cut short
             raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-        if response.status_code == 410:
-            raise CursorGone(_detail(response), 410)
-        if response.status_code >= 400:
-            raise HubError(_detail(response), response.status_code, _retry_after(response))
-        try:
-            return response.json()
-        except ValueError as exc:  # a body cut short arrives as broken JSON
-            raise HubError(f"the hub's answer was cut short: {exc}") from exc
+        return _answer(response)
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Any:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
-            retry=retry_if_exception(lambda e: isinstance(e, HubError) and e.retryable),
+            retry=retry_if_exception(_retryable),
             reraise=True,
         ):
             with attempt:
@@ -148,3 +167,27 @@ class HubClient:
 
     async def ingest(self, source: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", f"/v1/ingest/{source}", json=body)
+
+
+class SnapshotReader:
+    """A blocking reader of the order listing, for a worker process that fetches and prepares pages
+    itself; the same timeouts, retries and errors as HubClient."""
+
+    def __init__(self, base_url: str, token: str, *, attempts: int = 8, max_backoff: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.attempts = attempts
+        self._wait = _WaitRetryAfter(wait_random_exponential(multiplier=0.5, max=max_backoff))
+        self._http = httpx.Client(base_url=self.base_url, timeout=DEFAULT_TIMEOUT,
+                                  headers={"User-Agent": "OrderDesk/0.1", "Authorization": f"Bearer {token}"})  # fmt: skip
+
+    def orders(self, after: str | None, limit: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit, **({"after": after} if after else {})}
+        for attempt in Retrying(stop=stop_after_attempt(self.attempts), wait=self._wait,
+                                retry=retry_if_exception(_retryable), reraise=True):  # fmt: skip
+            with attempt:
+                try:
+                    response = self._http.get("/v1/orders", params=params)
+                except httpx.TransportError as exc:
+                    raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+                return _answer(response)
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,8 @@ from sqlalchemy import Connection
 
 from sync import outbox, sync_state
 from sync.cache.apply import ApplyReport, CacheWriter
-from sync.cache.pipeline import apply_batches
 from sync.client import CursorGone, HubClient, HubError
+from sync.snapshot_load import load_rest
 
 log = logging.getLogger(__name__)
 CURSOR = "feed_cursor"
@@ -55,7 +55,7 @@ class Syncer:
         self.writer = writer
         self.cache = writer.cache
         self.page_size = page_size
-        self.workers = workers  # processes that prepare snapshot pages beside the writer (0: none)
+        self.workers = workers  # processes that fetch and prepare snapshot pages beside the writer (0: none)
 
     async def run_once(self) -> SyncSummary:
         """Push what waits in the outbox, pull until caught up."""
@@ -151,52 +151,36 @@ class Syncer:
 
     async def relist(self, summary: SyncSummary, *, first_load: bool = False) -> str:
         """Apply the hub's whole snapshot, report cached orders the hub no longer has, and return the
-        feed cursor the listing started at. Pages go through the batch pipeline (pipeline.py): with
-        more than one page, a worker process prepares the next while this one is written."""
+        feed cursor the listing started at. The first page is fetched here (a small snapshot needs no
+        worker); with more pages, worker processes fetch and prepare them while this one writes."""
         summary.relisted = not first_load
         seen: set[str] = set()
-        pages: queue.Queue[tuple[list[Any], list[Any]] | None] = queue.Queue(maxsize=2)
-        applying = asyncio.ensure_future(asyncio.to_thread(self._apply_pages, pages, summary))
-        page: dict[str, Any] = {}
-        try:
-            after: str | None = None
-            while True:
-                page = await self.client.orders(after, self.page_size)
-                orders = [entry["order"] for entry in page["orders"]]
-                observations = [o for entry in page["orders"] for o in entry["observations"]]
-                await self._hand_over(pages, (orders, observations), applying)
-                seen.update(order["domain_id"] for order in orders)
-                after = page["next"]
-                if after is None:
-                    break
-        finally:  # whatever happened here, the writer finishes what it has before we go on
-            await self._hand_over(pages, None, applying)
-            await asyncio.wait([applying])
-        applying.result()  # raises what the writer raised
+
+        def count(report: ApplyReport, ids: list[str]) -> None:
+            summary.add(report)
+            summary.pages += 1
+            seen.update(ids)
+
+        page = await self.client.orders(None, self.page_size)
         cursor = str(page["feed_cursor"])
+        await self._apply_page(page, count)
+        if page["next"] is not None and self.workers > 0 and self.client.token:
+            await load_rest(self.writer, self.client.base_url, self.client.token, page["next"], self.page_size,
+                            self.workers, count)  # fmt: skip
+        else:
+            while page["next"] is not None:
+                page = await self.client.orders(page["next"], self.page_size)
+                await self._apply_page(page, count)
         summary.missing_at_hub = await asyncio.to_thread(self._reconcile, seen, cursor)
         if summary.missing_at_hub:
             log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))
         return cursor
 
-    @staticmethod
-    async def _hand_over(pages: queue.Queue[Any], item: Any, applying: asyncio.Future[Any]) -> None:
-        """Put a page (None: the end) for the writer, unless the writer has stopped."""
-        while not applying.done():
-            try:
-                pages.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                await asyncio.sleep(0.02)
-
-    def _apply_pages(self, pages: queue.Queue[Any], summary: SyncSummary) -> None:
-        def batches() -> Any:
-            while (item := pages.get()) is not None:
-                yield item
-
-        for report in apply_batches(self.writer, batches(), workers=self.workers):
-            summary.add(report)
-            summary.pages += 1
+    async def _apply_page(self, page: dict[str, Any], count: Callable[[ApplyReport, list[str]], None]) -> None:
+        orders = [entry["order"] for entry in page["orders"]]
+        observations = [o for entry in page["orders"] for o in entry["observations"]]
+        report = await asyncio.to_thread(self.writer.apply, orders, observations)
+        count(report, [order["domain_id"] for order in orders])
 
     def _reconcile(self, seen: set[str], cursor: str) -> list[str]:
         with self.cache.write() as c:

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,11 @@ def _exit_with_parent() -> None:
         os._exit(0)
 
 
-def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> str:
-    """Prepare one batch; returns the path of the file that holds it (the caller deletes it)."""
-    assert _worker_registry is not None
-    with cycle_collection_paused():  # the writer is the busier side: the worker also folds new orders
+def worker_prepare(orders: Sequence[Any], observations: Sequence[Any]) -> str:
+    """In a worker: prepare one batch (folding the orders that look new) into a hand-over file; returns
+    its path (whoever takes it deletes it)."""
+    assert _worker_registry is not None, "only in a worker started by preparing_workers"
+    with cycle_collection_paused():
         batch = prepare(orders, observations, _worker_registry, fold_new_as=_worker_operator)
         handle, path = tempfile.mkstemp(prefix=_PREFIX, suffix=".pickle", dir=_worker_folder)
         with os.fdopen(handle, "wb") as file:
@@ -80,7 +82,8 @@ def _prepare_in_worker(orders: Sequence[Any], observations: Sequence[Any]) -> st
     return path
 
 
-def _take(path: str) -> PreparedBatch:
+def take(path: str) -> PreparedBatch:
+    """The prepared batch a worker left at ``path``; the file goes."""
     try:
         with open(path, "rb") as file, cycle_collection_paused():
             return pickle.load(file)
@@ -88,38 +91,55 @@ def _take(path: str) -> PreparedBatch:
         os.unlink(path)
 
 
+def discard(futures: Iterable[Future[Any]]) -> None:
+    """Batches prepared but never applied: cancel what has not started, delete what is done."""
+    for future in futures:
+        if not future.cancel() and future.done() and future.exception() is None:
+            result = future.result()
+            os.unlink(result[0] if isinstance(result, tuple) else result)
+
+
+@contextmanager
+def preparing_workers(writer: CacheWriter, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that prepare batches for ``writer`` with the mapping tables in force now
+    (spawned, so nothing of this process's threads or connections is copied)."""
+    documents = [writer.registry().table(s).document for s in writer.registry().sources]
+    context = multiprocessing.get_context("spawn")
+    initargs = (documents, writer.operator, _hand_over_folder())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+        yield pool
+
+
 def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int = 1) -> Iterator[ApplyReport]:
     """Apply batches in order, one transaction each; with ``workers`` > 0 preparation runs ahead in
-    a separate process (spawned, so nothing of this process's threads or connections is copied).
-    The mapping tables are the ones in force when the run starts."""
+    worker processes while this one writes."""
     iterator = iter(batches)
     if workers <= 0:
         for orders, observations in iterator:
             yield writer.apply(orders, observations)
         return
-    documents = [writer.registry().table(s).document for s in writer.registry().sources]
-    context = multiprocessing.get_context("spawn")
-    initargs = (documents, writer.operator, _hand_over_folder())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-        ahead: list[Future[str]] = []
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if second is None:  # one batch: no worker is worth starting
+        yield writer.apply(*first)
+        return
+    with preparing_workers(writer, workers) as pool:
+        ahead: list[Future[str]] = [pool.submit(worker_prepare, *second)]
 
         def submit() -> None:
             batch = next(iterator, None)
             if batch is not None:
-                ahead.append(pool.submit(_prepare_in_worker, *batch))
+                ahead.append(pool.submit(worker_prepare, *batch))
 
-        first = next(iterator, None)
-        if first is None:
-            return
-        for _ in range(2 * workers):  # two ahead per worker: the next input is across before it is wanted
+        for _ in range(2 * workers - 1):  # two ahead per worker: the next input is across before it is wanted
             submit()
         try:
             yield writer.apply(*first)  # this process does the first batch while the worker starts up
             while ahead:
-                prepared = _take(ahead.pop(0).result())
+                prepared = take(ahead.pop(0).result())
                 submit()
                 yield writer.apply_prepared(prepared)
         finally:
-            for future in ahead:
-                if not future.cancel() and future.done() and future.exception() is None:
-                    os.unlink(future.result())  # prepared but never applied: leave nothing behind
+            discard(ahead)

@@ -1,0 +1,53 @@
+"""Loading the hub's snapshot with both cores: a worker process fetches a page of the order listing
+and prepares it while this process writes the page before it. The syncing process never receives or
+parses the pages itself (4.4 MB of JSON per 2,000 orders), so its GIL is the writer's."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from sync.cache.apply import ApplyReport, CacheWriter
+from sync.cache.pipeline import discard, preparing_workers, take, worker_prepare
+from sync.client import SnapshotReader
+
+_reader: SnapshotReader | None = None
+
+
+def fetch_and_prepare(base_url: str, token: str, after: str, limit: int) -> tuple[str, str | None, str, list[str]]:
+    """In a worker: one page of the listing, prepared. (batch file, next page, feed cursor, unified ids)"""
+    global _reader
+    if _reader is None or _reader.base_url != base_url.rstrip("/"):
+        _reader = SnapshotReader(base_url, token)
+    page = _reader.orders(after, limit)
+    orders = [entry["order"] for entry in page["orders"]]
+    observations = [o for entry in page["orders"] for o in entry["observations"]]
+    path = worker_prepare(orders, observations)
+    return path, page["next"], page["feed_cursor"], [order["domain_id"] for order in orders]
+
+
+async def load_rest(
+    writer: CacheWriter,
+    base_url: str,
+    token: str,
+    after: str,
+    limit: int,
+    workers: int,
+    on_report: Callable[[ApplyReport, list[str]], None],
+) -> str:
+    """The listing from page ``after`` on; returns the feed cursor the listing started at."""
+    cursor = ""
+    with preparing_workers(writer, workers) as pool:
+        pending: list[Future[Any]] = [pool.submit(fetch_and_prepare, base_url, token, after, limit)]
+        try:
+            while pending:
+                path, following, cursor, ids = await asyncio.wrap_future(pending.pop(0))
+                if following is not None:  # the worker fetches the next page while this one is written
+                    pending.append(pool.submit(fetch_and_prepare, base_url, token, following, limit))
+                batch = await asyncio.to_thread(take, path)
+                on_report(await asyncio.to_thread(writer.apply_prepared, batch), ids)
+        finally:
+            discard(pending)
+    return cursor
