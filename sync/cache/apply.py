@@ -232,6 +232,7 @@ class _Transaction:
         stored_keys = [k for _, pairs in targets for i, k in pairs if i not in new_orders]
         known = existing_keys(self.c, "observations", stored_keys)
         known |= existing_keys(self.c, "pending_observations", [o.key for o, pairs in targets if not pairs])
+        self.load_orders({i for _, pairs in targets for i, k in pairs if k not in known})
         to_park = []
         for o, pairs in targets:
             if not pairs:
@@ -257,10 +258,15 @@ class _Transaction:
         domains = domain_of or {i: self.work[i].domain_id for i in ids}
         return [(i, f"{o.key}/{domains[i]}") for i in ids]
 
+    def load_orders(self, order_ids: set[int]) -> None:
+        """The cached orders this batch's observations reach, in one chunked query."""
+        missing = [i for i in order_ids if i not in self.work]
+        for row in orders_where(self.c, "id", missing) if missing else ():
+            self.work[row["id"]] = OrderWork(StoredOrder(row))
+
     def attach(self, order_id: int, o: PreparedObservation, key: str) -> None:
-        work = self.work.get(order_id)
-        if work is None:
-            work = self.work[order_id] = OrderWork(StoredOrder(orders_where(self.c, "id", [order_id])[0]))
+        self.load_orders({order_id})  # a no-op unless an order was not loaded with the others
+        work = self.work[order_id]
         work.new_observations.append((o, o.for_order(key)))
         work.attached.add(key)
         self.report.observations_new += 1

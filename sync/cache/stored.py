@@ -86,30 +86,30 @@ def orders_by_channel_key(connection: Connection, keys: Sequence[tuple[str, str,
     return rows
 
 
+_MAPPED: dict[tuple[Any, ...], MappedStatus] = {}  # a few dozen distinct outcomes, read back millions of times
+_SYSTEMS = {system.value: system for system in SourceSystem}
+
+
+def _mapped(fulfilment: str | None, refund: str | None, scope: str, cancelled: int, signal: str | None,
+            exception: int, unmapped: int, rule_id: str | None, version: str) -> MappedStatus:  # fmt: skip
+    key = (fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version)
+    found = _MAPPED.get(key)
+    if found is None:
+        found = MappedStatus(
+            Fulfilment(fulfilment) if fulfilment else None, LineRefund(refund) if refund else None, scope,
+            bool(cancelled), signal, bool(exception), bool(unmapped), rule_id, version, None, None,
+        )  # fmt: skip
+        if len(_MAPPED) < 10_000:
+            _MAPPED[key] = found
+    return found
+
+
 def _stored_observation(row: Any) -> FoldObservation:
-    mapped = MappedStatus(
-        fulfilment=Fulfilment(row.fulfilment) if row.fulfilment else None,
-        refund=LineRefund(row.refund) if row.refund else None,
-        refund_scope=row.refund_scope,
-        cancelled=bool(row.cancelled),
-        signal=row.signal,
-        exception=bool(row.exception),
-        unmapped=bool(row.unmapped),
-        rule_id=row.rule_id,
-        mapping_version=row.mapping_version,
-        label_zh=None,
-        label_en=None,
-    )
+    (_, key, observed_at_ms, source, system, operator, line_no, refund_id, refund_fen, version, rule_id,
+     fulfilment, refund, scope, cancelled, signal, exception, unmapped) = row  # fmt: skip
+    mapped = _mapped(fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version)
     return FoldObservation(
-        key=row.key,
-        observed_at_ms=row.observed_at_ms,
-        source=row.source,
-        source_system=SourceSystem(row.source_system),
-        mapped=mapped,
-        operator=row.operator,
-        line_no=row.line_no,
-        refund_id=row.refund_id,
-        refund_fen=row.refund_fen,
+        key, observed_at_ms, source, _SYSTEMS[system], mapped, operator, line_no, refund_id, refund_fen
     )
 
 
