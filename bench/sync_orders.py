@@ -27,11 +27,13 @@ import httpx
 
 from hub.auth import issue
 from hub.demo import seed
+from hub.feed import feed_cursor
 from hub.store import HubStore
+from sync import sync_state
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.client import HubClient
-from sync.syncer import Syncer
+from sync.syncer import CURSOR, Syncer
 
 
 def _free_port() -> int:
@@ -55,7 +57,11 @@ def _start_hub(db: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the hub did not start")
 
 
-def run_ours(url: str, token: str, cache_path: Path, page_size: int) -> tuple[float, dict]:
+def run_ours(url: str, token: str, cache_path: Path, page_size: int, replay_from: str | None) -> tuple[float, dict]:
+    if replay_from:  # follow the feed from its first change instead of loading the snapshot
+        with Cache(cache_path) as cache, cache.write() as c:
+            sync_state.save(c, url, CURSOR, replay_from)
+
     async def once() -> dict:
         with Cache(cache_path) as cache:
             async with HubClient(url, token) as client:
@@ -97,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=2000)
+    parser.add_argument("--replay", action="store_true", help="follow the feed from its start (no snapshot)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = f"sqlite:///{Path(folder) / 'hub.sqlite3'}"
@@ -106,13 +113,14 @@ def main() -> None:
         seed(store, args.orders, seed_value=7)
         seeded = time.perf_counter() - started
         token, _ = issue(store.secret, "packer", "packer")
+        replay_from = feed_cursor(store.epoch, 0) if args.replay else None
         store.close()
         port = _free_port()
         hub = _start_hub(db, port)
         url = f"http://127.0.0.1:{port}"
         try:
             base_time, changes = run_baseline(url, token, Path(folder) / "baseline.sqlite3", args.page_size)
-            ours_time, summary = run_ours(url, token, Path(folder) / "cache.sqlite3", args.page_size)
+            ours_time, summary = run_ours(url, token, Path(folder) / "cache.sqlite3", args.page_size, replay_from)
         finally:
             hub.terminate()
             hub.wait(timeout=30)
@@ -121,6 +129,8 @@ def main() -> None:
     print(
         f"orders {orders:,}   feed changes {changes:,}   page size {args.page_size}   (hub seeded in {seeded:.0f} s, not timed)"
     )
+    how = "replaying the feed from its start" if args.replay else "snapshot, then feed"
+    print(f"OrderDesk sync: {how}")
     print(
         f"OrderDesk sync       {ours_time:7.2f} s   {orders / ours_time:9,.0f} orders/s   caught up: {summary['caught_up']}"
     )
