@@ -177,3 +177,19 @@ def test_refused_records_say_why_in_chinese_by_default_and_in_english_on_request
     [entry] = _json(run, "quarantine", "list")
     assert {e["field"] for e in entry["errors"]} == {"paid_amount_fen", "receiver.name", "receiver.phone"}
     assert all(e["message"] and e["message_zh"] for e in entry["errors"])
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    from hub.demo import records
+    from sync.cache import Cache
+    from sync.cache.apply import CacheWriter
+
+    with Cache(tmp_path / "c.sqlite3") as cache:
+        data = list(records(3000, 2))
+        CacheWriter(cache).apply([o for o, _ in data], [])
+    export = subprocess.Popen([shutil.which("orderdesk"), "--cache", str(tmp_path / "c.sqlite3"), "orders", "export"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    export.stdout.readline()
+    export.stdout.close()  # like `| head -1`
+    _, err = export.communicate(timeout=60)
+    assert err == b"", err.decode()
