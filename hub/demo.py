@@ -31,13 +31,16 @@ def _iso(moment: datetime) -> str:
 _ID_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def records(count: int, seed: int = 7) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """(order, its observations) pairs: about 4–6 observations and 2 lines per order."""
+def records(
+    count: int, seed: int = 7, *, first: int = 0, start: datetime = START
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(order, its observations) pairs: about 4–6 observations and 2 lines per order. Orders are
+    numbered from ``first`` (order and waybill numbers follow it) and created from ``start`` on."""
     rnd = random.Random(seed)
     channels = list(CHANNELS)
-    for n in range(count):
+    for n in range(first, first + count):
         channel = channels[n % len(channels)]
-        created = START + timedelta(seconds=n * 26)
+        created = start + timedelta(seconds=(n - first) * 26)
         name = rnd.choice(SURNAMES) + "".join(
             rnd.choice(GIVEN + (RARE if rnd.random() < 0.02 else "")) for _ in range(rnd.randint(1, 2))
         )

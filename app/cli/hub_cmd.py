@@ -30,6 +30,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help=tr("变更流只保留最近 N 条(0:全部)", "keep only the newest N changes (0: all)"),
     )
+    hub.add_argument(
+        "--live",
+        type=float,
+        default=0,
+        metavar="RATE",
+        help=tr("持续产生演示流量:每秒 RATE 个新订单", "keep generating demo traffic: RATE new orders a second"),
+    )
     hub.set_defaults(run=run_hub)
 
 
@@ -60,5 +67,14 @@ def run_hub(args: argparse.Namespace) -> int:
         store.prune(args.retention)
     emit_line(tr(f"订单中心:http://{args.host}:{args.port}  (演示用户 packer/clerk/supervisor,密码同用户名,仅供演示)",
                  f"hub at http://{args.host}:{args.port}  (demo users packer/clerk/supervisor, password = user name, demo only)"))  # fmt: skip
-    serve(store, args.host, args.port)
+    live = None
+    if args.live > 0:
+        from hub.live import LiveTraffic
+
+        live = LiveTraffic(store, args.live, args.seed_value).start()
+    try:
+        serve(store, args.host, args.port)
+    finally:
+        if live is not None:
+            live.stop()
     return 0
