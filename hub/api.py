@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from hub import auth
 from hub.feed import BadCursor, feed_cursor, page_token, read_feed_cursor, read_page_token
@@ -178,15 +179,24 @@ def create_app(store: HubStore) -> FastAPI:
     async def ingest(who: Caller, source: Annotated[str, Path(max_length=32)], request: Request) -> IngestResult:
         if who.role not in INGEST_ROLES:
             raise HTTPException(403, f"a {who.role} may not ingest")
-        try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(400, "the body is not JSON") from None
-        parsed = parse_ingest(source, body)
-        with store.write() as c:
-            ids = store.put_orders(c, parsed.orders)
-            new, repeated = store.put_observations(c, parsed.observations)
-        return IngestResult(orders=ids, observations_new=new, observations_repeated=repeated, refused=parsed.refused)
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            body: Any = dict(await request.form())  # Kuaidi100 pushes its JSON as the form field `param`
+        else:
+            try:
+                body = await request.json()
+            except ValueError:
+                raise HTTPException(400, "the body is not JSON") from None
+
+        def write() -> IngestResult:  # in the thread pool: the event loop keeps serving others
+            parsed = parse_ingest(source, body)
+            with store.write() as c:
+                ids = store.put_orders(c, parsed.orders)
+                new, repeated = store.put_observations(c, parsed.observations)
+            return IngestResult(
+                orders=ids, observations_new=new, observations_repeated=repeated, refused=parsed.refused
+            )
+
+        return await run_in_threadpool(write)
 
     @app.post(
         "/v1/actions",

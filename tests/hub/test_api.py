@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -114,6 +116,10 @@ def test_kuaidi100_push_in_its_own_format(hub):
     with client(hub) as c:
         assert c.post("/v1/ingest/kuaidi100", json=push).json()["observations_new"] == 1
         assert c.post("/v1/ingest/kuaidi100", json=push).json()["observations_repeated"] == 1
+        as_form = c.post(
+            "/v1/ingest/kuaidi100", data={"param": json.dumps(push, ensure_ascii=False)}
+        )  # as it really comes
+        assert as_form.status_code == 200 and as_form.json()["observations_repeated"] == 1
         entry = c.get(f"/v1/orders/{domain_id}").json()
     assert (
         entry["observations"][0]["status"] == "3"
