@@ -84,9 +84,9 @@ def environ_without_display(environment: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in environment.items() if k != "DISPLAY"}
 
 
-def test_twenty_kills_at_random_moments(hub, tmp_path):
+def test_two_dozen_kills_at_random_moments(hub, tmp_path):
     seed(hub.store, 2500, seed_value=5)
-    kill_and_resume(hub, tmp_path, kills=20, seed_value=1)
+    kill_and_resume(hub, tmp_path, kills=24, seed_value=1)
 
 
 @pytest.mark.slow
