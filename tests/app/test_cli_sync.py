@@ -105,3 +105,46 @@ def test_the_hub_command_serves_its_demo_data_to_a_sync_in_another_process(tmp_p
     finally:
         hub.terminate()
         hub.wait(timeout=30)
+
+
+def test_watch_keeps_syncing_until_interrupted_and_stops_cleanly(hub, tmp_path):
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    from hub.live import LiveTraffic
+    from sync.cache import Cache
+    from tests.conftest import token_for
+
+    live = LiveTraffic(hub.store, rate=40).start()
+    environment = {**os.environ, "ORDERDESK_TOKEN": token_for(hub.url, "packer")}
+    cache_path = tmp_path / "watch.sqlite3"
+    watch = subprocess.Popen([shutil.which("orderdesk"), "--cache", str(cache_path), "sync", "--hub", hub.url,
+                              "--watch", "--interval", "0.3"], env=environment, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        held = 0
+        while held < 80 and time.monotonic() < deadline:  # orders keep arriving and keep being synced
+            time.sleep(0.5)
+            if cache_path.exists():
+                import sqlite3
+
+                try:
+                    held = (
+                        sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True)
+                        .execute("SELECT COUNT(*) FROM orders")
+                        .fetchone()[0]
+                    )
+                except sqlite3.Error:
+                    held = 0
+        assert held >= 80
+    finally:
+        live.stop()
+        watch.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = watch.communicate(timeout=30)
+    assert watch.returncode == 130 and "Traceback" not in err
+    with Cache(cache_path) as cache, cache.read() as c:
+        assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
