@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from sync.cache.apply import ApplyReport, CacheWriter
-from sync.cache.pipeline import discard, preparing_workers, take, worker_prepare
+from sync.cache.pipeline import discard, start_preparing_workers, take, worker_prepare
 from sync.client import SnapshotReader
 
 _reader: SnapshotReader | None = None
@@ -39,15 +39,18 @@ async def load_rest(
 ) -> str:
     """The listing from page ``after`` on; returns the feed cursor the listing started at."""
     cursor = ""
-    with preparing_workers(writer, workers) as pool:
-        pending: list[Future[Any]] = [pool.submit(fetch_and_prepare, base_url, token, after, limit)]
-        try:
-            while pending:
-                path, following, cursor, ids = await asyncio.wrap_future(pending.pop(0))
-                if following is not None:  # the worker fetches the next page while this one is written
-                    pending.append(pool.submit(fetch_and_prepare, base_url, token, following, limit))
-                batch = await asyncio.to_thread(take, path)
-                on_report(await asyncio.to_thread(writer.apply_prepared, batch), ids)
-        finally:
-            discard(pending)
+    # Starting (spawning) and ending the workers both wait on processes: neither on the event loop.
+    pool = await asyncio.to_thread(start_preparing_workers, writer, workers)
+    pending: list[Future[Any]] = []
+    try:
+        pending.append(await asyncio.to_thread(pool.submit, fetch_and_prepare, base_url, token, after, limit))
+        while pending:
+            path, following, cursor, ids = await asyncio.wrap_future(pending.pop(0))
+            if following is not None:  # the worker fetches the next page while this one is written
+                pending.append(pool.submit(fetch_and_prepare, base_url, token, following, limit))
+            batch = await asyncio.to_thread(take, path)
+            on_report(await asyncio.to_thread(writer.apply_prepared, batch), ids)
+    finally:
+        discard(pending)
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
     return cursor

@@ -23,6 +23,7 @@ from sync.snapshot_load import load_rest
 
 log = logging.getLogger(__name__)
 CURSOR = "feed_cursor"
+FIRST_PAGE = 200
 
 
 @dataclass(slots=True)
@@ -161,7 +162,9 @@ class Syncer:
             summary.pages += 1
             seen.update(ids)
 
-        page = await self.client.orders(None, self.page_size)
+        # A small first page: parsed here on the event loop (the console's), it must not stall it; a
+        # snapshot that fits needs no worker at all.
+        page = await self.client.orders(None, min(self.page_size, FIRST_PAGE))
         cursor = str(page["feed_cursor"])
         await self._apply_page(page, count)
         if page["next"] is not None and self.workers > 0 and self.client.token:

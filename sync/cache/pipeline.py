@@ -99,14 +99,19 @@ def discard(futures: Iterable[Future[Any]]) -> None:
             os.unlink(result[0] if isinstance(result, tuple) else result)
 
 
-@contextmanager
-def preparing_workers(writer: CacheWriter, workers: int) -> Iterator[ProcessPoolExecutor]:
+def start_preparing_workers(writer: CacheWriter, workers: int) -> ProcessPoolExecutor:
     """Worker processes that prepare batches for ``writer`` with the mapping tables in force now
-    (spawned, so nothing of this process's threads or connections is copied)."""
+    (spawned, so nothing of this process's threads or connections is copied). The caller shuts it
+    down; from an event loop, do that in a thread: it waits for the processes to end."""
     documents = [writer.registry().table(s).document for s in writer.registry().sources]
     context = multiprocessing.get_context("spawn")
     initargs = (documents, writer.operator, _hand_over_folder())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+
+
+@contextmanager
+def preparing_workers(writer: CacheWriter, workers: int) -> Iterator[ProcessPoolExecutor]:
+    with start_preparing_workers(writer, workers) as pool:
         yield pool
 
 
