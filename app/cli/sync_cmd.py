@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sync.add_argument(
         "--interval", type=float, default=5.0, help=tr("--watch 的间隔秒数", "seconds between rounds with --watch")
     )
-    sync.add_argument("--page-size", type=int, default=1000)
+    sync.add_argument("--page-size", type=int, default=2000)
     sync.set_defaults(run=run_sync)
 
 

@@ -113,38 +113,63 @@ def _stored_observation(row: Any) -> FoldObservation:
     )
 
 
+def fetch(connection: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """All rows as plain tuples, through the DB-API cursor of this same connection and transaction:
+    bulk reads skip building a SQLAlchemy Row per row (measured: a third of load_details)."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return cursor.execute(sql, tuple(params)).fetchall()
+    finally:
+        cursor.close()
+
+
+_LINE_KEYS = (
+    "order_id",
+    "line_no",
+    "sku",
+    "title",
+    "quantity",
+    "unit_price_fen",
+    "discount_fen",
+    "refund",
+    "refunded_fen",
+)
+
+
 def load_details(connection: Connection, stored: dict[int, StoredOrder]) -> None:
     """Fill in lines, observations, anomalies and events of the given orders."""
     ids = sorted(stored)
     for part in chunks(ids):
         params, placeholders = tuple(part), marks(len(part))
-        for r in connection.exec_driver_sql(
-            "SELECT order_id, line_no, sku, title, quantity, unit_price_fen, discount_fen, refund, refunded_fen "
-            f"FROM order_lines WHERE order_id IN ({placeholders})",
+        for row in fetch(
+            connection, f"SELECT {', '.join(_LINE_KEYS)} FROM order_lines WHERE order_id IN ({placeholders})", params
+        ):
+            stored[row[0]].lines[row[1]] = dict(zip(_LINE_KEYS, row, strict=True))
+        for row in fetch(
+            connection, f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE order_id IN ({placeholders})", params
+        ):
+            stored[row[0]].observations.append(_stored_observation(row))
+        for order_id, key, resolved_at in fetch(
+            connection,
+            f"SELECT order_id, key, resolved_at_ms FROM anomalies WHERE order_id IN ({placeholders})",
             params,
         ):
-            stored[r.order_id].lines[r.line_no] = dict(r._mapping)
-        for r in connection.exec_driver_sql(
-            f"SELECT {OBSERVATION_COLUMNS} FROM observations WHERE order_id IN ({placeholders})", params
-        ):
-            stored[r.order_id].observations.append(_stored_observation(r))
-        for r in connection.exec_driver_sql(
-            f"SELECT order_id, key, resolved_at_ms FROM anomalies WHERE order_id IN ({placeholders})", params
-        ):
-            stored[r.order_id].anomalies[r.key] = r.resolved_at_ms
-        for r in connection.exec_driver_sql(
+            stored[order_id].anomalies[key] = resolved_at
+        for row in fetch(
+            connection,
             "SELECT order_id, key, kind, at_ms, source, source_system, operator, observation_key, line_no "
             f"FROM events WHERE order_id IN ({placeholders})",
             params,
         ):
-            stored[r.order_id].events[r.key] = tuple(r)[2:]
+            stored[row[0]].events[row[1]] = row[2:]
 
 
 def existing_keys(connection: Connection, table: str, keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for part in chunks(sorted(set(keys))):
-        sql = f"SELECT key FROM {table} WHERE key IN ({marks(len(part))})"
-        found.update(r[0] for r in connection.exec_driver_sql(sql, tuple(part)))
+        found.update(
+            r[0] for r in fetch(connection, f"SELECT key FROM {table} WHERE key IN ({marks(len(part))})", part)
+        )
     return found
 
 

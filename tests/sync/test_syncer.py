@@ -47,7 +47,8 @@ def sync(url: str, cache: Cache, token: str, **client_options) -> dict:
     async def once() -> dict:
         options = {"backoff_base": 0.01, "max_backoff": 0.2, **client_options}
         async with HubClient(url, token, **options) as client:
-            return (await Syncer(client, CacheWriter(cache, operator="sync"), page_size=97).run_once()).as_json()
+            syncer = Syncer(client, CacheWriter(cache, operator="sync"), page_size=97, apply_changes=250)
+            return (await syncer.run_once()).as_json()
 
     return asyncio.run(once())
 
