@@ -28,19 +28,25 @@ def _decode(prefix: str, text: str) -> dict[str, Any]:
     return body
 
 
+def _read(prefix: str, text: str, text_key: str, number_key: str) -> tuple[str, int]:
+    """(text field, non-negative number field) of a token, or BadCursor."""
+    body = _decode(prefix, text)
+    try:
+        word, number = str(body[text_key]), int(body[number_key])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadCursor(text) from exc
+    if number < 0:
+        raise BadCursor(text)
+    return word, number
+
+
 def feed_cursor(epoch: str, seq: int) -> str:
     return _encode("c1.", {"e": epoch, "s": seq})
 
 
 def read_feed_cursor(text: str) -> tuple[str, int]:
-    body = _decode("c1.", text)
-    try:
-        epoch, seq = str(body["e"]), int(body["s"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadCursor(text) from exc
-    if seq < 0:
-        raise BadCursor(text)
-    return epoch, seq
+    """(hub epoch, last seq served)."""
+    return _read("c1.", text, "e", "s")
 
 
 def page_token(after_id: int, as_of: str) -> str:
@@ -48,11 +54,6 @@ def page_token(after_id: int, as_of: str) -> str:
 
 
 def read_page_token(text: str) -> tuple[int, str]:
-    body = _decode("p1.", text)
-    try:
-        after, as_of = int(body["a"]), str(body["f"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadCursor(text) from exc
-    if after < 0:
-        raise BadCursor(text)
+    """(last order id served, feed cursor the listing started at)."""
+    as_of, after = _read("p1.", text, "f", "a")
     return after, as_of
