@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from sync import outbox, sync_state
 from sync.cache.apply import ApplyReport, CacheWriter
+from sync.cache.pipeline import sweep_hand_over_files
 from sync.client import CursorGone, HubClient, HubError
 from sync.snapshot_load import load_rest
 
@@ -73,6 +74,7 @@ class Syncer:
     async def run_once(self) -> SyncSummary:
         """Push what waits in the outbox, pull until caught up."""
         summary = SyncSummary()
+        await asyncio.to_thread(sweep_hand_over_files)  # what a killed run may have left in /dev/shm
         await self.push(summary)
         await self.pull(summary)
         summary.actions_pending = await asyncio.to_thread(self._count_pending)

@@ -39,18 +39,34 @@ _STALE_SECONDS = 600
 
 
 def _hand_over_folder() -> str | None:
-    """/dev/shm where there is one; else the system temp folder. Batch files a killed run left behind
-    (older than ten minutes) are removed."""
+    """/dev/shm where there is one; else None, meaning the system temp folder."""
     shm = Path("/dev/shm")
-    folder = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-    now = time.time()
-    for stale in Path(folder or tempfile.gettempdir()).glob(f"{_PREFIX}*.pickle"):
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_hand_over_files() -> int:
+    """Remove batch files a killed run left behind: those whose writing process is gone, and any older
+    than ten minutes. Each file is named after the process it was prepared for."""
+    now, removed = time.time(), 0
+    for stale in Path(_hand_over_folder() or tempfile.gettempdir()).glob(f"{_PREFIX}*.pickle"):
+        owner = stale.name.removeprefix(_PREFIX).split("-", 1)[0]
         try:
-            if now - stale.stat().st_mtime > _STALE_SECONDS:
+            if (owner.isdigit() and not _alive(int(owner))) or now - stale.stat().st_mtime > _STALE_SECONDS:
                 stale.unlink()
+                removed += 1
         except OSError:
             pass
-    return folder
+    return removed
 
 
 def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str | None) -> None:
@@ -76,7 +92,8 @@ def worker_prepare(orders: Sequence[Any], observations: Sequence[Any]) -> str:
     assert _worker_registry is not None, "only in a worker started by preparing_workers"
     with cycle_collection_paused():
         batch = prepare(orders, observations, _worker_registry, fold_new_as=_worker_operator)
-        handle, path = tempfile.mkstemp(prefix=_PREFIX, suffix=".pickle", dir=_worker_folder)
+        owner = os.getppid()  # the process that takes it: if that one dies, the sweep knows
+        handle, path = tempfile.mkstemp(prefix=f"{_PREFIX}{owner}-", suffix=".pickle", dir=_worker_folder)
         with os.fdopen(handle, "wb") as file:
             pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
     return path
@@ -105,6 +122,7 @@ def start_preparing_workers(writer: CacheWriter, workers: int) -> ProcessPoolExe
     down; from an event loop, do that in a thread: it waits for the processes to end."""
     documents = [writer.registry().table(s).document for s in writer.registry().sources]
     context = multiprocessing.get_context("spawn")
+    sweep_hand_over_files()
     initargs = (documents, writer.operator, _hand_over_folder())
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
 

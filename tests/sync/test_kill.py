@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,12 @@ def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
             assert keys[0] == keys[1]
     assert finished_early < kills, "every run finished before its kill: nothing was tested"
     assert _orphans_gone(), "a killed sync left a worker process behind"
+    left = (
+        [f for f in Path("/dev/shm").glob("orderdesk-batch-*") if not _owner_alive(f)]
+        if Path("/dev/shm").is_dir()
+        else []
+    )
+    assert left == [], f"batch files of killed runs were not swept: {left}"
     total = len(expected_state(hub, tmp_path))
     assert any(0 < held < total for held in progress), f"no kill landed mid-sync: {progress}"
 
@@ -65,6 +72,11 @@ def _orphans_gone(timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def _owner_alive(batch_file: Path) -> bool:
+    owner = batch_file.name.removeprefix("orderdesk-batch-").split("-", 1)[0]
+    return owner.isdigit() and Path(f"/proc/{owner}").exists()
 
 
 def _orders_held(path) -> int:
