@@ -72,11 +72,10 @@ def run_show(args: argparse.Namespace) -> int:
         emit_line(
             f"  {obs['observed_at']}  {obs['source']:<10} {obs['status_field']}={obs['raw_status']:<8} → {obs['outcome']}"
         )
+    language_key = "en" if args.lang == "en" else "zh"
     for anomaly in document["anomalies"]:
         if anomaly["open"]:
-            emit_line(
-                f"  ! {anomaly['label']['en' if args.lang == 'en' else 'zh']}: {json.dumps(anomaly['detail'], ensure_ascii=False)}"
-            )
+            emit_line(f"  ! {anomaly['label'][language_key]}: {anomaly['text'][language_key]}")
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from sync.anomaly_text import describe
 from sync.cache import search
 from sync.cache.stored import ORDER_COLUMNS, StoredOrder, chunks, load_details, marks
 from sync.domain_id import CHINA_TZ, is_domain_id
@@ -147,10 +148,12 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
         }
         for r in c.exec_driver_sql("SELECT * FROM events WHERE order_id = ? ORDER BY at_ms, id", (order_id,))
     ]
+    sources = {o["key"]: o["source"] for o in document["observations"]}
     document["anomalies"] = [
         {
             "kind": r.kind,
             "label": dict(zip(("zh", "en"), ANOMALY_LABELS[AnomalyKind(r.kind)], strict=True)),
+            "text": describe(r.kind, json.loads(r.detail_json), sources.get(r.observation_key)),
             "open": r.resolved_at_ms is None,
             "observation": r.observation_key,
             "detail": json.loads(r.detail_json),
