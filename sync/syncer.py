@@ -86,30 +86,43 @@ class Syncer:
             return outbox.count_pending(c)
 
     async def push(self, summary: SyncSummary) -> None:
+        """Send pending actions one by one (the hub takes one per request), recording the answers a
+        batch at a time: an action sent but not yet recorded is sent again next time, and the hub
+        replays its first answer for the same idempotency key, so it still takes effect once."""
         while True:
             batch = await asyncio.to_thread(self._pending)
             if not batch:
                 return
-            for action in batch:
-                try:
-                    result = await self.client.act(action.key, action.kind, action.order, action.payload)
-                except HubError as exc:
-                    refused = not exc.retryable and exc.status not in (401,)
-                    await asyncio.to_thread(self._record, outbox.mark_attempt, action.key, str(exc), refused=refused)
-                    if refused:
-                        summary.actions_refused += 1
-                        continue
-                    raise  # the hub is unreachable: the rest waits for the next run
-                await asyncio.to_thread(self._record, outbox.mark_sent, action.key, result)
-                summary.actions_pushed += 1
+            answers: list[tuple[str, dict[str, Any] | None, str | None, bool]] = []  # key, result, error, refused
+            try:
+                for action in batch:
+                    try:
+                        result = await self.client.act(action.key, action.kind, action.order, action.payload)
+                    except HubError as exc:
+                        refused = not exc.retryable and exc.status != 401
+                        answers.append((action.key, None, str(exc), refused))
+                        if refused:
+                            summary.actions_refused += 1
+                            continue
+                        raise  # the hub is unreachable (or we must sign in again): the rest waits
+                    answers.append((action.key, result, None, False))
+                    summary.actions_pushed += 1
+            finally:
+                await asyncio.to_thread(self._record_answers, answers)
+
+    def _record_answers(self, answers: list[tuple[str, dict[str, Any] | None, str | None, bool]]) -> None:
+        if not answers:
+            return
+        with self.cache.write() as c:
+            for key, result, error, refused in answers:
+                if result is not None:
+                    outbox.mark_sent(c, key, result)
+                else:
+                    outbox.mark_attempt(c, key, error or "", refused=refused)
 
     def _pending(self) -> list[outbox.PendingAction]:
         with self.cache.read() as c:
             return outbox.pending(c)
-
-    def _record(self, function: Any, *args: Any, **kwargs: Any) -> None:
-        with self.cache.write() as c:
-            function(c, *args, **kwargs)
 
     # -- pull -----------------------------------------------------------------------------------
     def _cursor(self) -> str | None:

@@ -143,3 +143,23 @@ def test_an_action_the_hub_refuses_is_kept_for_a_person_to_see(seeded, cache):
     with cache.read() as c:
         status, error = c.exec_driver_sql("SELECT status, last_error FROM outbox").one()
     assert status == "refused" and "packer may not" in error
+
+
+def test_many_actions_are_pushed_and_recorded_once_each(seeded, cache):
+    token = token_for(seeded.url, "packer")
+    sync(seeded.url, cache, token)
+    with cache.write() as c:
+        ids = c.exec_driver_sql("SELECT domain_id FROM orders LIMIT 30").scalars().all()
+        keys = [outbox.enqueue(c, "print_result", domain_id, {"copy": 1}) for domain_id in ids]
+    summary = sync(seeded.url, cache, token)
+    assert (summary["actions_pushed"], summary["actions_pending"]) == (30, 0)
+    with cache.read() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").scalar() == 30
+    with seeded.store.read() as c:
+        marks = ", ".join("?" * len(keys))
+        assert (
+            c.exec_driver_sql(
+                f"SELECT COUNT(*) FROM hub_actions WHERE idempotency_key IN ({marks})", tuple(keys)
+            ).scalar()
+            == 30
+        )
