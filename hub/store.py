@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, insert, select, update
 
 from hub.schema import actions, changes, meta, metadata, observations, orders, users
 from sync.contract import ObservationRecord, OrderRecord, canonical_json
@@ -163,9 +163,11 @@ class HubStore:
             feed.append(("order", domain_id, text))
         if new_rows:
             c.execute(insert(orders), new_rows)
-        for row in updates:
-            row_id = row.pop("row_id")
-            c.execute(update(orders).where(orders.c.id == row_id).values(**row))
+        if updates:  # one executemany, not one statement per order
+            columns = [k for k in updates[0] if k != "row_id"]
+            statement = update(orders).where(orders.c.id == bindparam("row_id"))
+            c.execute(statement.values({k: bindparam(f"new_{k}") for k in columns}),
+                      [{"row_id": r["row_id"], **{f"new_{k}": r[k] for k in columns}} for r in updates])  # fmt: skip
         self._append(c, feed)
         return ids
 

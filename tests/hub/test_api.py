@@ -94,6 +94,10 @@ def test_a_unified_id_is_made_once_by_the_hub(hub):
     first = ingest(hub, "douyin", [order("U1")])["orders"][0]
     again = ingest(hub, "douyin", [order("U1", waybill_no="SF-NEW")])["orders"][0]
     assert first == again and first.startswith("DB20260124")
+    with client(hub, "packer") as c:
+        assert c.get(f"/v1/orders/{first}").json()["order"]["waybill_no"] == "SF-NEW"  # the update is served
+        kinds = [ch["kind"] for ch in c.get("/v1/changes").json()["changes"]]
+    assert kinds == ["order", "order"]  # created, then updated: both in the feed
 
 
 def test_bad_records_are_refused_with_field_and_value_and_the_rest_goes_in(hub):
