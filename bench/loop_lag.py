@@ -16,16 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.sync_orders import _free_port, _start_hub
-from hub.auth import issue
-from hub.demo import seed
-from hub.feed import feed_cursor
-from hub.store import HubStore
-from sync import sync_state
+from bench.hub_process import seeded_hub
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.client import HubClient
-from sync.syncer import CURSOR, Syncer
+from sync.syncer import Syncer
 
 TICK = 0.010
 
@@ -61,26 +56,11 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=2000)
     parser.add_argument("--replay", action="store_true", help="follow the feed from its start (no snapshot)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        db = f"sqlite:///{Path(folder) / 'hub.sqlite3'}"
-        store = HubStore(db)
-        store.ensure_demo_users()
-        seed(store, args.orders, seed_value=7)
-        token, _ = issue(store.secret, "packer", "packer")
-        cursor = feed_cursor(store.epoch, 0)
-        store.close()
-        port = _free_port()
-        hub = _start_hub(db, port)
-        url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as folder, seeded_hub(Path(folder), args.orders) as hub:
         cache_path = Path(folder) / "cache.sqlite3"
         if args.replay:
-            with Cache(cache_path) as cache, cache.write() as c:
-                sync_state.save(c, url, CURSOR, cursor)
-        try:
-            lags, elapsed = asyncio.run(measure(url, token, cache_path, args.page_size))
-        finally:
-            hub.terminate()
-            hub.wait(timeout=30)
+            hub.replay_from_start(cache_path)
+        lags, elapsed = asyncio.run(measure(hub.url, hub.token, cache_path, args.page_size))
     ms = sorted(lag * 1000 for lag in lags)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
     how = "replaying the feed" if args.replay else "snapshot, then feed"

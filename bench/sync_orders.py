@@ -15,53 +15,21 @@ import argparse
 import asyncio
 import os
 import resource
-import socket
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from hub.auth import issue
-from hub.demo import seed
-from hub.feed import feed_cursor
-from hub.store import HubStore
-from sync import sync_state
+from bench.hub_process import seeded_hub
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.client import HubClient
-from sync.syncer import CURSOR, Syncer
+from sync.syncer import Syncer
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_hub(db: str, port: int) -> subprocess.Popen[bytes]:
-    orderdesk = Path(sys.executable).with_name("orderdesk")
-    process = subprocess.Popen([str(orderdesk), "hub", "--db", db, "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the hub did not start")
-
-
-def run_ours(url: str, token: str, cache_path: Path, page_size: int, replay_from: str | None) -> tuple[float, dict]:
-    if replay_from:  # follow the feed from its first change instead of loading the snapshot
-        with Cache(cache_path) as cache, cache.write() as c:
-            sync_state.save(c, url, CURSOR, replay_from)
-
+def run_ours(url: str, token: str, cache_path: Path, page_size: int) -> tuple[float, dict]:
     async def once() -> dict:
         with Cache(cache_path) as cache:
             async with HubClient(url, token) as client:
@@ -105,25 +73,13 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=2000)
     parser.add_argument("--replay", action="store_true", help="follow the feed from its start (no snapshot)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        db = f"sqlite:///{Path(folder) / 'hub.sqlite3'}"
-        store = HubStore(db)
-        store.ensure_demo_users()
-        started = time.perf_counter()
-        seed(store, args.orders, seed_value=7)
-        seeded = time.perf_counter() - started
-        token, _ = issue(store.secret, "packer", "packer")
-        replay_from = feed_cursor(store.epoch, 0) if args.replay else None
-        store.close()
-        port = _free_port()
-        hub = _start_hub(db, port)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            base_time, changes = run_baseline(url, token, Path(folder) / "baseline.sqlite3", args.page_size)
-            ours_time, summary = run_ours(url, token, Path(folder) / "cache.sqlite3", args.page_size, replay_from)
-        finally:
-            hub.terminate()
-            hub.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as folder, seeded_hub(Path(folder), args.orders) as hub:
+        cache_path = Path(folder) / "cache.sqlite3"
+        if args.replay:
+            hub.replay_from_start(cache_path)
+        seeded = hub.seeded_seconds
+        base_time, changes = run_baseline(hub.url, hub.token, Path(folder) / "baseline.sqlite3", args.page_size)
+        ours_time, summary = run_ours(hub.url, hub.token, cache_path, args.page_size)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     orders = summary["orders_applied"]
     print(

@@ -1,0 +1,75 @@
+"""A seeded hub running as its own process, for benchmarks that sync from it over loopback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from hub.auth import issue
+from hub.demo import seed
+from hub.feed import feed_cursor
+from hub.store import HubStore
+from sync import sync_state
+from sync.cache import Cache
+from sync.syncer import CURSOR
+
+
+@dataclass(frozen=True)
+class SeededHub:
+    url: str
+    token: str  # a packer's
+    epoch: str
+    seeded_seconds: float
+
+    def replay_from_start(self, cache_path: Path) -> None:
+        """Make a cache follow the feed from its first change instead of loading the snapshot."""
+        with Cache(cache_path) as cache, cache.write() as c:
+            sync_state.save(c, self.url, CURSOR, feed_cursor(self.epoch, 0))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def seeded_hub(folder: Path, orders: int) -> Iterator[SeededHub]:
+    """Seed ``orders`` demo orders into a hub file (not timed), serve it with `orderdesk hub` in its
+    own process (so its work does not share this process's GIL), stop it afterwards."""
+    db = f"sqlite:///{folder / 'hub.sqlite3'}"
+    store = HubStore(db)
+    store.ensure_demo_users()
+    started = time.perf_counter()
+    seed(store, orders, seed_value=7)
+    seeded = time.perf_counter() - started
+    token, _ = issue(store.secret, "packer", "packer")
+    epoch = store.epoch
+    store.close()
+    port = _free_port()
+    orderdesk = Path(sys.executable).with_name("orderdesk")
+    process = subprocess.Popen([str(orderdesk), "hub", "--db", db, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the hub did not start") from None
+                time.sleep(0.2)
+        yield SeededHub(url, token, epoch, seeded)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
