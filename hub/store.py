@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, insert, select, update
 
 from hub.schema import actions, changes, meta, metadata, observations, orders, users
-from sync.contract import ObservationRecord, OrderRecord, canonical_json
+from sync.contract import ObservationRecord, OrderRecord, canonical_json, channel_key
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 
 FEED_LOCK = 7_770_001  # the advisory lock id of the change feed (PostgreSQL)
@@ -27,10 +27,6 @@ DEMO_USERS = {"packer": "packer", "clerk": "clerk", "supervisor": "supervisor"} 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-def channel_key(channel: str, shop: str, no: str) -> str:
-    return f"{channel}\x1f{shop}\x1f{no}"
 
 
 def _password_hash(password: str, salt: str) -> str:

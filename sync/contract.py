@@ -178,6 +178,11 @@ class ObservationRecord(_Record):
         return f"{self.source}:h:{digest}"
 
 
+def channel_key(channel: str, shop: str, channel_order_no: str) -> str:
+    """How an order is named on its channel, as one string: channel, shop and order no. together."""
+    return f"{channel}\x1f{shop}\x1f{channel_order_no}"
+
+
 def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
-from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json
+from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
@@ -40,10 +40,6 @@ RECORD_INDEX = {name: index for index, name in enumerate(RECORD_COLUMNS)}
 
 def to_ms(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(milliseconds=1)
-
-
-def channel_key(channel: str, shop: str, channel_order_no: str) -> str:
-    return f"{channel}\x1f{shop}\x1f{channel_order_no}"
 
 
 @dataclass(frozen=True, slots=True)
