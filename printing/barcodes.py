@@ -1,0 +1,42 @@
+"""Barcode patterns from reportlab's own barcode module, shared by the PDF and the raster renderers
+so both draw exactly the same bars and modules."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.graphics.barcode.code128 import Code128
+
+
+@lru_cache(maxsize=4096)
+def code128_bars(value: str) -> tuple[tuple[int, int], ...]:
+    """(start, width) of each bar, in modules from the left edge (no quiet zone); start/stop and
+    check character included."""
+    symbol = Code128(value, quiet=0)
+    symbol.validate()
+    symbol.encode()
+    symbol.decompose()
+    bars: list[tuple[int, int]] = []
+    position = 0
+    for code in symbol.decomposed:  # upper case: a bar that many modules wide; lower case: a space
+        width = ord(code.upper()) - ord("A") + 1
+        if code.isupper():
+            bars.append((position, width))
+        position += width
+    return tuple(bars)
+
+
+def code128_modules(value: str) -> int:
+    start, width = code128_bars(value)[-1]
+    return start + width
+
+
+@lru_cache(maxsize=4096)
+def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's dark modules (error correction level M), row by row."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    count = code.getModuleCount()
+    return tuple(tuple(bool(code.isDark(r, c)) for c in range(count)) for r in range(count))
