@@ -8,9 +8,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit_cmd, hub_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
+from app.cli import audit_cmd, hub_cmd, labels_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
 from app.cli.common import UserError
 from app.i18n import set_language, tr
+from printing.errors import PrinterUnreachable, PrintingError
 
 log = logging.getLogger("orderdesk")
 
@@ -29,9 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd):
+    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd):
         module.register(commands)
+    _accept_anywhere(parser, commands)
     return parser
+
+
+def _accept_anywhere(parser: argparse.ArgumentParser, commands: argparse._SubParsersAction) -> None:
+    """`--json`, `--cache` and `--lang` also after the subcommand (`orderdesk labels scan … --json`);
+    SUPPRESS keeps a leaf from resetting what was given before the subcommand."""
+    for sub in {id(p): p for p in commands.choices.values()}.values():
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _accept_anywhere(parser, nested[0])
+            continue
+        options = {o for a in sub._actions for o in a.option_strings}
+        if "--json" not in options:
+            sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if "--cache" not in options:
+            sub.add_argument("--cache", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if "--lang" not in options:
+            sub.add_argument("--lang", choices=["zh_CN", "en"], default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         sys.stderr.write(f"orderdesk: {exc}\n")
         return exc.code
+    except PrintingError as exc:  # the printing layer says what went wrong in both languages
+        sys.stderr.write(f"orderdesk: {tr(exc.zh, exc.en)}\n")
+        return 3 if isinstance(exc, PrinterUnreachable) else 2
     except BrokenPipeError:  # the reader went away (`orders export | head`): stop quietly, as the Python docs advise
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -7,6 +7,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -235,4 +236,59 @@ outbox = Table(
     Column("response_json", Text),
     Column("sent_at_ms", Integer),
     Index("ix_outbox_pending", "id", sqlite_where=text("status = 'pending'")),
+)
+
+# Label printing (printing/jobs.py). One document per job, so a failure never reprints another; a
+# reprint is a new job that names the one it repeats and why.
+print_jobs = Table(
+    "print_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id"), nullable=False),
+    Column("profile", String(64), nullable=False),
+    Column("printer", String(200), nullable=False),  # the transport, in words (host:port, queue, folder)
+    Column("state", String(16), nullable=False),  # queued, rendering, sent, done, failed
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Column("error_zh", Text),
+    Column("reprint_of", Integer, ForeignKey("print_jobs.id")),
+    Column("reason", Text),
+    Column("operator", String(64), nullable=False),
+    Column("document", LargeBinary),  # the bytes sent: a retry sends the same document again
+    Column("preflight_json", Text, nullable=False),
+    Column("created_at_ms", Integer, nullable=False),
+    Column("updated_at_ms", Integer, nullable=False),
+    Index("ix_print_jobs_order_id", "order_id"),
+    Index("ix_print_jobs_open", "state", "id", sqlite_where=text("state NOT IN ('done')")),
+)
+
+# Every character a label printed differently from the order (for customer-service traces).
+label_substitutions = Table(
+    "label_substitutions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id"), nullable=False),
+    Column("job_id", Integer, ForeignKey("print_jobs.id")),
+    Column("field", String(32), nullable=False),
+    Column("original", String(8), nullable=False),
+    Column("codepoint", String(10), nullable=False),
+    Column("replacement", String(64), nullable=False),
+    Column("method", String(8), nullable=False),  # font, pinyin, marker
+    Column("profile", String(64), nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("at_ms", Integer, nullable=False),
+    Index("ix_label_substitutions_order_id", "order_id"),
+)
+
+# The rare-character handling queue the batch scan fills and the packing station works through.
+label_queue = Table(
+    "label_queue",
+    metadata,
+    Column("order_id", Integer, ForeignKey("orders.id"), primary_key=True, autoincrement=False),
+    Column("profile", String(64), nullable=False),
+    Column("substitutions_json", Text, nullable=False),
+    Column("found_at_ms", Integer, nullable=False),
+    Column("resolved_at_ms", Integer),
+    Column("resolution", Text),
+    Index("ix_label_queue_open", "found_at_ms", sqlite_where=text("resolved_at_ms IS NULL")),
 )

@@ -1,0 +1,210 @@
+"""Print jobs in the cache: queued → rendering → sent → done, or failed with the error in words.
+
+One document per job, so a failure never reprints another label. The bytes sent are kept with the
+job: a retry sends exactly the same document. A label already printed is only printed again as a
+reprint, which needs a reason and leaves an audit entry. When a job is done, its substitutions are
+logged (order, field, original, replacement, method, profile, time, operator) and, with the print
+result, queued for the hub in the same transaction (the outbox)."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from printing.errors import PrinterUnreachable, PrintingError
+from printing.printers import Printer
+from printing.render import RenderedLabel, render
+from sync import outbox
+from sync.cache import Cache, audit
+from sync.cache.queries import order_document
+from sync.contract import canonical_json
+
+STATES = ("queued", "rendering", "sent", "done", "failed")
+
+
+def _now() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job_id: int
+    state: str
+    error: str | None
+    error_zh: str | None
+    delivered_to: str | None
+    label: RenderedLabel | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "job": self.job_id,
+            "state": self.state,
+            "error": self.error,
+            "error_zh": self.error_zh,
+            "delivered_to": self.delivered_to,
+            "preflight": self.label.preflight.as_json() if self.label else None,
+        }
+
+
+def _order_id(c: Connection, domain_id: str) -> int:
+    row = c.exec_driver_sql("SELECT id FROM orders WHERE domain_id = ?", (domain_id,)).first()
+    if row is None:
+        raise PrintingError(f"no cached order {domain_id}", f"缓存中没有订单 {domain_id}")
+    return int(row[0])
+
+
+def last_done_job(c: Connection, order_id: int) -> int | None:
+    row = c.exec_driver_sql(
+        "SELECT id FROM print_jobs WHERE order_id = ? AND state = 'done' ORDER BY id DESC LIMIT 1", (order_id,)
+    ).first()
+    return int(row[0]) if row else None
+
+
+def _set_state(c: Connection, job_id: int, state: str, **columns: Any) -> None:
+    names = "".join(f", {name} = ?" for name in columns)
+    c.exec_driver_sql(
+        f"UPDATE print_jobs SET state = ?, updated_at_ms = ?{names} WHERE id = ?",
+        (state, _now(), *columns.values(), job_id),
+    )
+
+
+def print_label(
+    cache: Cache,
+    domain_id: str,
+    printer: Printer,
+    *,
+    operator: str,
+    reason: str | None = None,
+    printed_at: datetime | None = None,
+) -> JobOutcome:
+    """Print one order's label on ``printer``. A second print of the same order needs ``reason``."""
+    with cache.write() as c:
+        order_id = _order_id(c, domain_id)
+        previous = last_done_job(c, order_id)
+        if previous is not None and not (reason and reason.strip()):
+            raise PrintingError(
+                f"order {domain_id} was printed by job {previous}: a reprint needs a reason",
+                f"订单 {domain_id} 已由任务 {previous} 打印:补打需要填写原因",
+            )
+        now = _now()
+        job_id = int(
+            c.exec_driver_sql(
+                "INSERT INTO print_jobs (order_id, profile, printer, state, attempts, reprint_of, reason, operator, "
+                "preflight_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, '{}', ?, ?) "
+                "RETURNING id",
+                (order_id, printer.profile.name, printer.transport.describe(), previous, reason, operator, now, now),
+            ).scalar_one()
+        )
+        _set_state(c, job_id, "rendering")
+        document = order_document(c, order_id)
+    try:
+        label = render(printer.profile, document, printed_at=printed_at)
+    except PrintingError as exc:
+        with cache.write() as c:
+            _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
+        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, None)
+    with cache.write() as c:
+        _set_state(c, job_id, "sent", document=label.data, preflight_json=canonical_json(label.preflight.as_json()))
+    return _deliver(cache, job_id, printer, label.data, f"{domain_id}-{job_id}{label.suffix}", operator, label)
+
+
+def retry(cache: Cache, job_id: int, printer: Printer, *, operator: str) -> JobOutcome:
+    """Send a failed (or never confirmed) job's document again: the same bytes, the same job."""
+    with cache.read() as c:
+        row = c.exec_driver_sql(
+            "SELECT j.state, j.document, j.profile, o.domain_id FROM print_jobs j JOIN orders o ON o.id = j.order_id "
+            "WHERE j.id = ?",
+            (job_id,),
+        ).first()
+    if row is None:
+        raise PrintingError(f"no print job {job_id}", f"没有打印任务 {job_id}")
+    if row.state not in ("failed", "sent") or row.document is None:
+        raise PrintingError(
+            f"print job {job_id} is {row.state}: only a failed or unconfirmed job with a document is retried",
+            f"打印任务 {job_id} 状态为 {row.state}:只有失败或未确认且已生成文档的任务可以重试",
+        )
+    if row.profile != printer.profile.name:
+        raise PrintingError(
+            f"print job {job_id} was rendered for {row.profile}, not {printer.profile.name}: print it anew",
+            f"打印任务 {job_id} 是按 {row.profile} 生成的,不是 {printer.profile.name}:请重新打印",
+        )
+    suffix = {"pdf": ".pdf", "zpl": ".zpl", "tspl": ".tspl", "escpos": ".escpos"}[printer.profile.language]
+    return _deliver(cache, job_id, printer, bytes(row.document), f"{row.domain_id}-{job_id}{suffix}", operator, None)
+
+
+def _deliver(
+    cache: Cache, job_id: int, printer: Printer, data: bytes, name: str, operator: str, label: RenderedLabel | None
+) -> JobOutcome:
+    with cache.write() as c:
+        c.exec_driver_sql("UPDATE print_jobs SET attempts = attempts + 1 WHERE id = ?", (job_id,))
+    try:
+        delivered = printer.transport.send(data, name=name, raw=printer.profile.language != "pdf")
+    except PrinterUnreachable as exc:
+        with cache.write() as c:
+            _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
+        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, label)
+    with cache.write() as c:
+        _set_state(c, job_id, "done", error=None, error_zh=None)
+        _record_done(c, job_id, operator)
+    return JobOutcome(job_id, "done", None, None, delivered, label)
+
+
+def _record_done(c: Connection, job_id: int, operator: str) -> None:
+    job = c.exec_driver_sql(
+        "SELECT j.*, o.domain_id FROM print_jobs j JOIN orders o ON o.id = j.order_id WHERE j.id = ?", (job_id,)
+    ).one()
+    checked = json.loads(job.preflight_json)
+    substitutions = checked.get("substitutions", [])
+    now = _now()
+    if substitutions:
+        c.exec_driver_sql(
+            "INSERT INTO label_substitutions (order_id, job_id, field, original, codepoint, replacement, method, "
+            "profile, operator, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (job.order_id, job_id, s["field"], s["char"], s["codepoint"], s["replacement"], s["method"],
+                 job.profile, operator, now)
+                for s in substitutions
+            ],
+        )  # fmt: skip
+        outbox.enqueue(
+            c,
+            "rare_char_substitution",
+            job.domain_id,
+            {"job": job_id, "profile": job.profile, "operator": operator, "substitutions": substitutions},
+        )
+    outbox.enqueue(
+        c,
+        "print_result",
+        job.domain_id,
+        {"job": job_id, "state": "done", "profile": job.profile, "printer": job.printer, "operator": operator,
+         "reprint_of": job.reprint_of, "reason": job.reason, "substitutions": len(substitutions)},
+    )  # fmt: skip
+    c.exec_driver_sql(
+        "UPDATE label_queue SET resolved_at_ms = ?, resolution = ? WHERE order_id = ? AND resolved_at_ms IS NULL",
+        (now, f"printed by job {job_id}", job.order_id),
+    )
+    action = "label.reprint" if job.reprint_of is not None else "label.print"
+    draft = audit.AuditDraft.of(
+        operator, "console", job.printer, action, job.domain_id,
+        canonical_json({"printed_by": job.reprint_of}), canonical_json({"printed_by": job_id}),
+        canonical_json({"profile": job.profile, "reason": job.reason, "substitutions": substitutions}),
+    )  # fmt: skip
+    audit.append(c, [draft], now)
+
+
+def jobs_of(c: Connection, domain_id: str) -> list[dict[str, Any]]:
+    """An order's print history, newest last (without the documents)."""
+    return [
+        dict(r._mapping)
+        for r in c.exec_driver_sql(
+            "SELECT j.id, j.profile, j.printer, j.state, j.attempts, j.error, j.error_zh, j.reprint_of, j.reason, "
+            "j.operator, j.created_at_ms, j.updated_at_ms FROM print_jobs j JOIN orders o ON o.id = j.order_id "
+            "WHERE o.domain_id = ? ORDER BY j.id",
+            (domain_id,),
+        )
+    ]

@@ -1,0 +1,186 @@
+"""Print jobs against a real cache file, a raw-9100 printer played by a local socket server that
+records the bytes, and the outbox and audit trail they leave."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from printing import jobs, scan
+from printing.errors import PrintingError
+from printing.printers import Printer
+from printing.profiles import load_profile
+from printing.transports import FileTransport, RawTcpTransport
+from sync.cache import Cache, audit
+from sync.cache.apply import CacheWriter
+from tests.conftest import order
+
+
+class RecordingPrinter:
+    """A raw-9100 printer: takes connections, keeps each job's bytes, closes when the sender does."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.received: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+                self.received.append(b"".join(chunks))
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture
+def printer_server() -> Iterator[RecordingPrinter]:
+    server = RecordingPrinter()
+    yield server
+    server.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def stocked(cache: Cache, writer: CacheWriter) -> dict[str, str]:
+    writer.apply([order("DD1001", receiver={"name": "张龘", "phone": "13800138000", "address": "文三路1号"}),
+                  order("DD1002", receiver={"name": "李𠀾", "phone": "13900139000", "address": "犇牛路2号"}),
+                  order("DD1003", receiver={"name": "王伟", "phone": "13700137000", "address": "西湖区"})])  # fmt: skip
+    with cache.read() as c:
+        return {no: r for no, r in c.exec_driver_sql("SELECT channel_order_no, domain_id FROM orders").all()}
+
+
+def zpl_printer(port: int, *, timeout: float = 2.0) -> Printer:
+    return Printer("zebra", load_profile("zpl-203-76x130-gb2312"), RawTcpTransport("127.0.0.1", port, timeout), True)
+
+
+def outbox_kinds(cache: Cache) -> list[str]:
+    with cache.read() as c:
+        return [r[0] for r in c.exec_driver_sql("SELECT kind FROM outbox ORDER BY id")]
+
+
+def test_print_sends_one_document_and_records_everything(cache, stocked, printer_server) -> None:
+    outcome = jobs.print_label(cache, stocked["DD1001"], zpl_printer(printer_server.port), operator="packer1")
+    assert outcome.state == "done", outcome.error
+    assert len(printer_server.received) == 1
+    sent = printer_server.received[0]
+    assert sent.count(b"^XA") == 1 and b"_E5_BC_A0D_C3_A1" in sent  # 张Dá, hex-escaped UTF-8
+    with cache.read() as c:
+        job = c.exec_driver_sql("SELECT state, attempts, document FROM print_jobs").one()
+        assert (job.state, job.attempts, bytes(job.document)) == ("done", 1, sent)
+        logged = c.exec_driver_sql(
+            "SELECT field, original, replacement, method, profile, operator FROM label_substitutions"
+        ).all()
+        assert [tuple(r) for r in logged] == [
+            ("receiver_name", "龘", "Dá", "pinyin", "zpl-203-76x130-gb2312", "packer1")
+        ]
+        actions = {
+            r.kind: json.loads(r.payload_json) for r in c.exec_driver_sql("SELECT kind, payload_json FROM outbox")
+        }
+        assert actions["rare_char_substitution"]["substitutions"][0]["replacement"] == "Dá"
+        assert actions["print_result"]["state"] == "done"
+        assert audit.verify(c).ok
+        assert c.exec_driver_sql("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1").scalar_one() == "label.print"
+
+
+def test_reprint_needs_a_reason_and_leaves_an_audit_entry(cache, stocked, printer_server) -> None:
+    printer = zpl_printer(printer_server.port)
+    first = jobs.print_label(cache, stocked["DD1003"], printer, operator="packer1")
+    with pytest.raises(PrintingError, match="reprint needs a reason") as refused:
+        jobs.print_label(cache, stocked["DD1003"], printer, operator="packer1")
+    assert "补打需要填写原因" in refused.value.zh
+    again = jobs.print_label(cache, stocked["DD1003"], printer, operator="packer2", reason="label torn")
+    assert again.state == "done" and len(printer_server.received) == 2
+    with cache.read() as c:
+        row = c.exec_driver_sql("SELECT reprint_of, reason FROM print_jobs WHERE id = ?", (again.job_id,)).one()
+        assert tuple(row) == (first.job_id, "label torn")
+        entry = c.exec_driver_sql(
+            "SELECT action, operator, payload_json FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).one()
+        assert entry.action == "label.reprint" and entry.operator == "packer2"
+        assert json.loads(entry.payload_json)["reason"] == "label torn"
+
+
+def test_unreachable_printer_fails_clearly_and_retry_sends_the_same_bytes(cache, stocked) -> None:
+    port = free_port()  # nobody listens: refused
+    outcome = jobs.print_label(cache, stocked["DD1002"], zpl_printer(port), operator="packer1")
+    assert outcome.state == "failed"
+    assert f"127.0.0.1:{port}" in outcome.error and "refused" in outcome.error
+    assert "拒绝连接" in outcome.error_zh
+    assert outbox_kinds(cache) == []  # nothing reported until it printed
+    server = RecordingPrinter()
+    try:
+        done = jobs.retry(cache, outcome.job_id, zpl_printer(server.port), operator="packer1")
+        assert done.state == "done" and done.job_id == outcome.job_id
+        with cache.read() as c:
+            stored = bytes(
+                c.exec_driver_sql("SELECT document FROM print_jobs WHERE id = ?", (done.job_id,)).scalar_one()
+            )
+        assert server.received == [stored]
+        assert outbox_kinds(cache) == ["rare_char_substitution", "print_result"]
+    finally:
+        server.close()
+    with pytest.raises(PrintingError, match="only a failed"):
+        jobs.retry(cache, outcome.job_id, zpl_printer(port), operator="packer1")
+
+
+def test_black_hole_printer_times_out_and_one_failure_leaves_others_alone(cache, stocked, printer_server) -> None:
+    silent = socket.create_server(("127.0.0.1", 0), backlog=0)  # accepts into the backlog, never reads
+    port = silent.getsockname()[1]
+    try:
+        big = Printer("zebra", load_profile("zpl-203-76x130"), RawTcpTransport("127.0.0.1", port, 0.5), True)
+        blocker = socket.create_connection(("127.0.0.1", port))  # fill the backlog so the next one hangs
+        failed = jobs.print_label(cache, stocked["DD1001"], big, operator="p")
+        blocker.close()
+    finally:
+        silent.close()
+    assert failed.state == "failed" and "did not answer within 0.5 s" in (failed.error or ""), failed.error
+    ok = jobs.print_label(cache, stocked["DD1003"], zpl_printer(printer_server.port), operator="p")
+    assert ok.state == "done" and len(printer_server.received) == 1
+    with cache.read() as c:
+        assert dict(c.exec_driver_sql("SELECT id, state FROM print_jobs").all()) == {
+            failed.job_id: "failed", ok.job_id: "done"}  # fmt: skip
+
+
+def test_file_transport_and_pdf(cache, stocked, tmp_path: Path) -> None:
+    printer = Printer("pdf", load_profile("pdf-76x130"), FileTransport(tmp_path / "out"), True)
+    outcome = jobs.print_label(cache, stocked["DD1002"], printer, operator="p")
+    path = Path(outcome.delivered_to or "")
+    assert outcome.state == "done" and path.read_bytes().startswith(b"%PDF")
+    assert path.name == f"{stocked['DD1002']}-{outcome.job_id}.pdf"
+
+
+def test_scan_queues_orders_that_need_a_fallback_and_printing_resolves_them(cache, stocked, printer_server) -> None:
+    profile = load_profile("zpl-203-76x130-gb2312")
+    with cache.read() as c:
+        scanned, findings = scan.find(c, profile, days=36500)
+    assert scanned == 3
+    found = {f.domain_id: [(s.field, s.char, s.method) for s in f.substitutions] for f in findings}
+    assert found == {
+        stocked["DD1001"]: [("receiver_name", "龘", "pinyin")],
+        stocked["DD1002"]: [("receiver_name", "𠀾", "marker"), ("receiver_address", "犇", "pinyin")],
+    }
+    assert scan.enqueue(cache, profile, findings) == 2
+    assert scan.enqueue(cache, profile, findings) == 2  # scanning again adds nothing
+    jobs.print_label(cache, stocked["DD1001"], zpl_printer(printer_server.port), operator="p")
+    with cache.read() as c:
+        assert [e["order"] for e in scan.open_queue(c)] == [stocked["DD1002"]]
+    assert scan.enqueue(cache, profile, findings) == 1  # a handled order stays handled
