@@ -40,3 +40,20 @@ def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
     code.make()
     count = code.getModuleCount()
     return tuple(tuple(bool(code.isDark(r, c)) for c in range(count)) for r in range(count))
+
+
+@lru_cache(maxsize=4096)
+def qr_runs(value: str) -> tuple[tuple[int, int, int], ...]:
+    """The dark modules as horizontal runs (row, first column, length): fewer shapes to draw."""
+    runs: list[tuple[int, int, int]] = []
+    for r, row in enumerate(qr_matrix(value)):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return tuple(runs)

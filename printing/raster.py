@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from printing.barcodes import code128_bars, code128_modules, qr_matrix
+from printing.barcodes import code128_bars, code128_modules, qr_matrix, qr_runs
 from printing.layout import MM_PER_PT, Layout
 from printing.profiles import MM_PER_INCH, PrinterProfile
 
@@ -55,11 +55,9 @@ def rasterise(profile: PrinterProfile, layout: Layout) -> Image.Image:
         matrix = qr_matrix(qr.value)
         module = max(1, int(qr.size * scale) // (len(matrix) + 2))  # two modules of quiet zone
         left, top = round(qr.x * scale) + module, round(qr.y * scale) + module
-        for r, row in enumerate(matrix):
-            for c, dark in enumerate(row):
-                if dark:
-                    x0, y0 = left + c * module, top + r * module
-                    draw.rectangle((x0, y0, x0 + module - 1, y0 + module - 1), fill=BLACK)
+        for r, c, length in qr_runs(qr.value):
+            x0, y0 = left + c * module, top + r * module
+            draw.rectangle((x0, y0, x0 + length * module - 1, y0 + module - 1), fill=BLACK)
     return image
 
 

@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from printing.barcodes import code128_bars, code128_modules, qr_matrix
+from printing.barcodes import code128_bars, code128_modules, qr_matrix, qr_runs
 from printing.fonts import FontFace
 from printing.layout import Layout
 from printing.profiles import PrinterProfile
@@ -67,12 +67,10 @@ def render_pdf(profile: PrinterProfile, layout: Layout, *, title: str = "") -> b
         matrix = qr_matrix(qr.value)
         module = qr.size / (len(matrix) + 2)
         path = canvas.beginPath()
-        for r, row in enumerate(matrix):
-            for c, dark in enumerate(row):
-                if dark:
-                    x0 = qr.x + (c + 1) * module
-                    y0 = page_h - (qr.y + (r + 2) * module)
-                    path.rect(x0 * mm, y0 * mm, module * mm, module * mm)
+        for r, c, length in qr_runs(qr.value):
+            x0 = qr.x + (c + 1) * module
+            y0 = page_h - (qr.y + (r + 2) * module)
+            path.rect(x0 * mm, y0 * mm, length * module * mm, module * mm)
         canvas.drawPath(path, stroke=0, fill=1)
     canvas.showPage()
     canvas.save()

@@ -184,3 +184,17 @@ def test_scan_queues_orders_that_need_a_fallback_and_printing_resolves_them(cach
     with cache.read() as c:
         assert [e["order"] for e in scan.open_queue(c)] == [stocked["DD1002"]]
     assert scan.enqueue(cache, profile, findings) == 1  # a handled order stays handled
+
+
+def test_scan_finds_rare_characters_in_item_titles_and_honours_the_date_range(cache, writer) -> None:
+    lines = [{"line_no": 1, "sku": "SKU-Z", "title": "龘牌猫粮", "quantity": 1, "unit_price_fen": 100}]
+    plain = {"name": "王伟", "phone": "13800138000", "address": "文三路1号"}
+    writer.apply([order("DD3001", lines=lines, paid_amount_fen=100, receiver=plain, created_at="2026-11-20T10:00:00+08:00"),
+                  order("DD3002", lines=lines, paid_amount_fen=100, receiver=plain, created_at="2026-10-01T10:00:00+08:00")])  # fmt: skip
+    profile = load_profile("zpl-203-76x130-gb2312")
+    with cache.read() as c:
+        created = dict(c.exec_driver_sql("SELECT channel_order_no, created_at_ms FROM orders").all())
+        now = created["DD3001"] + 86_400_000
+        scanned, findings = scan.find(c, profile, days=7, now_ms=now)
+    assert scanned == 1
+    assert [[(s.field, s.char) for s in f.substitutions] for f in findings] == [[("items", "龘")]]
