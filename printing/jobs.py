@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from printing.errors import PrinterUnreachable, PrintingError
 from printing.printers import Printer
-from printing.render import RenderedLabel, render
+from printing.render import SUFFIX, RenderedLabel, render
 from sync import outbox
 from sync.cache import Cache, audit
 from sync.cache.queries import order_document
@@ -133,7 +133,7 @@ def retry(cache: Cache, job_id: int, printer: Printer, *, operator: str) -> JobO
             f"print job {job_id} was rendered for {row.profile}, not {printer.profile.name}: print it anew",
             f"打印任务 {job_id} 是按 {row.profile} 生成的,不是 {printer.profile.name}:请重新打印",
         )
-    suffix = {"pdf": ".pdf", "zpl": ".zpl", "tspl": ".tspl", "escpos": ".escpos"}[printer.profile.language]
+    suffix = SUFFIX[printer.profile.language]
     return _deliver(cache, job_id, printer, bytes(row.document), f"{row.domain_id}-{job_id}{suffix}", operator, None)
 
 
