@@ -41,6 +41,12 @@ class TokenResponse(BaseModel):
     role: str
 
 
+class WhoAmI(BaseModel):
+    user: str
+    role: str
+    expires_at: int
+
+
 class Change(BaseModel):
     kind: Literal["order", "observation", "action"]
     body: dict[str, Any]
@@ -116,6 +122,11 @@ def create_app(store: HubStore) -> FastAPI:
             raise HTTPException(401, "wrong user name or password")
         text, expires = auth.issue(store.secret, request.username, role)
         return TokenResponse(access_token=text, expires_at=expires, user=request.username, role=role)
+
+    @app.get("/v1/auth/me", response_model=WhoAmI, responses={401: {"description": "no valid token"}})
+    def who_am_i(who: Caller) -> WhoAmI:
+        """Who the bearer token names: a console that starts with a stored token learns its role here."""
+        return WhoAmI(user=who.user, role=who.role, expires_at=who.expires_at)
 
     @app.get("/v1/changes", response_model=ChangePage, responses={410: {"description": "cursor too old: relist"}})
     def read_changes(

@@ -146,6 +146,10 @@ class HubClient:
         self.token = answer["access_token"]
         return answer
 
+    async def me(self) -> dict[str, Any]:
+        """{user, role, expires_at} of this client's token."""
+        return await self.request("GET", "/v1/auth/me")
+
     async def changes(self, cursor: str | None, limit: int = 1000) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": limit}
         if cursor:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit_cmd, hub_cmd, labels_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
+from app.cli import audit_cmd, console_cmd, hub_cmd, labels_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
 from app.cli.common import UserError
 from app.i18n import set_language, tr
 from printing.errors import PrinterUnreachable, PrintingError
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd):
+    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, console_cmd):
         module.register(commands)
     _accept_anywhere(parser, commands)
     return parser
@@ -56,6 +56,8 @@ def _accept_anywhere(parser: argparse.ArgumentParser, commands: argparse._SubPar
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else None)  # help text too
+    if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help"} & set(argv):
+        argv.append("console")  # `orderdesk` alone opens the console
     args = build_parser().parse_args(argv)
     set_language(args.lang)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

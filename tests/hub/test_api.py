@@ -31,6 +31,9 @@ def test_sign_in_gives_a_token_with_the_role_and_nothing_works_without_one(hub):
     forged = answer.json()["access_token"].replace("Y2xlcmsi", "c3VwZXJ2aXNvciI")  # clerk → supervisor in the body
     assert httpx.get(f"{hub.url}/v1/changes", headers={"Authorization": f"Bearer {forged}x"}).status_code == 401
     assert httpx.get(f"{hub.url}/openapi.json").json()["info"]["title"].startswith("OrderDesk")
+    me = httpx.get(f"{hub.url}/v1/auth/me", headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
+    assert (me.json()["user"], me.json()["role"]) == ("clerk", "clerk")
+    assert httpx.get(f"{hub.url}/v1/auth/me", headers={"Authorization": f"Bearer {forged}x"}).status_code == 401
 
 
 def test_the_feed_serves_every_change_once_across_pages_even_with_shared_timestamps(hub):

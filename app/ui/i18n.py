@@ -1,0 +1,43 @@
+"""The console's language: Chinese (zh_CN) by default, English selectable. Widgets write English
+source strings through Qt's tr(); `resources/translations/orderdesk_zh_CN.ts` (compiled to .qm)
+carries the Chinese. Text that services already give in both languages is chosen with :func:`pick`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from sync.resources import RESOURCES
+
+TRANSLATIONS = RESOURCES / "translations"
+_language = "zh_CN"
+_installed: list[QTranslator] = []
+
+
+def install(language: str) -> str:
+    """Load the translation for ``language`` (zh_CN or en) into the running application."""
+    global _language
+    _language = "en" if language.lower().startswith("en") else "zh_CN"
+    app = QCoreApplication.instance()
+    assert app is not None
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if _language == "zh_CN":
+        translator = QTranslator(app)
+        if not translator.load(str(TRANSLATIONS / "orderdesk_zh_CN.qm")):
+            raise FileNotFoundError(TRANSLATIONS / "orderdesk_zh_CN.qm")
+        app.installTranslator(translator)
+        _installed.append(translator)
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def pick(zh: str | None, en: str | None) -> str:
+    """One of a service's two forms of a message, in the console's language."""
+    return (en if _language == "en" else zh) or en or zh or ""

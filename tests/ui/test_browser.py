@@ -1,0 +1,127 @@
+"""Browsing and filtering 100,000 cached orders, and cancelling a long operation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+from app.services.packing import PackingStation
+from app.ui.orders_page import OrdersPage
+from app.ui.packing_page import PackingPage
+from hub.demo import records
+from printing.printers import Printer
+from printing.profiles import load_profile
+from printing.transports import FileTransport
+from sync.cache import Cache
+from sync.cache.apply import CacheWriter
+from sync.cache.pipeline import apply_batches
+
+ORDERS = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cache]:
+    path = tmp_path_factory.mktemp("big") / "cache.sqlite3"
+    data = records(ORDERS, seed=5)
+    chunked: list[tuple[list, list]] = []
+    current: list = []
+    for order, observations in data:
+        current.append((order, observations))
+        if len(current) == 5000:
+            chunked.append(([o for o, _ in current], [x for _, obs in current for x in obs]))
+            current = []
+    with Cache(path) as cache:
+        for _ in apply_batches(CacheWriter(cache, operator="test"), chunked, workers=1):
+            pass
+        yield cache
+
+
+def count(cache: Cache, where: str = "", *params: object) -> int:
+    with cache.read() as c:
+        return int(c.exec_driver_sql(f"SELECT count(*) FROM orders {where}", params).scalar_one())
+
+
+def reload(loop, page: OrdersPage) -> int:
+    page._debounce.stop()  # the filter widgets' own delayed reload would supersede this one
+    loop.run_until_complete(page.reload())
+    return len(page.model.ids)
+
+
+def test_browse_and_filter_100k_orders(loop, big_cache, qtbot) -> None:
+    page = OrdersPage(big_cache, full_contact=False)
+    qtbot.addWidget(page)
+    assert reload(loop, page) == ORDERS
+    page.table.scrollToBottom()
+    last = page.model.row_at(ORDERS - 1)
+    first = page.model.row_at(0)
+    assert last is not None and first is not None and first.created_at_ms >= last.created_at_ms
+    assert page.model.windows_fetched <= 4  # a window per shown screenful, not a query per row
+    assert "****" in first.receiver_phone  # a packer's view: masked
+    page.channel.setCurrentIndex(page.channel.findData("douyin"))
+    assert reload(loop, page) == count(big_cache, "WHERE channel = ?", "douyin") > 0
+    page.fulfilment.setCurrentIndex(page.fulfilment.findData("SHIPPED"))
+    assert reload(loop, page) == count(big_cache, "WHERE channel = ? AND fulfilment = ?", "douyin", "SHIPPED")
+    page.channel.setCurrentIndex(0)
+    page.fulfilment.setCurrentIndex(0)
+    page.anomalies.setChecked(True)
+    assert reload(loop, page) == count(big_cache, "WHERE anomaly_count > 0") > 0
+    page.anomalies.setChecked(False)
+    page.printed.setCurrentIndex(page.printed.findData(False))
+    assert reload(loop, page) == ORDERS  # nothing printed yet
+    page.printed.setCurrentIndex(0)
+    with big_cache.read() as c:
+        waybill, phone, name = c.exec_driver_sql(
+            "SELECT waybill_no, receiver_phone, receiver_name FROM orders WHERE id = 4242").one()  # fmt: skip
+    page.search.setText(waybill)
+    assert reload(loop, page) == 1
+    page.search.setText(phone[-4:])
+    assert reload(loop, page) == count(big_cache, "WHERE receiver_phone_tail = ?", phone[-4:])
+    page.search.setText(name)
+    found = reload(loop, page)
+    assert found >= 1 and all(name in (page.model.row_at(i) or ()).receiver_name for i in range(min(found, 50)))
+    page.table.selectRow(0)
+    assert page.detail.document is not None and page.detail.document["receiver"]["name"].find(name) >= 0
+
+
+def test_cancelling_the_batch_scan_stops_it_and_queues_nothing(loop, big_cache, qtbot, tmp_path) -> None:
+    printer = Printer("t", load_profile("zpl-203-76x130-gb2312"), FileTransport(tmp_path), True)
+    page = PackingPage(PackingStation(big_cache, printer, "packer"), scan_days=36500)
+    qtbot.addWidget(page)
+
+    async def scan_and_cancel() -> tuple[int, int, bool]:
+        task = asyncio.ensure_future(page.run_batch_scan())
+        await asyncio.sleep(0)
+        dialog = page.findChild(QProgressDialog)
+        assert dialog is not None
+        dialog.findChild(QPushButton).click()  # the packer presses Cancel
+        return await task
+
+    scanned, found, cancelled = loop.run_until_complete(scan_and_cancel())
+    assert cancelled and scanned < ORDERS
+    assert page.queue.rowCount() == 0
+    scanned, found, cancelled = loop.run_until_complete(page.run_batch_scan())
+    assert not cancelled and scanned == ORDERS and page.queue.rowCount() == found > 0
+
+
+def test_demo_without_a_display_says_how_to_run_headless() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    orderdesk = Path(sys.executable).with_name("orderdesk")
+    done = subprocess.run([str(orderdesk), "demo"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "QT_QPA_PLATFORM=offscreen" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_demo_runs_headless_and_takes_screenshots_of_each_workspace(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    orderdesk = Path(sys.executable).with_name("orderdesk")
+    done = subprocess.run([str(orderdesk), "demo", "--orders", "600", "--screenshots", str(tmp_path / "shots")],
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    shots = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert shots == ["1-packing.png", "2-orders.png", "3-finance.png", "4-supervision.png", "5-settings.png"]

@@ -1,0 +1,58 @@
+"""Signing in, role gating, signing out, against the real hub."""
+
+from __future__ import annotations
+
+import keyring
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from app.services.session import Session
+from app.services.settings import Settings
+from app.ui.login import LoginDialog
+from app.ui.main_window import MainWindow
+from tests.ui.conftest import wait_for
+
+
+def sign_in(loop, hub, user: str, password: str, *, remember: bool = False) -> LoginDialog:
+    dialog = LoginDialog(hub.url, user)
+    dialog.password.setText(password)
+    dialog.remember.setChecked(remember)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_for(loop, lambda: dialog._task is not None and dialog._task.done())
+    return dialog
+
+
+def test_wrong_password_is_said_in_words_and_nothing_is_stored(loop, hub, memory_keyring) -> None:
+    dialog = sign_in(loop, hub, "packer", "wrong", remember=True)
+    assert dialog.session is None and dialog.result() != QDialog.DialogCode.Accepted
+    assert "用户名和密码" in dialog.error.text()
+    assert memory_keyring.secrets == {}
+
+
+def test_roles_decide_the_workspaces(loop, hub, cache, qtbot) -> None:
+    seen = {}
+    for user in ("packer", "clerk", "supervisor"):
+        dialog = sign_in(loop, hub, user, user)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        session = dialog.session
+        assert isinstance(session, Session) and session.role == user and not session.remembered
+        window = MainWindow(session, cache, Settings(), start_sync=False)
+        qtbot.addWidget(window)
+        seen[user] = [window.switcher.item(i).text() for i in range(window.switcher.count())]
+    assert seen == {
+        "packer": ["打包", "订单", "设置"],
+        "clerk": ["财务", "订单", "设置"],
+        "supervisor": ["打包", "订单", "财务", "主管", "设置"],
+    }
+
+
+def test_remembered_token_is_in_the_keyring_and_sign_out_clears_it(loop, hub, cache, qtbot, memory_keyring) -> None:
+    dialog = sign_in(loop, hub, "clerk", "clerk", remember=True)
+    session = dialog.session
+    assert session is not None and session.remembered
+    assert list(memory_keyring.secrets.values()) == [session.token]
+    window = MainWindow(session, cache, Settings(), start_sync=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.signed_out):
+        window.logout_button.click()
+    assert memory_keyring.secrets == {}
+    assert keyring.get_keyring() is memory_keyring
