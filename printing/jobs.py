@@ -12,17 +12,20 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from printing.errors import PrinterUnreachable, PrintingError
 from printing.printers import Printer
-from printing.render import SUFFIX, RenderedLabel, render
+from printing.profiles import SUFFIX
 from sync import outbox
 from sync.cache import Cache, audit
 from sync.cache.queries import order_document
 from sync.contract import canonical_json
+
+if TYPE_CHECKING:  # rendering (reportlab, Pillow) is imported when a label is first printed
+    from printing.render import RenderedLabel
 
 STATES = ("queued", "rendering", "sent", "done", "failed")
 
@@ -102,6 +105,8 @@ def print_label(
         )
         _set_state(c, job_id, "rendering")
         document = order_document(c, order_id)
+    from printing.render import render
+
     try:
         label = render(printer.profile, document, printed_at=printed_at)
     except PrintingError as exc:

@@ -19,6 +19,7 @@ from sync.resources import RESOURCES
 PRINTERS_DIR = RESOURCES / "printers"
 TEMPLATES_DIR = RESOURCES / "templates"
 MM_PER_INCH = 25.4
+SUFFIX = {"pdf": ".pdf", "zpl": ".zpl", "tspl": ".tspl", "escpos": ".escpos"}  # a label file's, by language
 
 
 @cache

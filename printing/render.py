@@ -14,11 +14,9 @@ from printing import escpos, tspl, zpl
 from printing.label_data import field_values
 from printing.layout import Layout, lay_out
 from printing.preflight import Preflight, preflight
-from printing.profiles import PrinterProfile, load_template
+from printing.profiles import SUFFIX, PrinterProfile, load_template
 from printing.raster import rasterise
 from printing.render_pdf import render_pdf
-
-SUFFIX = {"pdf": ".pdf", "zpl": ".zpl", "tspl": ".tspl", "escpos": ".escpos"}
 
 
 @dataclass

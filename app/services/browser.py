@@ -93,20 +93,23 @@ def _where(c: Connection, f: OrderFilter) -> tuple[str, list[Any]]:
     if f.until_ms is not None:
         clauses.append("o.created_at_ms < ?")
         params.append(f.until_ms)
-    if f.printed is not None:
-        exists = "EXISTS (SELECT 1 FROM print_jobs j WHERE j.order_id = o.id AND j.state = 'done')"
-        clauses.append(exists if f.printed else f"NOT {exists}")
+    if f.printed is not None:  # one pass over the (few) printed orders, not a probe per order
+        printed = "o.id IN (SELECT order_id FROM print_jobs WHERE state = 'done')"
+        clauses.append(printed if f.printed else f"NOT {printed}")
     ids = _text_ids(c, f.text)
     if ids is not None:
         clauses.append(f"o.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def matching_ids(c: Connection, f: OrderFilter) -> array[int]:
-    """Every matching order id, newest first (created_at, then id), in one indexed query."""
+def matching_ids(c: Connection, f: OrderFilter, *, limit: int | None = None) -> array[int]:
+    """Every matching order id (or the first ``limit``), newest first (created_at, then id), in one
+    indexed query."""
     where, params = _where(c, f)
     cursor = c.connection.driver_connection.execute(  # the DB-API cursor: no Row objects for 1M ids
-        f"SELECT o.id FROM orders o{where} ORDER BY o.created_at_ms DESC, o.id DESC", params
+        f"SELECT o.id FROM orders o{where} ORDER BY o.created_at_ms DESC, o.id DESC"
+        + (f" LIMIT {int(limit)}" if limit is not None else ""),
+        params,
     )
     ids: array[int] = array("q")
     while chunk := cursor.fetchmany(65536):

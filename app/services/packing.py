@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from printing import jobs, scan
 from printing.errors import PrintingError
 from printing.printers import Printer
-from printing.render import RenderedLabel, render
 from sync.cache import Cache
 from sync.cache.queries import find_orders, order_document
+
+if TYPE_CHECKING:  # rendering (reportlab, Pillow) is imported at the first scan, not at start-up
+    from printing.render import RenderedLabel
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class PackingStation:
 
     def look_up(self, code: str) -> Scanned:
         """A keyboard-wedge scan: unified id, channel order no. or waybill no."""
+        from printing.render import render
+
         code = code.strip()
         if not code:
             raise PrintingError("nothing was scanned", "没有扫到内容")

@@ -4,6 +4,8 @@ wait in the outbox, and the last error in words."""
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import time
 from collections.abc import Callable
 
@@ -95,6 +97,11 @@ class MainWindow(QMainWindow):
             self.sync.start()
         if "orders" in self.pages:
             self.orders_page.reload()
+        if "packing" in self.pages:  # load the renderer while the packer looks at the window
+            QTimer.singleShot(800, self._warm_up_printing)
+
+    def _warm_up_printing(self) -> None:
+        self._warming = asyncio.ensure_future(asyncio.to_thread(importlib.import_module, "printing.render"))
 
     @property
     def orders_page(self) -> OrdersPage:

@@ -43,6 +43,13 @@ class OrdersModel(QAbstractTableModel):
         self._windows.clear()
         self.endResetModel()
 
+    def extend(self, more: array[int]) -> None:
+        """Ids that follow the ones shown (the rest of a result whose first screenful came first)."""
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(more) - 1)
+            self.ids.extend(more)
+            self.endInsertRows()
+
     def refresh(self) -> None:
         """The rows may have changed (a sync, a print): fetch them again when next shown."""
         self._windows.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from array import array
 from datetime import datetime
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -29,9 +30,12 @@ from app.ui.orders_model import OrdersModel, refund_label
 from sync.cache import Cache
 from sync.states import FULFILMENT_LABELS, Fulfilment
 
+FIRST_SCREEN = 500  # rows fetched first, so a large result shows at once while the rest loads
+
 
 class OrdersPage(QWidget):
-    loaded = Signal(int, float)  # matching orders, seconds the query took
+    shown = Signal(float)  # seconds until the first rows of a result were on screen
+    loaded = Signal(int, float)  # matching orders, seconds the whole result took
 
     def __init__(self, cache: Cache, *, full_contact: bool) -> None:
         super().__init__()
@@ -128,14 +132,24 @@ class OrdersPage(QWidget):
     async def _reload(self, generation: int, wanted: OrderFilter) -> None:
         started = time.perf_counter()
 
-        def query() -> object:
+        def query(limit: int | None) -> array[int]:
             with self.cache.read() as c:
-                return matching_ids(c, wanted)
+                return matching_ids(c, wanted, limit=limit)
 
-        ids = await asyncio.to_thread(query)
+        first = await asyncio.to_thread(query, FIRST_SCREEN)
         if generation != self._generation:
             return  # superseded
-        self.model.set_ids(ids)  # type: ignore[arg-type]
+        self.model.set_ids(first)
+        self.shown.emit(time.perf_counter() - started)
+        if len(first) == FIRST_SCREEN:
+            self.count.setText(self.tr("searching…"))
+            everything = await asyncio.to_thread(query, None)
+            if generation != self._generation:
+                return
+            if everything[:FIRST_SCREEN] == first:
+                self.model.extend(everything[FIRST_SCREEN:])
+            else:  # the cache changed in between (a sync): show the newer result whole
+                self.model.set_ids(everything)
         elapsed = time.perf_counter() - started
         self.count.setText(self.tr("{count} orders").format(count=f"{len(self.model.ids):,}"))
         self.loaded.emit(len(self.model.ids), elapsed)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QFont, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,6 +34,9 @@ from app.ui.i18n import pick
 from printing import scan
 from printing.errors import PrintingError
 from printing.jobs import JobOutcome
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BIG = QFont()
 BIG.setPointSize(20)
@@ -82,8 +85,6 @@ class PackingPage(QWidget):
         self.print_button.clicked.connect(self.print_current)
         self.retry_button.clicked.connect(self.retry_failed)
         self.clear_button.clicked.connect(self.clear)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retry_failed)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear)
         left = QVBoxLayout()
         left.addWidget(self.scan_box)
         left.addWidget(self.summary)
@@ -115,6 +116,15 @@ class PackingPage(QWidget):
         QVBoxLayout(self).addWidget(self.tabs)
         self._update_buttons()
         self.refresh_queue()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """F5 retries, Esc clears: keys the scan box does not use reach the page."""
+        if event.key() == Qt.Key.Key_F5:
+            self.retry_failed()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.clear()
+        else:
+            super().keyPressEvent(event)
 
     # -- scanning ---------------------------------------------------------------------------------
     def _enter(self) -> None:

@@ -23,7 +23,6 @@ from app.ui.i18n import language, pick
 from printing.errors import PrintingError
 from printing.printers import get_printer, list_printers
 from printing.profiles import template_names
-from printing.render import render
 
 SAMPLE = {
     "domain_id": "DB20261125TESTPRINT000",
@@ -97,6 +96,8 @@ class SettingsPage(QWidget):
 
     async def test_print(self) -> str:
         """A sample label (rare character included) straight to the printer: no order, no job."""
+        from printing.render import render
+
         self.message.setText(self.tr("Printing a test label…"))
         try:
             printer = get_printer(str(self.printer.currentData()))

@@ -22,6 +22,7 @@ from printing.transports import FileTransport
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.cache.pipeline import apply_batches
+from tests.ui.conftest import run
 
 ORDERS = 100_000
 
@@ -50,7 +51,7 @@ def count(cache: Cache, where: str = "", *params: object) -> int:
 
 def reload(loop, page: OrdersPage) -> int:
     page._debounce.stop()  # the filter widgets' own delayed reload would supersede this one
-    loop.run_until_complete(page.reload())
+    run(loop, page.reload())
     return len(page.model.ids)
 
 
@@ -103,10 +104,10 @@ def test_cancelling_the_batch_scan_stops_it_and_queues_nothing(loop, big_cache, 
         dialog.findChild(QPushButton).click()  # the packer presses Cancel
         return await task
 
-    scanned, found, cancelled = loop.run_until_complete(scan_and_cancel())
+    scanned, found, cancelled = run(loop, scan_and_cancel())
     assert cancelled and scanned < ORDERS
     assert page.queue.rowCount() == 0
-    scanned, found, cancelled = loop.run_until_complete(page.run_batch_scan())
+    scanned, found, cancelled = run(loop, page.run_batch_scan())
     assert not cancelled and scanned == ORDERS and page.queue.rowCount() == found > 0
 
 

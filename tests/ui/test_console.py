@@ -23,7 +23,7 @@ from printing.printers import Printer
 from printing.profiles import load_profile
 from printing.transports import FileTransport
 from tests.conftest import token_for
-from tests.ui.conftest import wait_for
+from tests.ui.conftest import run, wait_for
 
 
 def session_for(hub, user: str) -> Session:
@@ -48,7 +48,7 @@ def test_sync_status_goes_online_fills_the_browser_then_says_offline(loop, seede
     wait_for(loop, lambda: window.sync.status.error_zh is not None, timeout=60)
     wait_for(loop, lambda: "离线" in window.sync_label.text())
     assert "无法连接中心" in window.error_label.text()
-    loop.run_until_complete(window.shutdown())
+    run(loop, window.shutdown())
 
 
 def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded, cache, qtbot, tmp_path, monkeypatch):
@@ -91,7 +91,7 @@ def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded
     with cache.read() as c:
         reasons = [r[0] for r in c.exec_driver_sql("SELECT reason FROM print_jobs ORDER BY id")]
     assert reasons == [None, "面单撕坏"]
-    loop.run_until_complete(window.shutdown())
+    run(loop, window.shutdown())
 
 
 def test_a_failed_printer_says_what_happened_and_f5_retries(loop, seeded, cache, qtbot, tmp_path) -> None:
@@ -110,13 +110,10 @@ def test_a_failed_printer_says_what_happened_and_f5_retries(loop, seeded, cache,
     assert "失败" in page.message.text() and "无法把面单写入" in page.message.text()
     assert page.retry_button.isEnabled()
     blocked.unlink()
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: window.isActiveWindow())
     qtbot.keyClick(page.scan_box, Qt.Key.Key_F5)
     wait_for(loop, lambda: page.busy is not None and page.busy.done() and page.failed_job is None)
     assert "已打印" in page.message.text() and len(list(blocked.glob("*.zpl"))) == 1
-    loop.run_until_complete(window.shutdown())
+    run(loop, window.shutdown())
 
 
 def test_every_visible_string_has_a_chinese_translation_and_the_qm_is_current(tmp_path: Path) -> None:
