@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import pick
-from app.ui.orders_model import refund_label
+from app.ui.orders_model import channel_label, refund_label
 from printing.jobs import jobs_of
 from printing.label_data import mask_phone
 from sync.cache import Cache
@@ -91,21 +91,27 @@ class OrderDetail(QTabWidget):
 
     def _overview(self, d: dict[str, Any]) -> str:
         e = html.escape
+        fulfilment, refund, cancelled = self.tr("Fulfilment"), self.tr("Refund"), self.tr("cancelled")
+        receiver_label, waybill_label, anomalies_label = (
+            self.tr("Receiver"),
+            self.tr("Waybill no."),
+            self.tr("Open anomalies"),
+        )
         receiver = d["receiver"]
         phone = receiver["phone"] if self.full_contact else mask_phone(receiver["phone"])
         state = pick(d["fulfilment_label"]["zh"], d["fulfilment_label"]["en"]) if d["fulfilment_label"] else "—"
         parts = [
             f"<h3>{e(d['domain_id'])}</h3>",
-            f"<p>{e(d['channel'])} / {e(d['shop'])} · {e(d['channel_order_no'])} · {e(d['created_at'])}</p>",
-            f"<p><b>{e(self.tr('Fulfilment'))}</b> {e(state)} · <b>{e(self.tr('Refund'))}</b> "
-            f"{e(refund_label(d['refund']))}{' · <b>' + e(self.tr('cancelled')) + '</b>' if d['cancelled'] else ''}</p>",
-            f"<p><b>{e(self.tr('Receiver'))}</b> {e(receiver['name'])} {e(phone)}<br>"
+            f"<p>{e(channel_label(d['channel']))} / {e(d['shop'])} · {e(d['channel_order_no'])} · {e(d['created_at'])}</p>",
+            f"<p><b>{e(fulfilment)}</b> {e(state)} · <b>{e(refund)}</b> "
+            f"{e(refund_label(d['refund']))}{' · <b>' + e(cancelled) + '</b>' if d['cancelled'] else ''}</p>",
+            f"<p><b>{e(receiver_label)}</b> {e(receiver['name'])} {e(phone)}<br>"
             f"{e(receiver['province'] + receiver['city'] + receiver['district'])} {e(receiver['address'])}</p>",
-            f"<p><b>{e(self.tr('Waybill no.'))}</b> {e(d['carrier'])} {e(d['waybill_no'])}</p>",
+            f"<p><b>{e(waybill_label)}</b> {e(d['carrier'])} {e(d['waybill_no'])}</p>",
         ]
         open_anomalies = [a for a in d["anomalies"] if a["open"]]
         if open_anomalies:
-            parts.append(f"<h4>{e(self.tr('Open anomalies'))}</h4><ul>")
+            parts.append(f"<h4>{e(anomalies_label)}</h4><ul>")
             parts += [f"<li><b>{e(pick(a['label']['zh'], a['label']['en']))}</b>: "
                       f"{e(pick(a['text']['zh'], a['text']['en']))}</li>" for a in open_anomalies]  # fmt: skip
             parts.append("</ul>")

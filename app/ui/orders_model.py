@@ -102,7 +102,7 @@ class OrdersModel(QAbstractTableModel):
             case 0:
                 return row.domain_id
             case 1:
-                return row.channel
+                return channel_label(row.channel)
             case 2:
                 return row.channel_order_no
             case 3:
@@ -125,6 +125,19 @@ class OrdersModel(QAbstractTableModel):
                 return row.waybill_no
             case _:
                 return self.tr("printed") if row.printed else ""
+
+
+def channel_label(channel: str) -> str:
+    translate = QCoreApplication.translate
+    labels = {
+        "taobao": translate("Channel", "Taobao"),
+        "douyin": translate("Channel", "Douyin"),
+        "pdd": translate("Channel", "Pinduoduo"),
+        "wechat_channels": translate("Channel", "WeChat Channels"),
+        "youzan": translate("Channel", "Youzan"),
+        "miniapp": translate("Channel", "Own mini-program"),
+    }
+    return labels.get(channel, channel)
 
 
 def refund_label(refund: str | None) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.services.browser import OrderFilter, channels, matching_ids
 from app.ui.i18n import pick
 from app.ui.order_detail import OrderDetail
-from app.ui.orders_model import OrdersModel, refund_label
+from app.ui.orders_model import OrdersModel, channel_label, refund_label
 from sync.cache import Cache
 from sync.states import FULFILMENT_LABELS, Fulfilment
 
@@ -103,7 +103,7 @@ class OrdersPage(QWidget):
         self.channel.addItem(self.tr("Any channel"), None)
         with self.cache.read() as c:
             for name in channels(c):
-                self.channel.addItem(name, name)
+                self.channel.addItem(channel_label(name), name)
         self.channel.setCurrentIndex(max(0, self.channel.findData(current)))
         self.channel.blockSignals(False)
 

@@ -9,7 +9,7 @@ import asyncio
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,26 @@ BIG.setPointSize(20)
 HUGE = QFont()
 HUGE.setPointSize(26)
 HUGE.setBold(True)
+
+
+def field_label(field: str) -> str:
+    translate = QCoreApplication.translate
+    labels = {
+        "receiver_name": translate("Field", "Receiver"),
+        "receiver_phone": translate("Field", "Receiver's phone"),
+        "receiver_address": translate("Field", "Address"),
+        "sender_name": translate("Field", "Sender"),
+        "sender_phone": translate("Field", "Sender's phone"),
+        "sender_address": translate("Field", "Sender's address"),
+        "items": translate("Field", "Items"),
+        "carrier": translate("Field", "Carrier"),
+        "waybill_no": translate("Field", "Waybill no."),
+        "domain_id": translate("Field", "Unified id"),
+        "channel_order_no": translate("Field", "Channel order no."),
+        "buyer_note": translate("Field", "Buyer's note"),
+        "print_time": translate("Field", "Print time"),
+    }
+    return labels.get(field, field)
 
 
 def to_pixmap(image: Image.Image, height: int) -> QPixmap:
@@ -161,7 +181,7 @@ class PackingPage(QWidget):
             how = {"font": self.tr("printed in the fallback font {font}").format(font=s.font or ""),
                    "pinyin": self.tr("printed as pinyin {text}").format(text=s.replacement),
                    "marker": self.tr("printed as the marker {text}").format(text=s.replacement)}[s.method]  # fmt: skip
-            item = QListWidgetItem(f"{s.field}: {s.char} ({s.codepoint}) — {how}")
+            item = QListWidgetItem(f"{field_label(s.field)}: {s.char} ({s.codepoint}) — {how}")
             item.setBackground(Qt.GlobalColor.yellow if s.method != "font" else Qt.GlobalColor.cyan)
             self.checks.addItem(item)
         for p in checked.problems:

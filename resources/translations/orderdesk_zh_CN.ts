@@ -1,5 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>Channel</name>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="133" />
+        <source>Taobao</source>
+        <translation>淘宝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="134" />
+        <source>Douyin</source>
+        <translation>抖音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="135" />
+        <source>Pinduoduo</source>
+        <translation>拼多多</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="136" />
+        <source>WeChat Channels</source>
+        <translation>微信视频号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="137" />
+        <source>Youzan</source>
+        <translation>有赞</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_model.py" line="138" />
+        <source>Own mini-program</source>
+        <translation>自有小程序</translation>
+    </message>
+</context>
 <context>
     <name>Errors</name>
     <message>
@@ -31,6 +65,74 @@
         <location filename="../../app/ui/errors.py" line="68" />
         <source>OrderDesk</source>
         <translation>OrderDesk 订单台</translation>
+    </message>
+</context>
+<context>
+    <name>Field</name>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="51" />
+        <source>Receiver</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="52" />
+        <source>Receiver's phone</source>
+        <translation>收件人电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="53" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="54" />
+        <source>Sender</source>
+        <translation>寄件人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="55" />
+        <source>Sender's phone</source>
+        <translation>寄件人电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="56" />
+        <source>Sender's address</source>
+        <translation>寄件地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="57" />
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="58" />
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="59" />
+        <source>Waybill no.</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="60" />
+        <source>Unified id</source>
+        <translation>统一订单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="61" />
+        <source>Channel order no.</source>
+        <translation>渠道订单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="62" />
+        <source>Buyer's note</source>
+        <translation>买家留言</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="63" />
+        <source>Print time</source>
+        <translation>打印时间</translation>
     </message>
 </context>
 <context>
@@ -97,82 +199,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="51" />
+        <location filename="../../app/ui/main_window.py" line="53" />
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="64" />
+        <location filename="../../app/ui/main_window.py" line="66" />
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="64" />
+        <location filename="../../app/ui/main_window.py" line="66" />
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="64" />
+        <location filename="../../app/ui/main_window.py" line="66" />
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65" />
+        <location filename="../../app/ui/main_window.py" line="67" />
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65" />
+        <location filename="../../app/ui/main_window.py" line="67" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82" />
+        <location filename="../../app/ui/main_window.py" line="84" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="108" />
+        <location filename="../../app/ui/main_window.py" line="115" />
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="108" />
+        <location filename="../../app/ui/main_window.py" line="115" />
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="109" />
+        <location filename="../../app/ui/main_window.py" line="116" />
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="132" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="136" />
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -284,6 +386,36 @@
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="94" />
+        <source>Fulfilment</source>
+        <translation>履约状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="94" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="94" />
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="96" />
+        <source>Receiver</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="97" />
+        <source>Waybill no.</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="98" />
+        <source>Open anomalies</source>
+        <translation>未处理异常</translation>
+    </message>
 </context>
 <context>
     <name>OrdersModel</name>
@@ -348,12 +480,12 @@
         <translation>面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="111" />
+        <location filename="../../app/ui/orders_model.py" line="118" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="120" />
+        <location filename="../../app/ui/orders_model.py" line="127" />
         <source>printed</source>
         <translation>已打印</translation>
     </message>
@@ -361,62 +493,63 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="41" />
+        <location filename="../../app/ui/orders_page.py" line="45" />
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="45" />
+        <location filename="../../app/ui/orders_page.py" line="49" />
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="49" />
+        <location filename="../../app/ui/orders_page.py" line="53" />
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="53" />
+        <location filename="../../app/ui/orders_page.py" line="57" />
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="54" />
+        <location filename="../../app/ui/orders_page.py" line="58" />
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="55" />
+        <location filename="../../app/ui/orders_page.py" line="59" />
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="56" />
+        <location filename="../../app/ui/orders_page.py" line="60" />
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="57" />
+        <location filename="../../app/ui/orders_page.py" line="61" />
         <source>Created from</source>
         <translation>创建日期从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="66" />
+        <location filename="../../app/ui/orders_page.py" line="70" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="99" />
+        <location filename="../../app/ui/orders_page.py" line="103" />
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="125" />
+        <location filename="../../app/ui/orders_page.py" line="129" />
+        <location filename="../../app/ui/orders_page.py" line="145" />
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="140" />
+        <location filename="../../app/ui/orders_page.py" line="154" />
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
@@ -424,133 +557,133 @@
 <context>
     <name>PackingPage</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="63" />
+        <location filename="../../app/ui/packing_page.py" line="86" />
         <source>Scan a barcode: unified id, channel order no. or waybill no.</source>
         <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="65" />
-        <location filename="../../app/ui/packing_page.py" line="221" />
+        <location filename="../../app/ui/packing_page.py" line="88" />
+        <location filename="../../app/ui/packing_page.py" line="251" />
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="77" />
+        <location filename="../../app/ui/packing_page.py" line="100" />
         <source>Print (Enter)</source>
         <translation>打印(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="78" />
+        <location filename="../../app/ui/packing_page.py" line="101" />
         <source>Retry (F5)</source>
         <translation>重试(F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="79" />
+        <location filename="../../app/ui/packing_page.py" line="102" />
         <source>Clear (Esc)</source>
         <translation>清空(Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="101" />
+        <location filename="../../app/ui/packing_page.py" line="122" />
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="101" />
+        <location filename="../../app/ui/packing_page.py" line="122" />
         <source>Printer profile</source>
         <translation>打印机配置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="101" />
+        <location filename="../../app/ui/packing_page.py" line="122" />
         <source>Characters</source>
         <translation>字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="106" />
+        <location filename="../../app/ui/packing_page.py" line="127" />
         <source>Scan recent orders for rare characters</source>
         <translation>扫描近期订单中的生僻字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="113" />
+        <location filename="../../app/ui/packing_page.py" line="134" />
         <source>Scan and print</source>
         <translation>扫描打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="114" />
+        <location filename="../../app/ui/packing_page.py" line="135" />
         <source>Rare-character queue</source>
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="151" />
+        <location filename="../../app/ui/packing_page.py" line="181" />
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="152" />
+        <location filename="../../app/ui/packing_page.py" line="182" />
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="153" />
+        <location filename="../../app/ui/packing_page.py" line="183" />
         <source>printed as the marker {text}</source>
         <translation>以标记 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="162" />
+        <location filename="../../app/ui/packing_page.py" line="192" />
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="165" />
+        <location filename="../../app/ui/packing_page.py" line="195" />
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="168" />
+        <location filename="../../app/ui/packing_page.py" line="198" />
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="177" />
+        <location filename="../../app/ui/packing_page.py" line="207" />
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="177" />
+        <location filename="../../app/ui/packing_page.py" line="207" />
         <source>Why is this label printed again?</source>
         <translation>为什么要再次打印此面单?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="179" />
+        <location filename="../../app/ui/packing_page.py" line="209" />
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="191" />
+        <location filename="../../app/ui/packing_page.py" line="221" />
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="201" />
+        <location filename="../../app/ui/packing_page.py" line="231" />
         <source>Printed: job {job} → {where}</source>
         <translation>已打印:任务 {job} → {where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="212" />
+        <location filename="../../app/ui/packing_page.py" line="242" />
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="242" />
+        <location filename="../../app/ui/packing_page.py" line="272" />
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="254" />
+        <location filename="../../app/ui/packing_page.py" line="284" />
         <source>Scanning recent orders…</source>
         <translation>正在扫描近期订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="254" />
+        <location filename="../../app/ui/packing_page.py" line="284" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -558,22 +691,22 @@
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="126" />
+        <location filename="../../app/ui/orders_model.py" line="146" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="127" />
+        <location filename="../../app/ui/orders_model.py" line="147" />
         <source>refunding</source>
         <translation>退款中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="128" />
+        <location filename="../../app/ui/orders_model.py" line="148" />
         <source>partially refunded</source>
         <translation>部分退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="129" />
+        <location filename="../../app/ui/orders_model.py" line="149" />
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
@@ -581,57 +714,57 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="57" />
+        <location filename="../../app/ui/settings_page.py" line="56" />
         <source>The printer profile's own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="69" />
+        <location filename="../../app/ui/settings_page.py" line="68" />
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="71" />
+        <location filename="../../app/ui/settings_page.py" line="70" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="76" />
+        <location filename="../../app/ui/settings_page.py" line="75" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="77" />
+        <location filename="../../app/ui/settings_page.py" line="76" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="79" />
+        <location filename="../../app/ui/settings_page.py" line="78" />
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="80" />
+        <location filename="../../app/ui/settings_page.py" line="79" />
         <source>Language (applies at the next start)</source>
         <translation>语言(下次启动生效)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="81" />
+        <location filename="../../app/ui/settings_page.py" line="80" />
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="95" />
+        <location filename="../../app/ui/settings_page.py" line="94" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="100" />
+        <location filename="../../app/ui/settings_page.py" line="101" />
         <source>Printing a test label…</source>
         <translation>正在打印测试面单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="113" />
+        <location filename="../../app/ui/settings_page.py" line="114" />
         <source>Test label sent to {where}.</source>
         <translation>测试面单已发送到 {where}。</translation>
     </message>
