@@ -152,3 +152,15 @@ def test_settings_are_typed_with_defaults_and_hold_no_secret(tmp_path: Path) -> 
     assert (loaded.printer, loaded.sync_interval_s, loaded.language) == ("zpl-203-76x130", 5.0, "zh_CN")
     loaded.save(path)
     assert "token" not in path.read_text()
+
+
+def test_errors_become_words_a_packer_can_act_on(loop) -> None:
+    from app.ui.errors import log_file, message_for
+    from printing.errors import PrinterUnreachable
+    from sync.client import HubError
+
+    assert message_for(PrinterUnreachable("printer x refused", "打印机 x 拒绝连接")) == "打印机 x 拒绝连接"
+    assert "用户名和密码" in message_for(HubError("401", status=401))
+    assert "无法连接订单中心" in message_for(HubError("ConnectError", status=0))
+    unexpected = message_for(ZeroDivisionError("division by zero"))
+    assert str(log_file()) in unexpected and "Traceback" not in unexpected
