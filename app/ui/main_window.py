@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         self._ticker.stop()
         await self.sync.stop()
+        if "orders" in self.pages and self.orders_page.loading is not None:
+            self.orders_page.loading.cancel()
 
     def closeEvent(self, event: object) -> None:
         super().closeEvent(event)  # type: ignore[arg-type]

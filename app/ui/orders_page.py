@@ -41,6 +41,7 @@ class OrdersPage(QWidget):
         super().__init__()
         self.cache = cache
         self._generation = 0
+        self.loading: asyncio.Task[None] | None = None
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Unified id, channel order no., waybill no., phone tail or name"))
         self.search.setClearButtonEnabled(True)
@@ -127,7 +128,8 @@ class OrdersPage(QWidget):
         """Query the matching ids off the UI thread; only the newest request is shown."""
         self._generation += 1
         self.count.setText(self.tr("searching…"))
-        return asyncio.ensure_future(self._reload(self._generation, self.current_filter()))
+        self.loading = asyncio.ensure_future(self._reload(self._generation, self.current_filter()))
+        return self.loading
 
     async def _reload(self, generation: int, wanted: OrderFilter) -> None:
         started = time.perf_counter()

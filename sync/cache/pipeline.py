@@ -32,6 +32,7 @@ Batch = tuple[Sequence[Any], Sequence[Any]]  # (orders, observations) as raw rec
 _worker_registry: MappingRegistry | None = None
 _worker_operator = "system"
 _worker_folder: str | None = None
+_worker_parent = 0  # the process that started this worker: the owner of what it prepares
 
 
 _PREFIX = "orderdesk-batch-"
@@ -70,7 +71,8 @@ def sweep_hand_over_files() -> int:
 
 
 def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str | None) -> None:
-    global _worker_registry, _worker_operator, _worker_folder
+    global _worker_registry, _worker_operator, _worker_folder, _worker_parent
+    _worker_parent = os.getppid()
     _worker_registry = MappingRegistry(documents)
     _worker_operator = operator
     _worker_folder = folder
@@ -92,7 +94,9 @@ def worker_prepare(orders: Sequence[Any], observations: Sequence[Any]) -> str:
     assert _worker_registry is not None, "only in a worker started by preparing_workers"
     with cycle_collection_paused():
         batch = prepare(orders, observations, _worker_registry, fold_new_as=_worker_operator)
-        owner = os.getppid()  # the process that takes it: if that one dies, the sweep knows
+        # The process that takes it, as it was at start: once it has died, getppid() would name init
+        # (seen: a file owned by "1", which the sweep took for alive), the sweep knows.
+        owner = _worker_parent
         handle, path = tempfile.mkstemp(prefix=f"{_PREFIX}{owner}-", suffix=".pickle", dir=_worker_folder)
         with os.fdopen(handle, "wb") as file:
             pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
