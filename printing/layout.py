@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from printing.preflight import FieldText, Preflight, Problem, Segment
+from printing.preflight import FieldText, Preflight, Problem, Segment, merge_segments
 from printing.profiles import PrinterProfile
 
 MM_PER_PT = 25.4 / 72
@@ -88,13 +88,7 @@ def _wrap(
 
 
 def _segments(line: list[tuple[str, int | None]]) -> tuple[Segment, ...]:
-    merged: list[Segment] = []
-    for char, face in line:
-        if merged and merged[-1].face == face:
-            merged[-1] = Segment(merged[-1].text + char, face)
-        else:
-            merged.append(Segment(char, face))
-    return tuple(merged)
+    return tuple(merge_segments([Segment(char, face) for char, face in line]))
 
 
 def fit_text(

@@ -90,17 +90,18 @@ def check_text(profile: PrinterProfile, field_name: str, raw: str) -> tuple[Fiel
             segments.append(Segment(char, decision.face))
         else:
             segments.extend(_segments(profile, decision.replacement))
-    return FieldText(field_name, "".join(printed), _merge(segments)), substitutions
+    return FieldText(field_name, "".join(printed), merge_segments(segments)), substitutions
 
 
 def _segments(profile: PrinterProfile, text: str) -> list[Segment]:
     if profile.text_mode == "resident":
         return [Segment(text, None)] if text else []
     fonts = profile.fonts()
-    return _merge([Segment(char, fonts.face_for(char)) for char in text])
+    return merge_segments([Segment(char, fonts.face_for(char)) for char in text])
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def merge_segments(segments: list[Segment]) -> list[Segment]:
+    """Neighbouring runs drawn by the same font joined into one."""
     merged: list[Segment] = []
     for segment in segments:
         if merged and merged[-1].face == segment.face:

@@ -15,7 +15,6 @@ from printing import jobs, scan
 from printing.preflight import Preflight, check_text
 from printing.printers import Printer, get_printer, list_printers
 from printing.profiles import load_profile, profile_names
-from printing.render import check, render
 from printing.transports import transport_from_uri
 from sync.cache.queries import find_orders, order_document
 
@@ -132,6 +131,8 @@ def _show_preflight(checked: Preflight) -> None:
 
 
 def run_preflight(args: argparse.Namespace) -> int:
+    from printing.render import check  # reportlab and Pillow only for the commands that render
+
     profile = load_profile(args.profile)
     if args.text is not None:
         text, substitutions = check_text(profile, args.field, args.text)
@@ -146,6 +147,8 @@ def run_preflight(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
+    from printing.render import render
+
     profile = load_profile(args.profile)
     if args.order_json is not None:
         try:
