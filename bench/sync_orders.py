@@ -1,6 +1,6 @@
 """Benchmark: N orders synced hub → cache over loopback, beside a minimal baseline.
 
-    ./dev bench sync_orders [--orders 100000] [--page-size 2000]
+    ./dev bench sync_orders [--orders 100000] [--page-size 2000] [--hub-file /tmp/hub-1m.sqlite3]
 
 The hub runs as its own process (`orderdesk hub`) on a SQLite file seeded beforehand (not timed).
 OrderDesk: `Syncer.run_once` into a fresh cache (validate, map, fold, audit, search, cursor per page).
@@ -29,12 +29,14 @@ from sync.client import HubClient
 from sync.syncer import Syncer
 
 
-def run_ours(url: str, token: str, cache_path: Path, page_size: int) -> tuple[float, dict]:
+def run_ours(url: str, token: str, cache_path: Path, page_size: int, workers: int) -> tuple[float, dict]:
     async def once() -> dict:
         with Cache(cache_path) as cache:
             async with HubClient(url, token) as client:
                 return (
-                    await Syncer(client, CacheWriter(cache, operator="bench"), page_size=page_size).run_once()
+                    await Syncer(
+                        client, CacheWriter(cache, operator="bench"), page_size=page_size, workers=workers
+                    ).run_once()
                 ).as_json()
 
     started = time.perf_counter()
@@ -71,15 +73,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=Syncer.WORKERS, help="processes reading snapshot pages")
+    parser.add_argument("--skip-baseline", action="store_true", help="only OrderDesk (the baseline takes long at 1M)")
+    parser.add_argument("--hub-file", type=Path, help="keep the seeded hub in this file and use it again")
     parser.add_argument("--replay", action="store_true", help="follow the feed from its start (no snapshot)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, seeded_hub(Path(folder), args.orders) as hub:
+    with tempfile.TemporaryDirectory() as folder, seeded_hub(Path(folder), args.orders, args.hub_file) as hub:
         cache_path = Path(folder) / "cache.sqlite3"
         if args.replay:
             hub.replay_from_start(cache_path)
         seeded = hub.seeded_seconds
-        base_time, changes = run_baseline(hub.url, hub.token, Path(folder) / "baseline.sqlite3", args.page_size)
-        ours_time, summary = run_ours(hub.url, hub.token, cache_path, args.page_size)
+        base_time, changes = (
+            (float("nan"), 0)
+            if args.skip_baseline
+            else run_baseline(hub.url, hub.token, Path(folder) / "baseline.sqlite3", args.page_size)
+        )
+        ours_time, summary = run_ours(hub.url, hub.token, cache_path, args.page_size, args.workers)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     orders = summary["orders_applied"]
     print(

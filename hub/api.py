@@ -26,6 +26,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 INGEST_ROLES = frozenset({"supervisor"})
 MAX_PAGE = 5000
+MAX_PLANNED_PAGES = 10_000  # a plan's answer stays small (~700 KB); the last page reads on
 
 
 class TokenRequest(BaseModel):
@@ -66,6 +67,12 @@ class OrderEntry(BaseModel):
 class OrderPage(BaseModel):
     orders: list[OrderEntry]
     next: str | None
+    feed_cursor: str
+
+
+class PagePlan(BaseModel):
+    orders: int = Field(description="orders in the listing when it was cut into pages")
+    pages: list[str] = Field(description="page tokens, each the `after` of one `GET /v1/orders` page, in order")
     feed_cursor: str
 
 
@@ -163,20 +170,34 @@ def create_app(store: HubStore) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     ) -> Response:
         with store.read() as c:
+            until_id: int | None = None
             if after is None:
                 after_id, as_of = 0, feed_cursor(store.epoch, store.feed_bounds(c)[1])
             else:
                 try:
-                    after_id, as_of = read_page_token(after)
+                    after_id, as_of, until_id = read_page_token(after)
                 except BadCursor:
                     raise HTTPException(400, "not a page token this hub handed out") from None
-            page = store.list_orders(c, after_id, limit)
+            page = store.list_orders(c, after_id, limit, until_id)
         # Orders and observations are stored as JSON already: splice them in (see /v1/changes).
         entries = ",".join(f'{{"order":{record},"observations":[{",".join(obs)}]}}' for _, record, obs in page)
-        tail = json.dumps(
-            {"next": page_token(page[-1][0], as_of) if len(page) == limit else None, "feed_cursor": as_of}
-        )[1:]
-        return Response(f'{{"orders":[{entries}],{tail}', media_type="application/json")
+        more = len(page) == limit and page[-1][0] != until_id  # a planned page that reached its end is done
+        tail = json.dumps({"next": page_token(page[-1][0], as_of, until_id) if more else None, "feed_cursor": as_of})
+        return Response(f'{{"orders":[{entries}],{tail[1:]}', media_type="application/json")
+
+    @app.get("/v1/orders/pages", response_model=PagePlan)
+    def plan_pages(_: Caller, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000) -> PagePlan:
+        """The whole listing cut into pages of ``limit`` orders, as page tokens for `GET /v1/orders`, so
+        that a client can read several pages at once. Every page but the last ends at a fixed order;
+        the last is open, and its `next` leads on to orders added since (and to the rest of a listing
+        longer than 10,000 pages). All share one `feed_cursor`: the feed from there covers every change
+        made while the pages were read."""
+        with store.read() as c:
+            as_of = feed_cursor(store.epoch, store.feed_bounds(c)[1])
+            total, ends = store.page_ends(c, limit, MAX_PLANNED_PAGES - 1)
+        starts = [0, *ends]
+        tokens = [page_token(start, as_of, end) for start, end in zip(starts, [*ends, None], strict=True)]
+        return PagePlan(orders=total, pages=tokens, feed_cursor=as_of)
 
     @app.get("/v1/orders/{domain_id}", response_model=OrderEntry, responses={404: {"description": "no such order"}})
     def get_order(_: Caller, domain_id: Annotated[str, Path(max_length=22)]) -> Response:

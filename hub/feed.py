@@ -49,11 +49,19 @@ def read_feed_cursor(text: str) -> tuple[str, int]:
     return _read("c1.", text, "e", "s")
 
 
-def page_token(after_id: int, as_of: str) -> str:
-    return _encode("p1.", {"a": after_id, "f": as_of})
+def page_token(after_id: int, as_of: str, until_id: int | None = None) -> str:
+    """A page of the listing: orders after ``after_id`` (up to ``until_id`` when the listing was cut
+    into pages beforehand, so that several pages can be read at once)."""
+    body: dict[str, Any] = {"a": after_id, "f": as_of}
+    if until_id is not None:
+        body["u"] = until_id
+    return _encode("p1.", body)
 
 
-def read_page_token(text: str) -> tuple[int, str]:
-    """(last order id served, feed cursor the listing started at)."""
+def read_page_token(text: str) -> tuple[int, str, int | None]:
+    """(last order id served, feed cursor the listing started at, last order id of the page or None)."""
     as_of, after = _read("p1.", text, "f", "a")
-    return after, as_of
+    until = _decode("p1.", text).get("u")
+    if until is not None and (not isinstance(until, int) or until < after):
+        raise BadCursor(text)
+    return after, as_of, until

@@ -221,12 +221,26 @@ class HubStore:
             _, high = self.feed_bounds(c)
             return c.execute(delete(changes).where(changes.c.seq <= high - keep)).rowcount or 0
 
-    def list_orders(self, c: Connection, after_id: int, limit: int) -> list[tuple[int, str, list[str]]]:
+    def list_orders(
+        self, c: Connection, after_id: int, limit: int, until_id: int | None = None
+    ) -> list[tuple[int, str, list[str]]]:
         """A keyset page of orders with the observations that name them, as the stored JSON texts."""
+        where = orders.c.id > after_id
+        if until_id is not None:
+            where = where & (orders.c.id <= until_id)
         rows = list(c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
                                      orders.c.channel_order_no, orders.c.waybill_no, orders.c.record_json)
-                              .where(orders.c.id > after_id).order_by(orders.c.id).limit(limit)))  # fmt: skip
+                              .where(where).order_by(orders.c.id).limit(limit)))  # fmt: skip
         return self._with_observations(c, rows)
+
+    def page_ends(self, c: Connection, limit: int, most: int) -> tuple[int, list[int]]:
+        """(number of orders, the id of every ``limit``-th order, at most ``most`` of them): where pages
+        of the listing end, worked out in one pass over the primary key."""
+        numbered = select(orders.c.id, func.row_number().over(order_by=orders.c.id).label("n")).subquery()
+        query = select(numbered.c.id).where(numbered.c.n % limit == 0).order_by(numbered.c.id).limit(most)
+        ends = [int(i) for i in c.execute(query).scalars()]
+        total = int(c.execute(select(func.count()).select_from(orders)).scalar_one())
+        return total, ends
 
     def get_order(self, c: Connection, domain_id: str) -> tuple[str, list[str]] | None:
         rows = list(c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,

@@ -162,6 +162,10 @@ class HubClient:
             params["after"] = after
         return await self.request("GET", "/v1/orders", params=params)
 
+    async def order_pages(self, limit: int = 1000) -> dict[str, Any]:
+        """The listing cut into pages ahead: {orders, pages: [page token…], feed_cursor}."""
+        return await self.request("GET", "/v1/orders/pages", params={"limit": limit})
+
     async def order(self, domain_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/v1/orders/{domain_id}")
 

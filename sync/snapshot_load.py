@@ -1,6 +1,10 @@
-"""Loading the hub's snapshot with both cores: a worker process fetches a page of the order listing
-and prepares it while this process writes the page before it. The syncing process never receives or
-parses the pages itself (4.4 MB of JSON per 2,000 orders), so its GIL is the writer's."""
+"""Loading the hub's snapshot with both cores: worker processes fetch pages of the order listing and
+prepare them while this process writes the pages before them. The syncing process never receives or
+parses the pages itself (4 MB of JSON per 2,000 orders), so its GIL is the writer's.
+
+The hub cuts the listing into pages ahead (`GET /v1/orders/pages`), so the workers read different
+pages at once: a worker waiting for the hub to build its page leaves the core to another's parsing.
+A page's `next` (the open last page, which reaches orders added since) is read after the others."""
 
 from __future__ import annotations
 
@@ -28,26 +32,34 @@ def fetch_and_prepare(base_url: str, token: str, after: str, limit: int) -> tupl
     return path, page["next"], page["feed_cursor"], [order["domain_id"] for order in orders]
 
 
-async def load_rest(
+async def load_pages(
     writer: CacheWriter,
     base_url: str,
     token: str,
-    after: str,
+    pages: list[str],
     limit: int,
     workers: int,
     on_report: Callable[[ApplyReport, list[str]], None],
 ) -> str:
-    """The listing from page ``after`` on; returns the feed cursor the listing started at."""
+    """The listing's ``pages`` (page tokens), each followed by its own `next` pages; applied one
+    transaction each, in the order they are read. Returns the feed cursor the listing started at."""
     cursor = ""
+    waiting = list(pages)
     # Starting (spawning) and ending the workers both wait on processes: neither on the event loop.
     pool = await asyncio.to_thread(start_preparing_workers, writer, workers)
     pending: list[Future[Any]] = []
+
+    def submit_ahead() -> None:  # two pages ahead per worker: one being read, one waiting
+        while waiting and len(pending) < 2 * workers:
+            pending.append(pool.submit(fetch_and_prepare, base_url, token, waiting.pop(0), limit))
+
     try:
-        pending.append(await asyncio.to_thread(pool.submit, fetch_and_prepare, base_url, token, after, limit))
+        await asyncio.to_thread(submit_ahead)  # the first submit waits for the workers to start
         while pending:
             path, following, cursor, ids = await asyncio.wrap_future(pending.pop(0))
-            if following is not None:  # the worker fetches the next page while this one is written
-                pending.append(pool.submit(fetch_and_prepare, base_url, token, following, limit))
+            if following is not None:
+                waiting.append(following)
+            submit_ahead()
             batch = await asyncio.to_thread(take, path)
             on_report(await asyncio.to_thread(writer.apply_prepared, batch), ids)
     finally:

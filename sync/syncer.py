@@ -20,7 +20,7 @@ from sync import outbox, sync_state
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import sweep_hand_over_files
 from sync.client import CursorGone, HubClient, HubError
-from sync.snapshot_load import load_rest
+from sync.snapshot_load import load_pages
 
 log = logging.getLogger(__name__)
 CURSOR = "feed_cursor"
@@ -52,6 +52,8 @@ class SyncSummary:
 
 
 class Syncer:
+    WORKERS = 2  # measured on 2 cores (bench/sync_orders.py): see README
+
     def __init__(
         self,
         client: HubClient,
@@ -59,7 +61,7 @@ class Syncer:
         *,
         page_size: int = 2000,
         apply_changes: int = 8000,
-        workers: int = 1,
+        workers: int | None = None,
     ) -> None:
         self.client = client
         self.writer = writer
@@ -69,7 +71,8 @@ class Syncer:
         # and each transaction that touches a cached order loads and folds it again (measured, 10k
         # orders replayed: 6.3 s at 2,000 changes a transaction, 4.7 s at 6,000, 4.0 s at 12,000).
         self.apply_changes = apply_changes
-        self.workers = workers  # processes that fetch and prepare snapshot pages beside the writer (0: none)
+        # processes that fetch and prepare snapshot pages beside the writer (0: none)
+        self.workers = self.WORKERS if workers is None else workers
 
     async def run_once(self) -> SyncSummary:
         """Push what waits in the outbox, pull until caught up."""
@@ -196,15 +199,17 @@ class Syncer:
             summary.pages += 1
             seen.update(ids)
 
-        # A small first page: parsed here on the event loop (the console's), it must not stall it; a
-        # snapshot that fits needs no worker at all.
-        page = await self.client.orders(None, min(self.page_size, FIRST_PAGE))
-        cursor = str(page["feed_cursor"])
-        await self._apply_page(page, count)
-        if page["next"] is not None and self.workers > 0 and self.client.token:
-            await load_rest(self.writer, self.client.base_url, self.client.token, page["next"], self.page_size,
-                            self.workers, count)  # fmt: skip
+        plan = await self._plan() if self.workers > 0 and self.client.token else None
+        if plan is not None and plan["orders"] > FIRST_PAGE:
+            cursor = str(plan["feed_cursor"])
+            await load_pages(self.writer, self.client.base_url, self.client.token or "", plan["pages"],
+                             self.page_size, self.workers, count)  # fmt: skip
         else:
+            # A small first page: parsed here on the event loop (the console's), it must not stall it; a
+            # snapshot that fits needs no worker at all.
+            page = await self.client.orders(None, min(self.page_size, FIRST_PAGE))
+            cursor = str(page["feed_cursor"])
+            await self._apply_page(page, count)
             while page["next"] is not None:
                 page = await self.client.orders(page["next"], self.page_size)
                 await self._apply_page(page, count)
@@ -212,6 +217,17 @@ class Syncer:
         if summary.missing_at_hub:
             log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))
         return cursor
+
+    async def _plan(self) -> dict[str, Any] | None:
+        """The hub's listing cut into pages ahead, or None from a hub that cannot (an order centre of
+        one's own may implement only the plain listing): then the pages are read one after another."""
+        try:
+            return await self.client.order_pages(self.page_size)
+        except HubError as exc:
+            if exc.status in (404, 405, 501):
+                log.info("%s does not cut its listing into pages ahead: reading it page by page", self.client.base_url)
+                return None
+            raise
 
     async def _apply_page(self, page: dict[str, Any], count: Callable[[ApplyReport, list[str]], None]) -> None:
         orders = [entry["order"] for entry in page["orders"]]

@@ -93,6 +93,33 @@ def test_listing_is_keyset_paged_and_carries_observations(hub):
     assert numbers == [f"L{i:02d}" for i in range(12)]
 
 
+def test_the_listing_cut_into_pages_ahead_serves_each_order_once_and_reaches_orders_added_since(hub):
+    ingest(hub, "douyin", [order(f"P{i:03d}", waybill_no=f"SF-P{i:03d}") for i in range(250)],
+           [obs("douyin", 105, "2026-01-24T15:00:00+08:00", ref("P123"))])  # fmt: skip
+    with client(hub, "packer") as c:
+        plan = c.get("/v1/orders/pages", params={"limit": 100}).json()
+        assert plan["orders"] == 250 and len(plan["pages"]) == 3
+        assert len(c.get("/v1/orders/pages", params={"limit": 1}).json()["pages"]) == 251  # one open at the end
+        ingest(hub, "douyin", [order("P250"), order("P000", waybill_no="SF-CHANGED")])  # after the plan
+        served, requests = [], 0
+        for token in reversed(plan["pages"]):  # any order of reading gives the same listing
+            after = token
+            while after is not None:
+                page = c.get("/v1/orders", params={"limit": 100, "after": after}).json()
+                requests += 1
+                assert page["feed_cursor"] == plan["feed_cursor"]
+                served += [e["order"]["channel_order_no"] for e in page["orders"]]
+                p123 = [e for e in page["orders"] if e["order"]["channel_order_no"] == "P123"]
+                assert not p123 or len(p123[0]["observations"]) == 1
+                after = page["next"]
+        assert requests == 3  # a planned page that is full does not ask for an empty one after it
+        assert sorted(served) == [f"P{i:03d}" for i in range(251)]  # the order added since: in the open page
+        changes = c.get("/v1/changes", params={"cursor": plan["feed_cursor"]}).json()["changes"]
+        assert [ch["body"]["channel_order_no"] for ch in changes] == ["P250", "P000"]  # the feed has the rest
+        forged = plan["pages"][0][:-4] + "AAAA"
+        assert c.get("/v1/orders", params={"after": forged}).status_code == 400
+
+
 def test_a_unified_id_is_made_once_by_the_hub(hub):
     first = ingest(hub, "douyin", [order("U1")])["orders"][0]
     again = ingest(hub, "douyin", [order("U1", waybill_no="SF-NEW")])["orders"][0]
