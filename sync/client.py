@@ -4,11 +4,13 @@ retries with capped full-jitter backoff that honour Retry-After. Pure asyncio, n
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+import orjson
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -61,6 +63,15 @@ def _detail(response: httpx.Response) -> str:
     return str(detail or response.text[:300] or response.reason_phrase)
 
 
+def parse_json(body: bytes) -> Any:
+    """JSON as the hub sends it: orjson (twice as fast on a 4 MB page); what orjson refuses but JSON
+    allows (an integer beyond 64 bits, NaN) goes through the standard parser, which knows it."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+
+
 def _answer(response: httpx.Response) -> Any:
     """The JSON answer, or the HubError that says why there is none."""
     if response.status_code == 410:
@@ -68,7 +79,7 @@ def _answer(response: httpx.Response) -> Any:
     if response.status_code >= 400:
         raise HubError(_detail(response), response.status_code, _retry_after(response))
     try:
-        return response.json()
+        return parse_json(response.content)
     except ValueError as exc:  # a body cut short arrives as broken JSON
         raise HubError(f"the hub's answer was cut short: {exc}") from exc
 

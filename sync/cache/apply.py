@@ -292,7 +292,7 @@ class _Transaction:
             first is not None
             and first.entity_key == work.domain_id
             and first.operator == self.operator
-            and first.observation_keys == tuple(obs.key for _, obs in arrivals)
+            and first.observation_keys == tuple(sorted(obs.key for _, obs in arrivals))
         )
         if not held:
             first = fold_new_order(record, work.domain_id, self.operator, arrivals)

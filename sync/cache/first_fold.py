@@ -1,11 +1,12 @@
 """What a batch does to an order it brings for the first time, worked out as plain rows.
 
-A new order has no stored state to compare with: its observations are folded in arrival order,
-each change of state becomes an audit draft, and the result is the rows to insert.
+A new order has no stored state to compare with: the observations that came with it are folded in
+the sources' own order, each change of state becomes an audit draft, and the result is the rows to
+insert.
 
 Such an order depends on nothing already in the cache, so when batches are prepared in a worker
 process (pipeline.py) the worker works the rows out ahead, as a guess; the writer takes them only if
-the guess held (the order really is new, exactly these observations reached it, in this order, under
+the guess held (the order really is new, exactly these observations reached it, under
 this unified id and operator) and otherwise calls this same function itself.
 """
 
@@ -30,7 +31,7 @@ def state_text(state: dict[str, Any]) -> str:
 
 
 class FirstFold(NamedTuple):
-    observation_keys: tuple[str, ...]  # what it was worked out from, in arrival order
+    observation_keys: tuple[str, ...]  # what it was worked out from, sorted
     entity_key: str  # the unified id its audit entries name
     operator: str  # who its "order.created" entry names
     projection: tuple[Any, ...]  # fulfilment, fulfilment_at_ms, refund, refunded_fen, cancelled, anomaly_count
@@ -40,6 +41,10 @@ class FirstFold(NamedTuple):
     audit: tuple[AuditDraft, ...]
 
 
+def _source_order(arrival: tuple[str, FoldObservation]) -> tuple[int, int, str]:
+    return arrival[1].sort_key()
+
+
 def projection_values(p: Projection) -> tuple[Any, ...]:
     return (p.fulfilment, p.fulfilment_at_ms, p.refund, p.refunded_fen, int(p.cancelled), len(p.anomalies))
 
@@ -47,9 +52,12 @@ def projection_values(p: Projection) -> tuple[Any, ...]:
 def fold_new_order(
     order: PreparedOrder, entity_key: str, operator: str, arrivals: Sequence[tuple[str, FoldObservation]]
 ) -> FirstFold:
-    """Fold a new order's observations in arrival order, one audit entry per change of state.
+    """Fold a new order's observations, one audit entry per change of state.
 
-    ``arrivals`` are (raw payload JSON, observation) pairs."""
+    They came together (``arrivals``: raw payload JSON and observation pairs), so they are taken in
+    the sources' own order: the trail tells the order's story as it happened, whatever order a
+    listing or a batch put them in (and no observation makes the folder start again from the top)."""
+    arrivals = sorted(arrivals, key=_source_order)
     lines, channel = order.lines, order.get("channel")
     fold_lines = [FoldLine(line[0], max(0, line[3] * line[4] - line[5])) for line in lines]
     folder = ArrivalFolder(fold_lines, order.get("created_at_ms"), channel, order.paid_known)
@@ -66,7 +74,7 @@ def fold_new_order(
             )  # fmt: skip
     p = folder.projection()
     return FirstFold(
-        observation_keys=tuple(obs.key for _, obs in arrivals),
+        observation_keys=tuple(sorted(obs.key for _, obs in arrivals)),
         entity_key=entity_key,
         operator=operator,
         projection=projection_values(p),

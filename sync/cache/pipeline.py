@@ -10,6 +10,7 @@ so the worker blocked on a full pipe and the hand-over ran serialised with the w
 
 from __future__ import annotations
 
+import copyreg
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -24,7 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from sync.cache.apply import ApplyReport, CacheWriter, cycle_collection_paused
-from sync.cache.ingest import PreparedBatch, prepare
+from sync.cache.audit import AuditDraft
+from sync.cache.first_fold import FirstFold
+from sync.cache.ingest import PreparedBatch, PreparedObservation, PreparedOrder, prepare
+from sync.fold import FoldObservation
 from sync.mapping import MappingRegistry
 
 Batch = tuple[Sequence[Any], Sequence[Any]]  # (orders, observations) as raw records
@@ -70,6 +74,17 @@ def sweep_hand_over_files() -> int:
     return removed
 
 
+def _plain_tuple(record: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A named tuple rebuilt by tuple.__new__: C code only, where its own __new__ is a Python function
+    run once per record by the process that takes the batch (tens of thousands per batch)."""
+    return tuple.__new__, (type(record), tuple(record))
+
+
+_HAND_OVER = copyreg.dispatch_table.copy()
+for _record in (PreparedOrder, PreparedObservation, FoldObservation, FirstFold, AuditDraft):
+    _HAND_OVER[_record] = _plain_tuple
+
+
 def _start_worker(documents: list[Mapping[str, Any]], operator: str, folder: str | None) -> None:
     global _worker_registry, _worker_operator, _worker_folder, _worker_parent
     _worker_parent = os.getppid()
@@ -99,7 +114,10 @@ def worker_prepare(orders: Sequence[Any], observations: Sequence[Any]) -> str:
         owner = _worker_parent
         handle, path = tempfile.mkstemp(prefix=f"{_PREFIX}{owner}-", suffix=".pickle", dir=_worker_folder)
         with os.fdopen(handle, "wb") as file:
-            pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = _HAND_OVER
+            pickler.dump(batch)
+        del batch  # freed before the collector is back (it would scan it all)
     return path
 
 
@@ -165,8 +183,12 @@ def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int
         try:
             yield writer.apply(*first)  # this process does the first batch while the worker starts up
             while ahead:
-                prepared = take(ahead.pop(0).result())
+                path = ahead.pop(0).result()
                 submit()
-                yield writer.apply_prepared(prepared)
+                with cycle_collection_paused():
+                    prepared = take(path)
+                    report = writer.apply_prepared(prepared)
+                    del prepared  # freed before the collector is back (it would scan it all)
+                yield report
         finally:
             discard(ahead)

@@ -13,8 +13,9 @@ COLUMNS = ("name", "phone", "order_no", "waybill")
 
 
 def normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(char for char in folded if char.isalnum())
+    """Full-width forms folded to plain ones, case folded, only letters and digits kept."""
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    return "".join(filter(str.isalnum, folded))
 
 
 def tokens(text: str) -> str:

@@ -29,7 +29,7 @@ def _orderdesk() -> str:
 def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
     cache_path = tmp_path / "killed.sqlite3"
     environment = {**os.environ, "ORDERDESK_TOKEN": token_for(hub.url, "packer")}
-    command = [_orderdesk(), "--cache", str(cache_path), "--json", "sync", "--hub", hub.url, "--page-size", "40"]
+    command = [_orderdesk(), "--cache", str(cache_path), "--json", "sync", "--hub", hub.url, "--page-size", "10"]
     rnd = random.Random(seed_value)
     finished_early = 0
     progress: list[int] = []
