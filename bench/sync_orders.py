@@ -90,6 +90,7 @@ def main() -> None:
         )
         ours_time, summary = run_ours(hub.url, hub.token, cache_path, args.page_size, args.workers)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest ended child
     orders = summary["orders_applied"]
     print(
         f"orders {orders:,}   feed changes {changes:,}   page size {args.page_size}   (hub seeded in {seeded:.0f} s, not timed)"
@@ -105,7 +106,10 @@ def main() -> None:
     print(
         f"ratio                {base_time / ours_time:7.2f}     goal >= 0.50;  1M in <= 60 s needs >= 16,667 orders/s"
     )
-    print(f"peak RSS (this process: baseline, then sync) {peak:,.0f} MB;  cpus {os.cpu_count()}")
+    print(
+        f"peak RSS: syncing process {peak:,.0f} MB (baseline, then sync), largest snapshot worker "
+        f"{worker_peak:,.0f} MB;  cpus {os.cpu_count()}"
+    )
 
 
 if __name__ == "__main__":

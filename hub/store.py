@@ -230,7 +230,7 @@ class HubStore:
             where = where & (orders.c.id <= until_id)
         rows = list(c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
                                      orders.c.channel_order_no, orders.c.waybill_no, orders.c.record_json)
-                              .where(where).order_by(orders.c.id).limit(limit)))  # fmt: skip
+                              .where(where).order_by(orders.c.id).limit(limit)).all())  # fmt: skip
         return self._with_observations(c, rows)
 
     def page_ends(self, c: Connection, limit: int, most: int) -> tuple[int, list[int]]:
@@ -266,15 +266,15 @@ class HubStore:
             | observations.c.ref_channel_key.in_(list(by_channel))
             | observations.c.ref_waybill_no.in_(list(by_waybill))
         )  # fmt: skip
-        for row in c.execute(query):
-            if row.ref_domain_id in by_domain:
-                targets = [by_domain[row.ref_domain_id]]
-            elif row.ref_channel_key in by_channel:
-                targets = [by_channel[row.ref_channel_key]]
+        for key, ref_domain_id, ref_channel_key, ref_waybill_no, record_json in c.execute(query).all():  # one fetch
+            if ref_domain_id in by_domain:
+                targets = [by_domain[ref_domain_id]]
+            elif ref_channel_key in by_channel:
+                targets = [by_channel[ref_channel_key]]
             else:
-                targets = by_waybill.get(row.ref_waybill_no, [])
+                targets = by_waybill.get(ref_waybill_no, [])
             for i in targets:
-                attached[i][row.key] = row.record_json
+                attached[i][key] = record_json
         return [(row.id, row.record_json, list(attached[i].values())) for i, row in enumerate(rows)]
 
     # -- actions --------------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from sync.cache.ingest import PreparedBatch, PreparedObservation, PreparedOrder,
 from sync.cache.mapping_store import active_registry
 from sync.cache.pending import adopt_pending, park_pending
 from sync.cache.store import Cache
-from sync.cache.stored import StoredOrder, existing_keys, ids_by, load_details, orders_by_channel_key, orders_where
+from sync.cache.stored import (
+    StoredOrder,
+    existing_keys,
+    ids_by,
+    load_details,
+    orders_by_channel_key,
+    orders_where,
+    stored_observation_keys,
+)
 from sync.cache.writes import OrderWork, write_batch
 from sync.contract import canonical_json
 from sync.fold import ArrivalFolder
@@ -229,19 +237,20 @@ class _Transaction:
             )
             targets.append((o, self.keys_for(o, ids, domain_of)))
         # Keys can only be stored already for orders that existed before this batch; the rest may wait.
-        stored_keys = [k for _, pairs in targets for i, k in pairs if i not in new_orders]
-        known = existing_keys(self.c, "observations", stored_keys)
-        known |= existing_keys(self.c, "pending_observations", [o.key for o, pairs in targets if not pairs])
-        self.load_orders({i for _, pairs in targets for i, k in pairs if k not in known})
+        stored = stored_observation_keys(
+            self.c, [(i, k) for _, pairs in targets for i, k in pairs if i not in new_orders]
+        )
+        waiting = existing_keys(self.c, "pending_observations", [o.key for o, pairs in targets if not pairs])
+        self.load_orders({i for _, pairs in targets for i, k in pairs if (i, k) not in stored})
         to_park = []
         for o, pairs in targets:
             if not pairs:
-                if o.key in known:
+                if o.key in waiting:
                     self.report.observations_duplicate += 1
                 else:
                     to_park.append(o)
             for order_id, key in pairs:
-                if key in known:
+                if (order_id, key) in stored:
                     self.report.observations_duplicate += 1
                 else:
                     self.attach(order_id, o, key)
@@ -252,6 +261,8 @@ class _Transaction:
     ) -> list[tuple[int, str]]:
         """One observation per order it names; several orders sharing a waybill (a merged shipment)
         each get their own copy, keyed by their unified id."""
+        if len(order_ids) == 1:  # nearly always
+            return [(order_ids[0], o.key)]
         ids = sorted(set(order_ids))
         if len(ids) <= 1:
             return [(i, o.key) for i in ids]
@@ -265,7 +276,8 @@ class _Transaction:
             self.work[row["id"]] = OrderWork(StoredOrder(row))
 
     def attach(self, order_id: int, o: PreparedObservation, key: str) -> None:
-        self.load_orders({order_id})  # a no-op unless an order was not loaded with the others
+        if order_id not in self.work:  # an order that was not loaded with the others
+            self.load_orders({order_id})
         work = self.work[order_id]
         work.new_observations.append((o, o.for_order(key)))
         work.attached.add(key)

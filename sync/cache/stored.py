@@ -164,6 +164,17 @@ def load_details(connection: Connection, stored: dict[int, StoredOrder]) -> None
             stored[row[0]].events[row[1]] = row[2:]
 
 
+def stored_observation_keys(connection: Connection, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (order id, observation key) pairs the cache holds already: looked up by order (the
+    index is unique on order id + key, so a new order's observations go in at the end of it)."""
+    wanted = set(pairs)
+    found: set[tuple[int, str]] = set()
+    for part in chunks(sorted({order_id for order_id, _ in wanted})):
+        sql = f"SELECT order_id, key FROM observations WHERE order_id IN ({marks(len(part))})"
+        found.update(pair for pair in fetch(connection, sql, part) if pair in wanted)
+    return found
+
+
 def existing_keys(connection: Connection, table: str, keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for part in chunks(sorted(set(keys))):
