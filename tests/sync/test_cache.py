@@ -256,6 +256,16 @@ def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_
     assert results[0][0] == 1200
 
 
+def test_preparing_workers_run_below_the_writer_s_priority(writer):
+    import os
+
+    from sync.cache.pipeline import WORKER_NICENESS, preparing_workers
+
+    with preparing_workers(writer, 2) as pool:
+        niceness = {pool.submit(os.nice, 0).result() for _ in range(4)}
+    assert niceness == {min(os.nice(0) + WORKER_NICENESS, 19)}
+
+
 def test_a_carrier_update_reaches_a_cached_order_sharing_the_waybill_with_a_new_one(writer, cache):
     writer.apply([order("OLD", waybill_no="SF-SHARED")], [])
     writer.apply(
