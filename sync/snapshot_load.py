@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from sync.cache.apply import ApplyReport, CacheWriter, cycle_collection_paused
-from sync.cache.pipeline import discard, start_preparing_workers, take, worker_prepare
+from sync.cache.pipeline import discard, start_preparing_workers, take_and_apply, worker_prepare
 from sync.client import SnapshotReader
 
 _reader: SnapshotReader | None = None
@@ -36,15 +36,6 @@ def fetch_and_prepare(base_url: str, token: str, after: str, limit: int) -> tupl
                  [order["domain_id"] for order in orders])  # fmt: skip
         del page, orders, observations  # freed here, not scanned once the collector is back
     return found
-
-
-def take_and_apply(writer: CacheWriter, path: str) -> ApplyReport:
-    """In this process: the batch a worker prepared, applied, and let go before the collector is back."""
-    with cycle_collection_paused():
-        batch = take(path)
-        report = writer.apply_prepared(batch)
-        del batch
-    return report
 
 
 async def load_pages(

@@ -145,6 +145,16 @@ def take(path: str) -> PreparedBatch:
         os.unlink(path)
 
 
+def take_and_apply(writer: CacheWriter, path: str) -> ApplyReport:
+    """The batch a worker prepared at ``path``, applied, and let go before the cycle collector is back
+    (re-enabled while the batch was still referenced, it scanned all of it: 8.5 % of the writer)."""
+    with cycle_collection_paused():
+        batch = take(path)
+        report = writer.apply_prepared(batch)
+        del batch
+    return report
+
+
 def discard(futures: Iterable[Future[Any]]) -> None:
     """Batches prepared but never applied: cancel what has not started, delete what is done."""
     for future in futures:
@@ -200,10 +210,6 @@ def apply_batches(writer: CacheWriter, batches: Iterable[Batch], *, workers: int
             while ahead:
                 path = ahead.pop(0).result()
                 submit()
-                with cycle_collection_paused():
-                    prepared = take(path)
-                    report = writer.apply_prepared(prepared)
-                    del prepared  # freed before the collector is back (it would scan it all)
-                yield report
+                yield take_and_apply(writer, path)
         finally:
             discard(ahead)
