@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from sync.errors import BilingualError
 
-class PrintingError(Exception):
+
+class PrintingError(BilingualError):
     """Something a packer or an administrator can act on. ``str()`` is the English form."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en = en
-        self.zh = zh
 
 
 class PrinterUnreachable(PrintingError):

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from printing.errors import PrintingError
 from printing.profiles import PrinterProfile, load_profile, profile_names
 from printing.transports import Transport, transport_from
+from sync.paths import config_dir
 
 
 def printers_file() -> Path:
-    return Path(platformdirs.user_config_dir("OrderDesk", "OrderDesk")) / "printers.json"
+    return config_dir() / "printers.json"
 
 
 @dataclass(frozen=True)

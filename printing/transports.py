@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from platformdirs import user_documents_dir
-
 from printing.errors import PrinterUnreachable, PrintingError
+from sync.paths import documents_dir
 
 
 class Transport(Protocol):
@@ -138,7 +137,7 @@ def transport_from(spec: dict[str, Any]) -> Transport:
     if kind == "file":
         folder = Path(spec.get("folder") or "labels").expanduser()
         if not folder.is_absolute():
-            folder = Path(user_documents_dir()) / "OrderDesk" / folder
+            folder = documents_dir() / folder
         return FileTransport(folder)
     raise PrintingError(f"unknown transport kind {kind!r}", f"未知的传输方式 {kind!r}")
 

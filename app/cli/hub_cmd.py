@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-import platformdirs
-
 from app.cli.common import emit_line
 from app.i18n import tr
+from sync.paths import data_dir
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def default_db() -> str:
-    return f"sqlite:///{Path(platformdirs.user_data_dir('OrderDesk', 'OrderDesk')) / 'hub.sqlite3'}"
+    return f"sqlite:///{data_dir() / 'hub.sqlite3'}"
 
 
 def run_hub(args: argparse.Namespace) -> int:

@@ -9,13 +9,13 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
+from sync.paths import config_dir
 
 log = logging.getLogger(__name__)
 
 
 def settings_file() -> Path:
-    return Path(platformdirs.user_config_dir("OrderDesk", "OrderDesk")) / "settings.json"
+    return config_dir() / "settings.json"
 
 
 @dataclass

@@ -11,20 +11,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import platformdirs
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.ui.i18n import pick
-from printing.errors import PrintingError
 from sync.client import HubError
-from sync.credentials import CredentialsError
+from sync.errors import BilingualError
+from sync.paths import log_dir
 
 log = logging.getLogger("orderdesk.ui")
 
 
 def log_file() -> Path:
-    return Path(platformdirs.user_log_dir("OrderDesk", "OrderDesk")) / "orderdesk.log"
+    return log_dir() / "orderdesk.log"
 
 
 def start_logging() -> Path:
@@ -44,7 +43,7 @@ def start_logging() -> Path:
 def message_for(exc: BaseException) -> str:
     """What to tell the person, in their language, for any exception."""
     translate = QCoreApplication.translate
-    if isinstance(exc, PrintingError | CredentialsError):
+    if isinstance(exc, BilingualError):
         return pick(exc.zh, exc.en)
     if isinstance(exc, HubError):
         if exc.status == 401:

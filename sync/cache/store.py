@@ -7,14 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from sync.cache import migrate
+from sync.paths import data_dir
 
 
 def default_cache_path() -> Path:
-    return Path(platformdirs.user_data_dir("OrderDesk", "OrderDesk")) / "cache.sqlite3"
+    return data_dir() / "cache.sqlite3"
 
 
 def _engine(path: Path, begin: str) -> Engine:
