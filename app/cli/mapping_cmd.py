@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
-from app.i18n import tr
+from app.i18n import language, tr
 from sync.cache.mapping_store import active_registry, import_table
 from sync.mapping import MappingTableError
 from sync.mapping.registry import load_table_file
@@ -56,7 +56,7 @@ def run_map(args: argparse.Namespace) -> int:
     elif mapped.unmapped:
         emit_line(tr(f"未映射:{args.source} 没有规则认识 {fields}", f"unmapped: no {args.source} rule knows {fields}"))
     else:
-        label = mapped.label_en if args.lang == "en" else mapped.label_zh
+        label = mapped.label_en if language() == "en" else mapped.label_zh
         emit_line(
             f"{label} → fulfilment={document['fulfilment']} refund={document['refund']} "
             f"cancelled={document['cancelled']} ({mapped.rule_id}, {mapped.mapping_version})"

@@ -11,9 +11,11 @@ from typing import Any
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
+from sync import labels
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import apply_batches
 from sync.cache.queries import export_orders, find_orders, order_document
+from sync.china_time import shown_iso
 
 BATCH = 5000
 
@@ -63,16 +65,20 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(document)
         return 0
-    label = document["fulfilment_label"]
-    state = (label["en"] if args.lang == "en" else label["zh"]) if label else "—"
-    emit_line(f"{document['domain_id']}  {document['channel']}/{document['shop']} {document['channel_order_no']}")
-    emit_line(tr(f"履约 {state} · 退款 {document['refund']} · 取消 {document['cancelled']}",
-                 f"fulfilment {state} · refund {document['refund']} · cancelled {document['cancelled']}"))  # fmt: skip
+    words = language() == "en"
+
+    def say(pair: tuple[str, str]) -> str:
+        return pair[1] if words else pair[0]
+
+    state = say(labels.fulfilment_label(document["fulfilment"], document["cancelled"]))
+    refund = say(labels.label(labels.REFUNDS, document["refund"]))
+    emit_line(f"{document['domain_id']}  {say(labels.label(labels.SOURCES, document['channel']))} "
+              f"{document['shop']} {document['channel_order_no']}")  # fmt: skip
+    emit_line(tr(f"履约 {state} · 退款 {refund}", f"fulfilment {state} · refund {refund}"))
     for obs in document["observations"]:
-        emit_line(
-            f"  {obs['observed_at']}  {obs['source']:<10} {obs['status_field']}={obs['raw_status']:<8} → {obs['outcome']}"
-        )
-    language_key = "en" if args.lang == "en" else "zh"
+        emit_line(f"  {shown_iso(obs['observed_at'])}  {say(labels.label(labels.SOURCES, obs['source'])):<10} "
+                  f"{obs['status_field']}={obs['raw_status']:<8} → {say(labels.label(labels.OUTCOMES, obs['outcome']))}")  # fmt: skip
+    language_key = "en" if words else "zh"
     for anomaly in document["anomalies"]:
         if anomaly["open"]:
             emit_line(f"  ! {anomaly['label'][language_key]}: {anomaly['text'][language_key]}")

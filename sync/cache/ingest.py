@@ -191,7 +191,13 @@ def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
         fresh_id=r.domain_id or new_domain_id_for_day(r.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d")),
         values=values,
         lines=tuple((x.line_no, x.sku, x.title, x.quantity, x.unit_price_fen, x.discount_fen) for x in r.lines),
-        search=search.row(receiver.name, receiver.phone, r.channel_order_no, r.waybill_no),
+        search=search.row(
+            receiver.name,
+            receiver.phone,
+            r.channel_order_no,
+            r.waybill_no,
+            receiver.province + receiver.city + receiver.district + receiver.address,
+        ),
         record_json=text,
     )
 

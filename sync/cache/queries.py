@@ -26,14 +26,17 @@ def iso(ms: int | None) -> str | None:
 def find_orders(c: Connection, key: str) -> list[int]:
     """Order ids for a unified id, a channel order no., or a waybill no. (in that order of precedence)."""
     key = key.strip()
-    if is_domain_id(key):
-        row = c.exec_driver_sql("SELECT id FROM orders WHERE domain_id = ?", (key,)).first()
+    if is_domain_id(key.upper()):  # a scanner or a person may type it in lower case
+        row = c.exec_driver_sql("SELECT id FROM orders WHERE domain_id = ?", (key.upper(),)).first()
         if row:
             return [row[0]]
-    ids = [r[0] for r in c.exec_driver_sql("SELECT id FROM orders WHERE channel_order_no = ? ORDER BY id", (key,))]
-    if ids:
-        return ids
-    return [r[0] for r in c.exec_driver_sql("SELECT id FROM orders WHERE waybill_no = ? ORDER BY id", (key,))]
+    for candidate in dict.fromkeys((key, key.upper())):  # as scanned, then upper case (sf123… for SF123…)
+        for column in ("channel_order_no", "waybill_no"):
+            sql = f"SELECT id FROM orders WHERE {column} = ? ORDER BY id"
+            ids = [r[0] for r in c.exec_driver_sql(sql, (candidate,))]
+            if ids:
+                return ids
+    return []
 
 
 def search_orders(c: Connection, text: str, limit: int = 200) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-COLUMNS = ("name", "phone", "order_no", "waybill")
+COLUMNS = ("name", "phone", "order_no", "waybill", "address")
 
 
 def normalise(text: str) -> str:
@@ -43,5 +43,6 @@ def match_expression(query: str, column: str | None = None) -> str | None:
     return phrase
 
 
-def row(name: str, phone: str, order_no: str, waybill: str) -> tuple[str, str, str, str]:
-    return tokens(name), tokens(phone), tokens(order_no), tokens(waybill)
+def row(name: str, phone: str, order_no: str, waybill: str, address: str) -> tuple[str, str, str, str, str]:
+    """The search row of an order; ``address`` is province, city, district and address together."""
+    return tokens(name), tokens(phone), tokens(order_no), tokens(waybill), tokens(address)

@@ -98,9 +98,10 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
         assert p is not None
         if record is not None:
             order_updates.append((*record.values, now, order_id))
+            s = stored.row
             old_search = search.row(
-                stored.row["receiver_name"], stored.row["receiver_phone"],
-                stored.row["channel_order_no"], stored.row["waybill_no"],
+                s["receiver_name"], s["receiver_phone"], s["channel_order_no"], s["waybill_no"],
+                s["receiver_province"] + s["receiver_city"] + s["receiver_district"] + s["receiver_address"],
             )  # fmt: skip
             new_search = record.search
             if old_search != new_search:
@@ -163,7 +164,8 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
     if search_deletes:
         run("DELETE FROM order_search WHERE rowid = ?", search_deletes)
     if search_inserts:
-        run("INSERT INTO order_search (rowid, name, phone, order_no, waybill) VALUES (?, ?, ?, ?, ?)", search_inserts)
+        run("INSERT INTO order_search (rowid, name, phone, order_no, waybill, address) VALUES (?, ?, ?, ?, ?, ?)",
+            search_inserts)  # fmt: skip
     if observation_rows:
         run(OBSERVATION_INSERT, observation_rows)
     if event_deletes:
