@@ -1,4 +1,6 @@
-"""Print jobs in the cache: queued → rendering → sent → done, or failed with the error in words.
+"""Print jobs in the cache. A job is made once its label is rendered and allowed to print (the
+order's state, markers, a reprint's reason are checked first: nothing refused becomes a job); it is
+then sent → done, or failed with the error in words, and a person may dismiss a failed one.
 
 One document per job, so a failure never reprints another label. The bytes sent are kept with the
 job: a retry sends exactly the same document. A label already printed is only printed again as a
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from printing.eligibility import require_printable
 from printing.errors import PrinterUnreachable, PrintingError
 from printing.printers import Printer
 from printing.profiles import SUFFIX
@@ -27,7 +31,7 @@ from sync.contract import canonical_json
 if TYPE_CHECKING:  # rendering (reportlab, Pillow) is imported when a label is first printed
     from printing.render import RenderedLabel
 
-STATES = ("queued", "rendering", "sent", "done", "failed")
+STATES = ("queued", "rendering", "sent", "done", "failed", "dismissed")
 
 
 def _now() -> int:
@@ -84,38 +88,82 @@ def print_label(
     operator: str,
     reason: str | None = None,
     printed_at: datetime | None = None,
+    override: str | None = None,
+    confirmed: bool = False,
+    typed: Mapping[str, str] | None = None,
+    markers_accepted: bool = False,
 ) -> JobOutcome:
-    """Print one order's label on ``printer``. A second print of the same order needs ``reason``."""
-    with cache.write() as c:
+    """Print one order's label on ``printer``. A second print of the same order needs ``reason``.
+    The order's state must allow it (:mod:`printing.eligibility`: ``override`` is a supervisor's
+    reason to print a refused one, ``confirmed`` a packer's yes to a warning). A character that
+    would print as a marker needs a ``typed`` replacement or ``markers_accepted``. Nothing refused
+    here becomes a job."""
+    from printing.render import render
+
+    with cache.read() as c:
         order_id = _order_id(c, domain_id)
         previous = last_done_job(c, order_id)
-        if previous is not None and not (reason and reason.strip()):
-            raise PrintingError(
-                f"order {domain_id} was printed by job {previous}: a reprint needs a reason",
-                f"订单 {domain_id} 已由任务 {previous} 打印:补打需要填写原因",
-            )
+        document = order_document(c, order_id)
+    if previous is not None and not (reason and reason.strip()):
+        raise PrintingError(
+            f"order {domain_id} was printed by job {previous}: a reprint needs a reason",
+            f"订单 {domain_id} 已由任务 {previous} 打印:补打需要填写原因",
+        )
+    found = require_printable(document, override=override, confirmed=confirmed)
+    label = render(printer.profile, document, printed_at=printed_at, typed=typed)
+    if label.preflight.markers and not markers_accepted:
+        chars = " ".join(f"{s.char} ({s.codepoint})" for s in label.preflight.markers)
+        raise PrintingError(
+            f"{chars} would print as a marker nobody can read: type a replacement, or accept the marker",
+            f"{chars} 将打印为无法辨认的标记:请输入替代文字,或确认按标记打印",
+        )
+    overridden = found.level == "refuse" or (found.level == "confirm" and bool(override and override.strip()))
+    with cache.write() as c:
         now = _now()
         job_id = int(
             c.exec_driver_sql(
                 "INSERT INTO print_jobs (order_id, profile, printer, state, attempts, reprint_of, reason, operator, "
-                "preflight_json, created_at_ms, updated_at_ms) VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, '{}', ?, ?) "
-                "RETURNING id",
-                (order_id, printer.profile.name, printer.transport.describe(), previous, reason, operator, now, now),
+                "preflight_json, document, created_at_ms, updated_at_ms) "
+                "VALUES (?, ?, ?, 'sent', 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (order_id, printer.profile.name, printer.transport.describe(), previous, reason, operator,
+                 canonical_json(label.preflight.as_json()), label.data, now, now),
             ).scalar_one()
-        )
-        _set_state(c, job_id, "rendering")
-        document = order_document(c, order_id)
-    from printing.render import render
-
-    try:
-        label = render(printer.profile, document, printed_at=printed_at)
-    except PrintingError as exc:
-        with cache.write() as c:
-            _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
-        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, None)
-    with cache.write() as c:
-        _set_state(c, job_id, "sent", document=label.data, preflight_json=canonical_json(label.preflight.as_json()))
+        )  # fmt: skip
+        if overridden:
+            draft = audit.AuditDraft.of(
+                operator, "console", printer.transport.describe(), "label.override", domain_id,
+                canonical_json({"verdict": found.code}), canonical_json({"job": job_id}),
+                canonical_json({"reason": override, "verdict": found.en}),
+            )  # fmt: skip
+            audit.append(c, [draft], now)
     return _deliver(cache, job_id, printer, label.data, f"{domain_id}-{job_id}{label.suffix}", operator, label)
+
+
+def dismiss(cache: Cache, job_id: int, *, operator: str) -> None:
+    """A failed or unconfirmed job a person decided not to print: it leaves the station's list."""
+    with cache.write() as c:
+        row = c.exec_driver_sql("SELECT state FROM print_jobs WHERE id = ?", (job_id,)).first()
+        if row is None:
+            raise PrintingError(f"no print job {job_id}", f"没有打印任务 {job_id}")
+        if row.state not in ("failed", "sent"):
+            raise PrintingError(f"print job {job_id} is {row.state}: nothing to dismiss",
+                                f"打印任务 {job_id} 状态为 {row.state}:无需忽略")  # fmt: skip
+        _set_state(c, job_id, "dismissed", error=f"dismissed by {operator}", error_zh=f"已由 {operator} 忽略")
+
+
+def unfinished(c: Connection, since_ms: int) -> list[dict[str, Any]]:
+    """Jobs since ``since_ms`` that failed or were never confirmed, and whose order has not been
+    printed since: what a station keeps in view until it is printed or dismissed."""
+    return [
+        dict(r._mapping)
+        for r in c.exec_driver_sql(
+            "SELECT j.id, o.domain_id, j.state, j.error, j.error_zh, j.created_at_ms FROM print_jobs j "
+            "JOIN orders o ON o.id = j.order_id WHERE j.state IN ('failed', 'sent') AND j.created_at_ms >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM print_jobs d WHERE d.order_id = j.order_id AND d.state = 'done' "
+            "AND d.id > j.id) ORDER BY j.id",
+            (since_ms,),
+        )
+    ]
 
 
 def retry(cache: Cache, job_id: int, printer: Printer, *, operator: str) -> JobOutcome:

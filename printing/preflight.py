@@ -16,7 +16,7 @@ class Substitution(NamedTuple):
     field: str
     char: str
     codepoint: str  # like U+2003E
-    method: str  # font | pinyin | marker
+    method: str  # font | pinyin | marker | typed (a person typed what to print instead)
     replacement: str
     font: str | None  # the fallback font's name, for method font
 
@@ -58,6 +58,13 @@ class Preflight:
         """Every character prints as written (a fallback font still prints it) and nothing is wrong."""
         return not self.problems and all(s.method == "font" for s in self.substitutions)
 
+    @property
+    def markers(self) -> list[Substitution]:
+        """Characters no font of the profile has and pinyin cannot spell: they would print as a
+        marker like ``[U+2003E]``, which a courier cannot read. A person decides: a typed
+        replacement, or printing the marker knowingly."""
+        return [s for s in self.substitutions if s.method == "marker"]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -68,8 +75,11 @@ class Preflight:
         }
 
 
-def check_text(profile: PrinterProfile, field_name: str, raw: str) -> tuple[FieldText, list[Substitution]]:
-    """One field's text: its segments (runs drawn by one font) and the substitutions made."""
+def check_text(
+    profile: PrinterProfile, field_name: str, raw: str, typed: Mapping[str, str] | None = None
+) -> tuple[FieldText, list[Substitution]]:
+    """One field's text: its segments (runs drawn by one font) and the substitutions made.
+    ``typed``: what a person typed to print instead of a character (it wins over the fallback)."""
     rules = policy(profile)
     text = normalise(raw)
     fonts = profile.fonts()
@@ -79,6 +89,12 @@ def check_text(profile: PrinterProfile, field_name: str, raw: str) -> tuple[Fiel
     segments: list[Segment] = []
     printed: list[str] = []
     for char in text:
+        if typed and char in typed:
+            replacement = typed[char]
+            substitutions.append(Substitution(field_name, char, codepoint(char), "typed", replacement, None))
+            printed.append(replacement)
+            segments.extend(_segments(profile, replacement))
+            continue
         decision = rules.decide(char, field_name)
         if decision.method is not None:
             font = fonts.faces[decision.face].name if decision.face is not None else None
@@ -111,9 +127,15 @@ def merge_segments(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
-def preflight(profile: PrinterProfile, template: Mapping[str, Any], values: Mapping[str, str]) -> Preflight:
+def preflight(
+    profile: PrinterProfile,
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+    typed: Mapping[str, str] | None = None,
+) -> Preflight:
     """Check every field the template prints. Text fields are checked as printed (caption and
-    masking included); barcode fields must be encodable as they are."""
+    masking included); barcode fields must be encodable as they are. ``typed``: replacements a
+    person typed for characters that would otherwise print as markers."""
     result = Preflight(profile.name)
     seen: set[tuple[str, str]] = set()
     for index, spec in enumerate(template["fields"]):
@@ -139,7 +161,7 @@ def preflight(profile: PrinterProfile, template: Mapping[str, Any], values: Mapp
         if spec["kind"] == "qr":
             continue  # QR codes carry any text as UTF-8 bytes
         shown = mask_phone(value) if spec.get("mask") == "phone" else value
-        text, substitutions = check_text(profile, name, spec.get("caption", "") + shown)
+        text, substitutions = check_text(profile, name, spec.get("caption", "") + shown, typed)
         result.fields[f"{index}:{name}"] = text
         for substitution in substitutions:  # one entry per field and character, however often it occurs
             if (substitution.field, substitution.char) not in seen:

@@ -45,11 +45,13 @@ def check(
     template: Mapping[str, Any] | None = None,
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> tuple[Preflight, Layout, dict[str, str]]:
-    """Preflight and layout (overflows included in the preflight's problems), without rendering."""
+    """Preflight and layout (overflows included in the preflight's problems), without rendering.
+    ``typed``: replacements a person typed for characters that would print as markers."""
     template = template or load_template(profile.template)
     values = field_values(document, template, printed_at=printed_at, sender=sender)
-    checked = preflight(profile, template, values)
+    checked = preflight(profile, template, values, typed)
     layout = lay_out(profile, template, values, checked)
     return checked, layout, values
 
@@ -62,8 +64,11 @@ def render(
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
     copies: int = 1,
+    typed: Mapping[str, str] | None = None,
 ) -> RenderedLabel:
-    checked, layout, values = check(profile, document, template=template, printed_at=printed_at, sender=sender)
+    checked, layout, values = check(
+        profile, document, template=template, printed_at=printed_at, sender=sender, typed=typed
+    )
     raster = None
     if profile.language == "pdf":
         data = render_pdf(profile, layout, title=values["domain_id"])

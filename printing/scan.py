@@ -116,13 +116,14 @@ def enqueue(cache: Cache, profile: PrinterProfile, findings: list[Finding]) -> i
     are open in the queue now."""
     now = time.time_ns() // 1_000_000
     with cache.write() as c:
-        c.exec_driver_sql(
-            "INSERT INTO label_queue (order_id, profile, substitutions_json, found_at_ms) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (order_id) DO UPDATE SET profile = excluded.profile, "
-            "substitutions_json = excluded.substitutions_json, found_at_ms = excluded.found_at_ms "
-            "WHERE label_queue.resolved_at_ms IS NULL",
-            [(f.order_id, profile.name, canonical_json(f.as_json()["substitutions"]), now) for f in findings],
-        )
+        if findings:  # an INSERT with no rows is an error to the driver, not a no-op
+            c.exec_driver_sql(
+                "INSERT INTO label_queue (order_id, profile, substitutions_json, found_at_ms) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (order_id) DO UPDATE SET profile = excluded.profile, "
+                "substitutions_json = excluded.substitutions_json, found_at_ms = excluded.found_at_ms "
+                "WHERE label_queue.resolved_at_ms IS NULL",
+                [(f.order_id, profile.name, canonical_json(f.as_json()["substitutions"]), now) for f in findings],
+            )
         return int(c.exec_driver_sql("SELECT count(*) FROM label_queue WHERE resolved_at_ms IS NULL").scalar_one())
 
 

@@ -69,6 +69,31 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     pr.add_argument("--reason", help=tr("补打原因(已打印过的订单必填)", "reprint reason (required once printed)"))
+    pr.add_argument(
+        "--confirm",
+        action="store_true",
+        help=tr(
+            "已发货、退款中或未付款的订单也打印", "print even though the order shipped, has a refund open or is unpaid"
+        ),
+    )
+    pr.add_argument(
+        "--override",
+        metavar="REASON",
+        help=tr("主管强制打印已取消或已全额退款的订单(记入审计)", "a supervisor's reason to print a cancelled or fully "
+                "refunded order (audited)"),
+    )  # fmt: skip
+    pr.add_argument(
+        "--replace",
+        action="append",
+        default=[],
+        metavar="CHAR=TEXT",
+        help=tr("无法打印的字符改印为 TEXT(可多次)", "print TEXT instead of a character no font has (repeatable)"),
+    )
+    pr.add_argument(
+        "--accept-markers",
+        action="store_true",
+        help=tr("无法打印的字符按 [U+XXXX] 标记打印", "print characters no font has as [U+XXXX] markers"),
+    )
     pr.add_argument("--operator", default=getpass.getuser())
     pr.set_defaults(run=run_print)
 
@@ -196,11 +221,25 @@ def _outcome(args: argparse.Namespace, outcome: jobs.JobOutcome) -> int:
     return 0 if outcome.state == "done" else 3
 
 
+def _replacements(pairs: list[str]) -> dict[str, str]:
+    typed: dict[str, str] = {}
+    for pair in pairs:
+        char, equals, text = pair.partition("=")
+        if not equals or len(char) != 1 or not text.strip():
+            raise UserError(tr(f"--replace {pair!r}:应写作 字符=替代文字", f"--replace {pair!r}: write CHAR=TEXT"))
+        typed[char] = text
+    return typed
+
+
 def run_print(args: argparse.Namespace) -> int:
     printer = _printer(args)
     domain_id = _domain_id(args, args.key)
+    typed = _replacements(args.replace)
     with open_cache(args) as cache:
-        return _outcome(args, jobs.print_label(cache, domain_id, printer, operator=args.operator, reason=args.reason))
+        outcome = jobs.print_label(cache, domain_id, printer, operator=args.operator, reason=args.reason,
+                                   override=args.override, confirmed=args.confirm, typed=typed or None,
+                                   markers_accepted=args.accept_markers)  # fmt: skip
+        return _outcome(args, outcome)
 
 
 def run_retry(args: argparse.Namespace) -> int:

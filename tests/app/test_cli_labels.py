@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from app.cli.main import main
-from tests.conftest import order
+from tests.conftest import order, ref
 
 
 @pytest.fixture
@@ -26,6 +26,8 @@ def run(tmp_path, capsys):
         order("DD2001", receiver={"name": "张龘", "phone": "13800138000", "address": "文三路1号"}),
         order("DD2002", receiver={"name": "王伟", "phone": "13800138001", "address": "文三路2号"}),
     ))  # fmt: skip
+    paid = {"source": "douyin", "status": 105, "observed_at": "2026-01-24 14:23:00", "order": ref("DD2002")}
+    lines += "\n" + json.dumps({"observation": paid})  # DD2002 is paid; DD2001 is not
     (tmp_path / "orders.jsonl").write_text(lines + "\n", encoding="utf-8")
     invoke("orders", "import", str(tmp_path / "orders.jsonl"))
     return invoke
@@ -95,3 +97,27 @@ def test_printers_list(run) -> None:
     names = {p["name"]: p for p in json.loads(out)}
     assert names["zpl-203-76x130-gb2312"]["text_mode"] == "resident"
     assert names["escpos-80mm"]["transport"].startswith("tcp://")
+
+
+def test_print_refuses_an_unpaid_order_until_told_and_a_cancelled_one_until_overridden(run, tmp_path: Path) -> None:
+    folder = tmp_path / "labels"
+    _, err = run("labels", "print", "DD2001", "--printer", "pdf-76x130", "--to", f"file:{folder}", expect=2)
+    assert "尚未付款" in err and "确认" in err and not folder.exists()
+    out, _ = run(
+        "--json", "labels", "print", "DD2001", "--printer", "pdf-76x130", "--to", f"file:{folder}", "--confirm"
+    )
+    assert json.loads(out)["state"] == "done"
+    cancelled = {"source": "douyin", "status": 4, "fields": {"main_status": 4}, "observed_at": "2026-01-24 15:00:00",
+                 "order": ref("DD2002")}  # fmt: skip
+    (tmp_path / "cancel.jsonl").write_text(json.dumps({"observation": cancelled}) + "\n", encoding="utf-8")
+    run("orders", "import", str(tmp_path / "cancel.jsonl"))
+    _, err = run(
+        "labels", "print", "DD2002", "--printer", "pdf-76x130", "--to", f"file:{folder}", "--confirm", expect=2
+    )
+    assert "已取消" in err and "主管" in err
+    out, _ = run("--json", "labels", "print", "DD2002", "--printer", "pdf-76x130", "--to", f"file:{folder}",
+                 "--override", "客户改为自提,主管批准")  # fmt: skip
+    assert json.loads(out)["state"] == "done"
+    out, _ = run("--json", "orders", "show", "DD2002")
+    overrides = [a for a in json.loads(out)["audit"] if a["action"] == "label.override"]
+    assert len(overrides) == 1 and overrides[0]["payload"]["reason"] == "客户改为自提,主管批准"

@@ -18,7 +18,7 @@ from printing.profiles import load_profile
 from printing.transports import FileTransport, RawTcpTransport
 from sync.cache import Cache, audit
 from sync.cache.apply import CacheWriter
-from tests.conftest import order
+from tests.conftest import obs, order, ref
 
 
 class RecordingPrinter:
@@ -63,7 +63,8 @@ def free_port() -> int:
 def stocked(cache: Cache, writer: CacheWriter) -> dict[str, str]:
     writer.apply([order("DD1001", receiver={"name": "张龘", "phone": "13800138000", "address": "文三路1号"}),
                   order("DD1002", receiver={"name": "李𠀾", "phone": "13900139000", "address": "犇牛路2号"}),
-                  order("DD1003", receiver={"name": "王伟", "phone": "13700137000", "address": "西湖区"})])  # fmt: skip
+                  order("DD1003", receiver={"name": "王伟", "phone": "13700137000", "address": "西湖区"})],
+                 [obs("douyin", 105, "2026-01-24 14:23:00", ref(no)) for no in ("DD1001", "DD1002", "DD1003")])  # paid  # fmt: skip
     with cache.read() as c:
         return {no: r for no, r in c.exec_driver_sql("SELECT channel_order_no, domain_id FROM orders").all()}
 
@@ -121,7 +122,7 @@ def test_reprint_needs_a_reason_and_leaves_an_audit_entry(cache, stocked, printe
 
 def test_unreachable_printer_fails_clearly_and_retry_sends_the_same_bytes(cache, stocked) -> None:
     port = free_port()  # nobody listens: refused
-    outcome = jobs.print_label(cache, stocked["DD1002"], zpl_printer(port), operator="packer1")
+    outcome = jobs.print_label(cache, stocked["DD1002"], zpl_printer(port), operator="packer1", markers_accepted=True)
     assert outcome.state == "failed"
     assert f"127.0.0.1:{port}" in outcome.error and "refused" in outcome.error
     assert "拒绝连接" in outcome.error_zh
@@ -162,7 +163,7 @@ def test_black_hole_printer_times_out_and_one_failure_leaves_others_alone(cache,
 
 def test_file_transport_and_pdf(cache, stocked, tmp_path: Path) -> None:
     printer = Printer("pdf", load_profile("pdf-76x130"), FileTransport(tmp_path / "out"), True)
-    outcome = jobs.print_label(cache, stocked["DD1002"], printer, operator="p")
+    outcome = jobs.print_label(cache, stocked["DD1002"], printer, operator="p", markers_accepted=True)
     path = Path(outcome.delivered_to or "")
     assert outcome.state == "done" and path.read_bytes().startswith(b"%PDF")
     assert path.name == f"{stocked['DD1002']}-{outcome.job_id}.pdf"
@@ -198,3 +199,37 @@ def test_scan_finds_rare_characters_in_item_titles_and_honours_the_date_range(ca
         scanned, findings = scan.find(c, profile, days=7, now_ms=now)
     assert scanned == 1
     assert [[(s.field, s.char) for s in f.substitutions] for f in findings] == [[("items", "龘")]]
+
+
+def test_a_marker_is_refused_until_a_person_types_a_replacement_or_accepts_it(cache, stocked, printer_server) -> None:
+    printer = zpl_printer(printer_server.port)
+    with pytest.raises(PrintingError) as refused:
+        jobs.print_label(cache, stocked["DD1002"], printer, operator="p")
+    assert "U+2003E" in refused.value.zh and "替代" in refused.value.zh
+    with cache.read() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM print_jobs").scalar_one() == 0  # nothing refused is a job
+    outcome = jobs.print_label(cache, stocked["DD1002"], printer, operator="p", typed={"𠀾": "Mo"})
+    assert outcome.state == "done" and outcome.label is not None
+    assert any("李Mo" in field.text for field in outcome.label.preflight.fields.values())
+    with cache.read() as c:
+        rows = c.exec_driver_sql("SELECT original, replacement, method FROM label_substitutions").all()
+    assert ("𠀾", "Mo", "typed") in [tuple(r) for r in rows]
+
+
+def test_a_cancelled_order_is_refused_unless_overridden_with_an_audited_reason(
+    cache, writer, stocked, tmp_path
+) -> None:
+    writer.apply([], [obs("douyin", 4, "2026-01-25 10:00:00", ref("DD1003"), fields={"main_status": 4})])
+    printer = Printer("pdf", load_profile("pdf-76x130"), FileTransport(tmp_path), True)
+    with pytest.raises(PrintingError) as refused:
+        jobs.print_label(cache, stocked["DD1003"], printer, operator="packer1", confirmed=True)
+    assert "已取消" in refused.value.zh
+    outcome = jobs.print_label(cache, stocked["DD1003"], printer, operator="lead", override="顾客当面取消了取消")
+    assert outcome.state == "done"
+    with cache.read() as c:
+        entries = c.exec_driver_sql(
+            "SELECT operator, payload_json FROM audit_log WHERE action = 'label.override'"
+        ).all()  # fmt: skip
+    assert [(e[0], json.loads(e[1])["reason"]) for e in entries] == [("lead", "顾客当面取消了取消")]
+    with cache.read() as c:
+        assert audit.verify(c).ok

@@ -31,7 +31,7 @@ def test_a_printed_rare_name_reaches_the_hub(hub, cache) -> None:
         printer = Printer(
             "zebra", load_profile("zpl-203-76x130-gb2312"), RawTcpTransport("127.0.0.1", server.port), True
         )
-        outcome = jobs.print_label(cache, domain_id, printer, operator="packer")
+        outcome = jobs.print_label(cache, domain_id, printer, operator="packer", confirmed=True, markers_accepted=True)
     finally:
         server.close()
     assert outcome.state == "done" and len(server.received) == 1

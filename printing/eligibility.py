@@ -1,0 +1,57 @@
+"""Whether an order's state lets its label print. A cancelled or fully refunded order must not ship:
+its label is refused unless a supervisor overrides, with a reason that is audited. An order already
+shipped, one with a refund open, or one not yet paid prints only after the packer confirms (the CLI:
+``--confirm``). Everything else prints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from printing.errors import PrintingError
+
+SHIPPED_OR_LATER = frozenset({"SHIPPED", "CARRIER_DELIVERED", "CUSTOMER_CONFIRMED", "SETTLED"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: Literal["ok", "confirm", "refuse"]
+    code: str  # ok | cancelled | refunded | shipped | refunding | unpaid
+    en: str
+    zh: str
+
+
+def verdict(document: Mapping[str, Any]) -> Verdict:
+    """What the order's canonical state says about printing its label now."""
+    domain_id = document.get("domain_id", "")
+    fulfilment, refund = document.get("fulfilment"), document.get("refund")
+    if document.get("cancelled"):
+        return Verdict("refuse", "cancelled", f"order {domain_id} is cancelled: do not ship it",
+                       f"订单 {domain_id} 已取消:不要发货")  # fmt: skip
+    if refund == "refunded":
+        return Verdict("refuse", "refunded", f"order {domain_id} is fully refunded: do not ship it",
+                       f"订单 {domain_id} 已全额退款:不要发货")  # fmt: skip
+    if fulfilment in SHIPPED_OR_LATER:
+        return Verdict("confirm", "shipped", f"order {domain_id} has already shipped: is this label really needed?",
+                       f"订单 {domain_id} 已发货:确定还要打印面单吗?")  # fmt: skip
+    if refund == "refunding":
+        return Verdict("confirm", "refunding", f"order {domain_id} has a refund open: check before shipping",
+                       f"订单 {domain_id} 有进行中的退款:发货前请先确认")  # fmt: skip
+    if fulfilment in (None, "PENDING_PAYMENT"):
+        return Verdict("confirm", "unpaid", f"order {domain_id} is not paid yet",
+                       f"订单 {domain_id} 尚未付款")  # fmt: skip
+    return Verdict("ok", "ok", "", "")
+
+
+def require_printable(document: Mapping[str, Any], *, override: str | None, confirmed: bool) -> Verdict:
+    """The verdict, or a PrintingError when it stops the print: a refusal without an override
+    reason, or a warning nobody confirmed."""
+    found = verdict(document)
+    if found.level == "refuse" and not (override and override.strip()):
+        raise PrintingError(
+            f"{found.en} (a supervisor may override it, with a reason)", f"{found.zh}(主管可填写原因后强制打印)"
+        )
+    if found.level == "confirm" and not confirmed and not (override and override.strip()):
+        raise PrintingError(f"{found.en} (confirm to print anyway)", f"{found.zh}(确认后才会打印)")
+    return found
