@@ -32,15 +32,23 @@ _ID_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def records(
-    count: int, seed: int = 7, *, first: int = 0, start: datetime = START
+    count: int,
+    seed: int = 7,
+    *,
+    first: int = 0,
+    start: datetime = START,
+    spacing_s: float = 26.0,
+    until: datetime | None = None,
 ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(order, its observations) pairs: about 4–6 observations and 2 lines per order. Orders are
-    numbered from ``first`` (order and waybill numbers follow it) and created from ``start`` on."""
+    numbered from ``first`` (order and waybill numbers follow it) and created from ``start`` on, one
+    every ``spacing_s`` seconds. With ``until``, what would happen after it has not happened yet:
+    those observations are left out (a demo dated up to today has orders still on their way)."""
     rnd = random.Random(seed)
     channels = list(CHANNELS)
     for n in range(first, first + count):
         channel = channels[n % len(channels)]
-        created = start + timedelta(seconds=(n - first) * 26)
+        created = start + timedelta(seconds=(n - first) * spacing_s)
         name = rnd.choice(SURNAMES) + "".join(
             rnd.choice(GIVEN + (RARE if rnd.random() < 0.02 else "")) for _ in range(rnd.randint(1, 2))
         )
@@ -51,9 +59,9 @@ def records(
             for i in range(rnd.randint(1, 3))
         ]  # fmt: skip
         total = sum(line["quantity"] * line["unit_price_fen"] for line in lines)
-        order_no = f"{channel[:2].upper()}{20260101000000 + n}"
-        waybill = f"SF{1400000000000 + n}"
         day = (created + timedelta(hours=8)).strftime("%Y%m%d")
+        order_no = f"{channel[:2].upper()}{day}{n:06d}"  # the platform's style: the day, then a number
+        waybill = f"SF{1400000000000 + n}"
         order = {
             "domain_id": "DB" + day + "".join(rnd.choice(_ID_ALPHABET) for _ in range(12)),
             "channel": channel, "shop": f"{channel}-flagship", "channel_order_no": order_no, "created_at": _iso(created),
@@ -94,6 +102,8 @@ def records(
         observations.extend(_trouble(rnd, n, channel, stage, created, at, waybill, ref, lines))
         if rnd.random() < 0.05:  # delivered twice
             observations.append(dict(rnd.choice(observations)))
+        if until is not None:
+            observations = [o for o in observations if datetime.fromisoformat(o["observed_at"]) <= until]
         yield order, observations
 
 
@@ -130,12 +140,15 @@ def _trouble(
     return []
 
 
-def shuffled_batches(count: int, seed: int = 7, batch: int = 2000) -> Iterator[tuple[list[Any], list[Any]]]:
-    """Batches as pushes really arrive: observations out of order, a few only in the next batch."""
+def shuffled_batches(
+    count: int, seed: int = 7, batch: int = 2000, **dated: Any
+) -> Iterator[tuple[list[Any], list[Any]]]:
+    """Batches as pushes really arrive: observations out of order, a few only in the next batch.
+    ``dated``: :func:`records`' start, spacing_s and until."""
     rnd = random.Random(seed + 1)
     orders: list[Any] = []
     observations: list[Any] = []
-    for order, its_observations in records(count, seed):
+    for order, its_observations in records(count, seed, **dated):
         orders.append(order)
         observations.extend(its_observations)
         if len(orders) == batch:
@@ -147,13 +160,16 @@ def shuffled_batches(count: int, seed: int = 7, batch: int = 2000) -> Iterator[t
     yield orders, observations
 
 
-def seed(store: Any, count: int, seed_value: int = 7, on_batch: Any = None) -> tuple[int, int]:
+def seed(
+    store: Any, count: int, seed_value: int = 7, on_batch: Any = None, *, batch: int = 2000, **dated: Any
+) -> tuple[int, int]:
     """Fill a hub with ``count`` demo orders (and their observations) through its normal write path,
-    so the change feed carries them. Returns (orders, observations) written."""
+    so the change feed carries them. Returns (orders, observations) written. ``on_batch(orders so
+    far)`` after each batch; ``dated``: :func:`records`' start, spacing_s and until."""
     from sync.contract import ObservationRecord, OrderRecord
 
     written = [0, 0]
-    for orders, observations in shuffled_batches(count, seed_value):
+    for orders, observations in shuffled_batches(count, seed_value, batch, **dated):
         with store.write() as c:
             store.put_orders(c, [OrderRecord.model_validate(o) for o in orders])
             new, _ = store.put_observations(c, [ObservationRecord.model_validate(o) for o in observations])
@@ -162,3 +178,9 @@ def seed(store: Any, count: int, seed_value: int = 7, on_batch: Any = None) -> t
         if on_batch is not None:
             on_batch(written[0])
     return written[0], written[1]
+
+
+def recent(count: int, days: float = 30.0, now: datetime | None = None) -> dict[str, Any]:
+    """:func:`seed`'s dating for a demo of ``count`` orders over the last ``days`` days up to now."""
+    until = now or datetime.now(UTC)
+    return {"start": until - timedelta(days=days), "spacing_s": days * 86400 / max(count, 1), "until": until}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.services.session import Session
+from sync import outbox
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.client import HubClient, HubError
@@ -29,6 +30,7 @@ class SyncStatus:
     orders_applied: int = 0  # since the console started
     error_en: str | None = None
     error_zh: str | None = None
+    needs_sign_in: bool = False  # the hub answered 401: the token expired, was revoked, or there is none
 
     def lag_s(self, now: float | None = None) -> float | None:
         return None if self.last_synced_at is None else max(0.0, (now or time.time()) - self.last_synced_at)
@@ -37,9 +39,11 @@ class SyncStatus:
 def describe(exc: HubError) -> tuple[str, str]:
     if exc.status == 401:
         return ("the hub no longer accepts this sign-in: sign in again", "中心不再接受当前登录:请重新登录")
-    if exc.status == 0:
-        return (f"hub unreachable ({exc}); working offline, will retry", f"无法连接中心({exc});离线工作中,将自动重试")
-    return (f"the hub answered {exc.status}: {exc}", f"中心返回 {exc.status}:{exc}")
+    if exc.status == 0:  # the transport's own words (English) go to the log, not into the Chinese text
+        return ("hub unreachable: working offline, will retry", "无法连接中心:离线工作中,将自动重试")
+    if exc.status >= 500:
+        return (f"the hub has a problem (HTTP {exc.status}): will retry", f"中心出现故障(HTTP {exc.status}):将自动重试")
+    return (f"the hub refused the sync (HTTP {exc.status}): {exc}", f"中心拒绝了同步(HTTP {exc.status}),详情见日志")
 
 
 class BackgroundSync:
@@ -52,7 +56,33 @@ class BackgroundSync:
         self.on_status = on_status
         self.status = SyncStatus()
         self._task: asyncio.Task[None] | None = None
+        self._counting: asyncio.Task[None] | None = None
+        self._stopped = False
         self._wake = asyncio.Event()
+
+    def use_session(self, session: Session) -> None:
+        """A new sign-in (after 401, or after signing in offline): the next run uses its token."""
+        self.session = session
+        self._set(needs_sign_in=False, error_en=None, error_zh=None)
+        self.sync_now()
+
+    def refresh_pending(self) -> None:
+        """Count the actions waiting in the outbox (they grow offline, when no run finishes)."""
+        if not self._stopped and (self._counting is None or self._counting.done()):
+            self._counting = asyncio.ensure_future(self._count_pending())
+
+    async def _count_pending(self) -> None:
+        def count() -> int:
+            with self.cache.read() as c:
+                return outbox.count_pending(c)
+
+        try:
+            pending = await asyncio.to_thread(count)
+        except Exception:  # the count is a courtesy: a busy or closing cache must not break the status
+            log.debug("counting the outbox failed", exc_info=True)
+            return
+        if pending != self.status.pending_actions:
+            self._set(pending_actions=pending)
 
     def _set(self, **changes: object) -> None:
         self.status = replace(self.status, **changes)  # type: ignore[arg-type]
@@ -66,6 +96,10 @@ class BackgroundSync:
         self._wake.set()
 
     async def stop(self) -> None:
+        self._stopped = True
+        if self._counting is not None:  # let its thread finish: none may outlive the window's loop
+            with contextlib.suppress(Exception):
+                await self._counting
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -79,8 +113,9 @@ class BackgroundSync:
                 summary = await Syncer(client, CacheWriter(self.cache, operator=self.session.user)).run_once()
         except HubError as exc:
             en, zh = describe(exc)
-            log.warning("sync: %s", en)
-            self._set(syncing=False, online=False, error_en=en, error_zh=zh)
+            log.warning("sync: %s (%s)", en, exc)
+            self._set(syncing=False, online=exc.status not in (0, 401) and exc.status < 500, error_en=en,
+                      error_zh=zh, needs_sign_in=exc.status == 401)  # fmt: skip
             return
         self._set(
             syncing=False,
@@ -90,6 +125,7 @@ class BackgroundSync:
             orders_applied=self.status.orders_applied + summary.orders_applied,
             error_en=None,
             error_zh=None,
+            needs_sign_in=False,
         )
 
     async def _run(self) -> None:

@@ -17,6 +17,20 @@ from sync.cache import search
 from sync.domain_id import is_domain_id
 
 SEARCH_LIMIT = 5000
+# What the table sorts by. Creation time is indexed (every filter's index ends with it); the other
+# keys sort the matching rows in SQLite's sorter: ~0.5 s for all of 1,000,000, far less filtered.
+SORTS = {
+    "created": "o.created_at_ms",
+    "domain_id": "o.domain_id",
+    "channel": "o.channel",
+    "channel_order_no": "o.channel_order_no",
+    "receiver": "o.receiver_name",
+    "address": "o.receiver_province, o.receiver_city, o.receiver_district, o.receiver_address",
+    "fulfilment": "o.fulfilment",
+    "refund": "o.refund",
+    "anomalies": "o.anomaly_count",
+    "waybill": "o.waybill_no",
+}
 _PHONE_TAIL = re.compile(r"\d{4}")
 
 
@@ -30,6 +44,8 @@ class OrderFilter:
     since_ms: int | None = None
     until_ms: int | None = None
     text: str = ""  # unified id, channel order no., waybill no., phone tail or receiver name
+    sort: str = "created"  # a key of SORTS
+    descending: bool = True
 
 
 class OrderRow(NamedTuple):
@@ -103,11 +119,13 @@ def _where(c: Connection, f: OrderFilter) -> tuple[str, list[Any]]:
 
 
 def matching_ids(c: Connection, f: OrderFilter, *, limit: int | None = None) -> array[int]:
-    """Every matching order id (or the first ``limit``), newest first (created_at, then id), in one
-    indexed query."""
+    """Every matching order id (or the first ``limit``), in the filter's order (newest first by
+    default; ties by id), in one query."""
     where, params = _where(c, f)
+    direction = " DESC" if f.descending else ""
+    keys = ", ".join(f"{column}{direction}" for column in SORTS.get(f.sort, SORTS["created"]).split(", "))
     cursor = c.connection.driver_connection.execute(  # the DB-API cursor: no Row objects for 1M ids
-        f"SELECT o.id FROM orders o{where} ORDER BY o.created_at_ms DESC, o.id DESC"
+        f"SELECT o.id FROM orders o{where} ORDER BY {keys}, o.id{direction}"
         + (f" LIMIT {int(limit)}" if limit is not None else ""),
         params,
     )

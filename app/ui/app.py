@@ -1,19 +1,27 @@
 """Starting the console: `orderdesk` (sign in to a hub) and `orderdesk demo` (the reference hub with
-demo data on a free loopback port, signed in as the demo supervisor with the token in memory only,
-the hub stopped on quit). Qt runs on an asyncio loop (qasync) so sync never blocks the UI."""
+demo data on a free loopback port, in a temporary home of its own). Qt runs on an asyncio loop
+(qasync) so sync never blocks the UI.
+
+A run is a series of shifts: sign in → the main window → sign out → sign in again (as another role,
+as often as people like) until the window is closed, the application quits or Ctrl-C is pressed;
+each of those closes the window the same way (sync stopped, the cache closed)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
-from app.services.session import Session, resume, sign_in
+from app.services.session import Session, resume
 from app.services.settings import Settings
 from sync.cache import Cache, default_cache_path
+from sync.credentials import remembered_user
+
+Login = Callable[[], Awaitable[Session | None]]
 
 
 class NoDisplay(RuntimeError):
@@ -30,7 +38,7 @@ def check_display() -> None:
         )
 
 
-def _qt(language: str | None, settings: Settings) -> tuple[object, asyncio.AbstractEventLoop]:
+def _qt(language: str | None, settings: Settings) -> tuple[Any, asyncio.AbstractEventLoop]:
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
@@ -48,115 +56,157 @@ def _qt(language: str | None, settings: Settings) -> tuple[object, asyncio.Abstr
 
 
 def _run(main: Callable[[asyncio.Event], Awaitable[None]], language: str | None, settings: Settings) -> int:
-    app, loop = _qt(language, settings)
+    from PySide6.QtCore import QTimer
+
     from app.ui import errors
 
-    windows: list[object] = []
-    errors.install(lambda: next(iter(windows), None))
+    app, loop = _qt(language, settings)
+    errors.install(lambda: app.activeWindow())
     quit_event = asyncio.Event()
-    app.aboutToQuit.connect(quit_event.set)  # type: ignore[attr-defined]
-    with loop:  # type: ignore[attr-defined]
-        loop.run_until_complete(main(quit_event))
+    app.aboutToQuit.connect(quit_event.set)
+    # Ctrl-C in the terminal closes the console as its window's close does. Python runs a signal
+    # handler only between bytecodes, so a timer gives it a moment while Qt waits for events.
+    previous = signal.signal(signal.SIGINT, lambda *_: loop.call_soon_threadsafe(quit_event.set))
+    heartbeat = QTimer(interval=200)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start()
+    try:
+        with loop:  # type: ignore[attr-defined]
+            loop.run_until_complete(main(quit_event))
+    finally:
+        heartbeat.stop()
+        signal.signal(signal.SIGINT, previous)
     return 0
 
 
-async def _first(*events: asyncio.Event) -> None:
-    waiting = [asyncio.ensure_future(event.wait()) for event in events]
-    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-    for task in waiting:
-        task.cancel()
-
-
-async def _login(hub_url: str) -> Session | None:
+async def ask_to_sign_in(hub_url: str, quit_event: asyncio.Event, **options: Any) -> Session | None:
+    """The sign-in dialog; None when it is cancelled or the console is told to quit meanwhile."""
     from PySide6.QtWidgets import QDialog
 
     from app.ui.login import LoginDialog
 
-    session = await resume(hub_url)
-    if session is not None:
-        return session
-    dialog = LoginDialog(hub_url)
+    dialog = LoginDialog(hub_url, **options)
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     dialog.finished.connect(lambda code: done.done() or done.set_result(code))
     dialog.open()
-    code = await done
-    return dialog.session if code == QDialog.DialogCode.Accepted else None
+    quitting = asyncio.ensure_future(quit_event.wait())
+    await asyncio.wait([done, quitting], return_when=asyncio.FIRST_COMPLETED)
+    quitting.cancel()
+    if not done.done():
+        dialog.reject()
+        return None
+    session = dialog.session if done.result() == QDialog.DialogCode.Accepted else None
+    dialog.deleteLater()
+    return session
+
+
+async def _until_finished(window: Any, quit_event: asyncio.Event) -> str:
+    """ "signed_out" when the user signed out; "closed" or "quit" otherwise."""
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    window.signed_out.connect(lambda: outcome.done() or outcome.set_result("signed_out"))
+    window.closed.connect(lambda: outcome.done() or outcome.set_result("closed"))
+    quitting = asyncio.ensure_future(quit_event.wait())
+    await asyncio.wait([outcome, quitting], return_when=asyncio.FIRST_COMPLETED)
+    quitting.cancel()
+    return outcome.result() if outcome.done() else "quit"
+
+
+def fit_to_screen(window: Any, width: int = 1400, height: int = 860) -> None:
+    """Shown at a comfortable size that never exceeds the screen's available area (a 1280×720 laptop)."""
+    screen = window.screen().availableGeometry()
+    window.resize(min(width, screen.width()), min(height, screen.height()))
+    window.move(
+        screen.x() + (screen.width() - window.width()) // 2, screen.y() + (screen.height() - window.height()) // 2
+    )
+
+
+async def run_shifts(
+    cache: Cache,
+    settings: Settings,
+    quit_event: asyncio.Event,
+    login: Login,
+    *,
+    first: Session | None = None,
+    printer: Any = None,
+    on_window: Callable[[Any], Awaitable[None]] | None = None,
+) -> None:
+    """Sign in, work, sign out, sign in again — until the window closes or the console quits."""
+    from app.ui.main_window import MainWindow
+
+    session = first
+    while not quit_event.is_set():
+        if session is None:
+            session = await login()
+            if session is None:
+                return
+        window = MainWindow(session, cache, settings, printer=printer)
+        fit_to_screen(window)
+        window.show()
+        if on_window is not None:
+            await on_window(window)
+        outcome = await _until_finished(window, quit_event)
+        await window.shutdown()
+        window.hide()
+        window.deleteLater()
+        if outcome != "signed_out":
+            return
+        session = None
 
 
 def run_console(hub_url: str | None, cache_path: Path | None, language: str | None) -> int:
     check_display()
     settings = Settings.load()
-    url = hub_url or settings.hub_url
 
     async def main(quit_event: asyncio.Event) -> None:
-        from app.ui.main_window import MainWindow
+        url = hub_url or settings.hub_url
+        first = await resume(url)
+
+        async def login() -> Session | None:
+            address = hub_url or settings.hub_url  # a hub changed in settings applies at the next sign-in
+            return await ask_to_sign_in(address, quit_event, user=remembered_user(address) or "")
 
         with Cache(cache_path or default_cache_path()) as cache:
-            while True:
-                session = await _login(url)
-                if session is None:
-                    return
-                window = MainWindow(session, cache, settings)
-                signed_out = asyncio.Event()
-                window.signed_out.connect(signed_out.set)
-                window.closed.connect(quit_event.set)
-                window.showMaximized()
-                await _first(quit_event, signed_out)
-                await window.shutdown()
-                if not signed_out.is_set():
-                    return
+            await run_shifts(cache, settings, quit_event, login, first=first)
 
     return _run(main, language, settings)
 
 
 def run_demo(orders: int, language: str | None, screenshots: Path | None, quit_after: float | None) -> int:
+    from app.ui.demo import DemoHome
+
     check_display()
-    settings = Settings.load()
-    folder = Path(tempfile.mkdtemp(prefix="orderdesk-demo-"))
+    with DemoHome() as home:  # a temporary home: the user's settings, printers and sign-ins stay untouched
+        settings = home.settings()
 
-    async def main(quit_event: asyncio.Event) -> None:
-        from app.ui.main_window import MainWindow
-        from hub.demo import seed
-        from hub.server import BackgroundHub
-        from hub.store import HubStore
-        from printing.printers import Printer
-        from printing.profiles import load_profile
-        from printing.transports import FileTransport
+        async def main(quit_event: asyncio.Event) -> None:
+            async with home.hub(orders, quit_event) as hub:
+                if hub is None:  # seeding was cancelled
+                    return
+                first = await hub.sign_in("supervisor")
 
-        store = HubStore(f"sqlite:///{folder / 'hub.sqlite3'}")
-        store.ensure_demo_users()
-        await asyncio.to_thread(seed, store, orders, 7)
-        hub = BackgroundHub(store)
-        await asyncio.to_thread(hub.start)
-        try:
-            session = await sign_in(hub.url, "supervisor", "supervisor", remember=False)  # demo: memory only
-            printer = Printer("demo-pdf", load_profile("pdf-76x130"), FileTransport(folder / "labels"), True)
-            with Cache(folder / "cache.sqlite3") as cache:
-                window = MainWindow(session, cache, settings, printer=printer)
-                window.closed.connect(quit_event.set)
-                window.resize(1400, 860)
-                window.show()
-                if screenshots is not None:
-                    await take_screenshots(window, screenshots)
-                    quit_event.set()
-                elif quit_after is not None:
-                    asyncio.get_running_loop().call_later(quit_after, quit_event.set)
-                await quit_event.wait()
-                await window.shutdown()
-                window.close()
-        finally:
-            await asyncio.to_thread(hub.stop)
-            store.close()
+                async def login() -> Session | None:
+                    return await ask_to_sign_in(hub.url, quit_event, demo_users=hub.users, remember_allowed=False)
 
-    return _run(main, language, settings)
+                async def on_window(window: Any) -> None:
+                    if screenshots is not None:
+                        await take_screenshots(window, screenshots)
+                        quit_event.set()
+                    elif quit_after is not None:
+                        asyncio.get_running_loop().call_later(quit_after, quit_event.set)
+
+                with Cache(home.cache_path) as cache:
+                    await run_shifts(cache, settings, quit_event, login, first=first, on_window=on_window)
+
+        return _run(main, language, settings)
 
 
-async def take_screenshots(window: object, folder: Path) -> list[Path]:
+async def take_screenshots(window: Any, folder: Path) -> list[Path]:
     """Each workspace of the real window, once the first sync has caught up, as PNG files."""
     from app.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     folder.mkdir(parents=True, exist_ok=True)
+    window.resize(1280, 720)
     for _ in range(600):
         if window.sync.status.last_synced_at is not None:
             break
@@ -164,19 +214,14 @@ async def take_screenshots(window: object, folder: Path) -> list[Path]:
     await asyncio.sleep(0.5)
     taken: list[Path] = []
     for index, name in enumerate(window.session.workspaces):
-        window.switcher.setCurrentRow(index)
+        window.show_workspace(name)
         if name == "orders":
             window.orders_page.table.selectRow(0)
         if name == "packing":
-            ids = window.orders_page.model.ids if "orders" in window.pages else []
-            if len(ids):
-                with window.cache.read() as c:
-                    rare = c.exec_driver_sql(
-                        "SELECT domain_id FROM orders WHERE receiver_name GLOB '*[龘堃喆𠀾𪚥]*' LIMIT 1"
-                    ).scalar()
-                if rare:
-                    window.packing_page.look_up(rare)
-        await asyncio.sleep(0.3)
+            rare = await asyncio.to_thread(window.packing_page.station.rare_name_order)
+            if rare:
+                window.packing_page.look_up(rare)
+        await asyncio.sleep(0.5)
         path = folder / f"{index + 1}-{name}.png"
         window.grab().save(str(path))
         taken.append(path)

@@ -1,15 +1,19 @@
-"""The main window: a workspace switcher on the left (what the role may use), the workspace, and a
-status bar saying whether sync is online, when it last caught up, how far behind, how many actions
-wait in the outbox, and the last error in words."""
+"""The main window: a workspace switcher on the left (what the role may use; Ctrl+1…5, or the
+mouse — it never takes the keyboard, so a scanner's Enter and arrow keys reach the packing station),
+the workspace, and a status bar saying whether sync is online, when it last caught up, how far
+behind, how many actions wait in the outbox, and the last error in words, with the user and Sign out.
+
+Closing the window quits; signing out closes it and emits ``signed_out`` instead of ``closed``, and
+whoever opened it asks for the next sign-in."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import time
+import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,13 +28,17 @@ from app.services.background_sync import BackgroundSync, SyncStatus
 from app.services.packing import PackingStation
 from app.services.session import Session, sign_out
 from app.services.settings import Settings
+from app.ui import theme
+from app.ui.errors import log
 from app.ui.i18n import pick
 from app.ui.orders_page import OrdersPage
 from app.ui.packing_page import PackingPage
 from app.ui.placeholders import FinancePage, SupervisionPage
 from app.ui.settings_page import SettingsPage
+from app.ui.words import duration
 from printing.printers import Printer, get_printer
 from sync.cache import Cache
+from sync.china_time import clock
 
 
 class MainWindow(QMainWindow):
@@ -50,10 +58,12 @@ class MainWindow(QMainWindow):
         self.session = session
         self.cache = cache
         self.settings = settings
+        self._signing_out = False
         self.setWindowTitle(self.tr("OrderDesk — {user} ({role}) @ {hub}").format(
             user=session.user, role=self.role_name(session.role), hub=session.hub_url))  # fmt: skip
         self.switcher = QListWidget()
-        self.switcher.setFixedWidth(150)
+        self.switcher.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.switcher.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         builders: dict[str, Callable[[], QWidget]] = {
@@ -65,43 +75,71 @@ class MainWindow(QMainWindow):
         }
         titles = {"packing": self.tr("Packing"), "orders": self.tr("Orders"), "finance": self.tr("Finance"),
                   "supervision": self.tr("Supervision"), "settings": self.tr("Settings")}  # fmt: skip
-        for name in session.workspaces:
+        for number, name in enumerate(session.workspaces, 1):
             page = builders[name]()
             self.pages[name] = page
             self.stack.addWidget(page)
             self.switcher.addItem(titles[name])
-        self.switcher.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.switcher.item(number - 1).setToolTip(f"Ctrl+{number}")
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=name: self.show_workspace(n))
+        self.switcher.setFixedWidth(self.switcher.sizeHintForColumn(0) + 24)
+        self.switcher.currentRowChanged.connect(self._switched)
         self.switcher.setCurrentRow(0)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.switcher)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.sync_label = QLabel()
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020")
-        self.user_label = QLabel(f"{session.user} · {self.role_name(session.role)}")
-        self.logout_button = QPushButton(self.tr("Sign out"))
-        self.logout_button.clicked.connect(self.sign_out)
-        self.statusBar().addWidget(self.sync_label, 1)
-        self.statusBar().addWidget(self.error_label, 2)
-        self.statusBar().addPermanentWidget(self.user_label)
-        self.statusBar().addPermanentWidget(self.logout_button)
+        self._status_bar(session)
         self._orders_seen = 0
         self.sync = BackgroundSync(session, cache, interval_s=settings.sync_interval_s, on_status=self.show_status)
         self.show_status(self.sync.status)
         self._ticker = QTimer(self, interval=1000)
-        self._ticker.timeout.connect(lambda: self.show_status(self.sync.status))
+        self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         if start_sync:
             self.sync.start()
         if "orders" in self.pages:
             self.orders_page.reload()
-        if "packing" in self.pages:  # load the renderer while the packer looks at the window
-            QTimer.singleShot(800, self._warm_up_printing)
+        self._warming: asyncio.Future[float] | None = None
+        if "packing" in self.pages:  # fonts, pinyin and barcodes load while the packer looks at the window
+            QTimer.singleShot(300, self._warm_up_printing)
+
+    def _status_bar(self, session: Session) -> None:
+        self.sync_label = QLabel()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(theme.error_style())
+        role = self.role_name(session.role)
+        who = session.user if role.casefold() == session.user.casefold() else f"{session.user} · {role}"
+        if session.offline:
+            who += " · " + self.tr("signed in offline")
+        self.user_label = QLabel(who)
+        self.reconnect_button = QPushButton(self.tr("Sign in again"))
+        self.reconnect_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.reconnect_button.hide()
+        self.reconnect_button.clicked.connect(lambda: asyncio.ensure_future(self.sign_in_again()))
+        self.logout_button = QPushButton(self.tr("Sign out"))
+        self.logout_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.logout_button.clicked.connect(self.sign_out)
+        bar = self.statusBar()
+        bar.addWidget(self.sync_label, 1)
+        bar.addWidget(self.error_label, 1)
+        bar.addPermanentWidget(self.reconnect_button)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.logout_button)
 
     def _warm_up_printing(self) -> None:
-        self._warming = asyncio.ensure_future(asyncio.to_thread(importlib.import_module, "printing.render"))
+        self._warming = asyncio.ensure_future(asyncio.to_thread(self.packing_page.station.warm_up))
+
+    def _switched(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if isinstance(page, PackingPage):
+            page.focus_scan()
+
+    def show_workspace(self, name: str) -> None:
+        if name in self.pages:
+            self.switcher.setCurrentRow(list(self.pages).index(name))
 
     @property
     def orders_page(self) -> OrdersPage:
@@ -117,42 +155,76 @@ class MainWindow(QMainWindow):
 
     def _packing(self, printer: Printer | None) -> PackingPage:
         chosen = printer or get_printer(self.settings.printer)
-        page = PackingPage(PackingStation(self.cache, chosen, self.session.user), scan_days=self.settings.scan_days)
+        station = PackingStation(self.cache, chosen, self.session.user, template=self.settings.template)
+        page = PackingPage(station, scan_days=self.settings.scan_days,
+                           may_override=self.session.may_override_order_state)  # fmt: skip
         page.printed.connect(lambda _job: self.sync.sync_now())  # report the print now, not at the next tick
         return page
 
+    # -- the status bar --------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.sync.refresh_pending()
+        self.show_status(self.sync.status)
+
     def show_status(self, status: SyncStatus) -> None:
-        if status.syncing:
+        if not status.online and status.error_en:
+            state = self.tr("offline, retrying") if status.syncing else self.tr("offline")
+        elif status.syncing:
             state = self.tr("syncing…")
         elif status.online:
             state = self.tr("online")
-        elif status.error_en:
-            state = self.tr("offline")
         else:
             state = self.tr("connecting…")
-        last = (time.strftime("%H:%M:%S", time.localtime(status.last_synced_at)) if status.last_synced_at
-                else self.tr("never"))  # fmt: skip
+        if status.last_synced_at is None:
+            last = self.tr("never")
+        else:
+            last = clock(status.last_synced_at)
         lag = status.lag_s()
         self.sync_label.setText(self.tr("Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting")
-                                .format(state=state, last=last, lag="—" if lag is None else f"{lag:.0f} s",
+                                .format(state=state, last=last, lag="—" if lag is None else duration(lag),
                                         pending=status.pending_actions))  # fmt: skip
         self.error_label.setText(pick(status.error_zh, status.error_en))
+        self.reconnect_button.setVisible(status.needs_sign_in)
         if status.orders_applied != self._orders_seen and not status.syncing and "orders" in self.pages:
             self._orders_seen = status.orders_applied
             self.orders_page.refill_channels()
             self.orders_page.reload()
 
+    # -- signing in again, signing out, closing ---------------------------------------------------------
+    async def sign_in_again(self) -> None:
+        """The hub no longer takes this sign-in (expired, revoked, or signed in offline): sign in
+        again without closing the window; sync resumes with the new token."""
+        from app.ui.app import ask_to_sign_in
+
+        session = await ask_to_sign_in(self.session.hub_url, asyncio.Event(), user=self.session.user)
+        if session is None:
+            return
+        if session.user != self.session.user or session.role != self.session.role:
+            log.info("signed in again as %s (%s): reopening the workspaces", session.user, session.role)
+        self.session = session
+        self.sync.use_session(session)
+
     def sign_out(self) -> None:
-        sign_out(self.session)
+        self._signing_out = True
+        try:
+            sign_out(self.session)
+        except Exception:  # the keyring may be gone: signing out must still close the window
+            log.exception("forgetting the token failed")
         self.signed_out.emit()
         self.close()
 
     async def shutdown(self) -> None:
         self._ticker.stop()
         await self.sync.stop()
-        if "orders" in self.pages and self.orders_page.loading is not None:
-            self.orders_page.loading.cancel()
+        if self._warming is not None:
+            with contextlib.suppress(Exception):
+                await self._warming
+        if "orders" in self.pages:
+            await self.orders_page.shutdown()
+        if "packing" in self.pages:
+            await self.packing_page.shutdown()
 
-    def closeEvent(self, event: object) -> None:
-        super().closeEvent(event)  # type: ignore[arg-type]
-        self.closed.emit()  # whoever opened the window shuts sync down and quits
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if not self._signing_out:
+            self.closed.emit()  # whoever opened the window shuts sync down and quits

@@ -1,5 +1,6 @@
 """One order's full chain, for the supervisor asking why it is stuck: canonical state and anomalies,
-every source's observations with the raw payload, the event timeline, the audit trail, print history."""
+every source's observations with the raw payload, the event timeline, the audit trail, print history.
+Everything in words of the console's language (sync/labels.py), times in China time."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.i18n import pick
-from app.ui.orders_model import channel_label, refund_label
+from app.ui.words import channel_label, fulfilment_text, refund_label, word
 from printing.jobs import jobs_of
 from printing.label_data import mask_phone
+from sync import labels
 from sync.cache import Cache
 from sync.cache.queries import order_document
+from sync.china_time import shown, shown_iso
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -51,17 +54,25 @@ class OrderDetail(QTabWidget):
         self.full_contact = full_contact
         self.document: dict[str, Any] | None = None
         self.overview = QTextBrowser()
-        self.observations = _table([self.tr("Observed"), self.tr("Source"), self.tr("Raw status"),
-                                    self.tr("Outcome"), self.tr("Rule"), self.tr("Operator")])  # fmt: skip
+        self.observations = _table([self.tr("Observed (China time)"), self.tr("Source"), self.tr("Raw status"),
+                                    self.tr("Outcome"), self.tr("Mapping rule"), self.tr("Operator")])  # fmt: skip
         self.payload = QPlainTextEdit()
         self.payload.setReadOnly(True)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.observations)
         split.addWidget(self.payload)
-        self.events = _table([self.tr("At"), self.tr("Event"), self.tr("Source"), self.tr("Operator")])
-        self.audit = _table([self.tr("No."), self.tr("At"), self.tr("Operator"), self.tr("Source"), self.tr("Action")])
+        self.events = _table([self.tr("At (China time)"), self.tr("Event"), self.tr("Source"), self.tr("Operator")])
+        self.audit = _table([self.tr("No."), self.tr("At (China time)"), self.tr("Operator"), self.tr("Source"),
+                             self.tr("Action")])  # fmt: skip
         self.prints = _table(
-            [self.tr("Job"), self.tr("State"), self.tr("Printer"), self.tr("Reason"), self.tr("Error")]
+            [
+                self.tr("Job"),
+                self.tr("State"),
+                self.tr("Printer"),
+                self.tr("Reason"),
+                self.tr("Error"),
+                self.tr("At (China time)"),
+            ]
         )
         self.addTab(self.overview, self.tr("Overview"))
         self.addTab(split, self.tr("Observations"))
@@ -76,13 +87,32 @@ class OrderDetail(QTabWidget):
             prints = jobs_of(c, document["domain_id"])
         self.document = document
         self.overview.setHtml(self._overview(document))
-        _fill(self.observations, [[o["observed_at"], o["source"], f"{o['status_field']}={o['raw_status']}",
-                                   o["outcome"], o["rule"], o["operator"]] for o in document["observations"]])  # fmt: skip
+        _fill(self.observations, [[shown_iso(o["observed_at"]), word(labels.SOURCES, o["source"]),
+                                   f"{o['status_field']}={o['raw_status']}", word(labels.OUTCOMES, o["outcome"]),
+                                   pick(*labels.rule_label(o["rule"])), o["operator"]]
+                                  for o in document["observations"]])  # fmt: skip
+        for row, o in enumerate(document["observations"]):  # the rule's id and table version, for the curious
+            item = self.observations.item(row, 4)
+            if item is not None:
+                item.setToolTip(f"{o['rule'] or '—'} · v{o['mapping_version'] or '—'}")
         self.payload.clear()
-        _fill(self.events, [[e["at"], e["kind"], e["source"], e["operator"]] for e in document["events"]])
-        _fill(self.audit, [[a["seq"], a["at"], a["operator"], a["source"], a["action"]] for a in document["audit"]])
-        _fill(self.prints, [[p["id"], p["state"], p["printer"], p["reason"], pick(p["error_zh"], p["error"])]
+        _fill(self.events, [[shown_iso(e["at"]), word(labels.EVENTS, e["kind"]), word(labels.SOURCES, e["source"]),
+                             e["operator"]] for e in document["events"]])  # fmt: skip
+        _fill(self.audit, [[a["seq"], shown_iso(a["at"]), a["operator"], word(labels.SOURCES, a["source"]),
+                            word(labels.AUDIT_ACTIONS, a["action"])] for a in document["audit"]])  # fmt: skip
+        _fill(self.prints, [[p["id"], word(labels.PRINT_STATES, p["state"]), p["printer"], p["reason"],
+                             pick(p["error_zh"], p["error"]), shown(p["created_at_ms"], seconds=True)]
                             for p in prints])  # fmt: skip
+
+    def left_the_list(self) -> None:
+        """The order shown is no longer among the filtered orders: say so rather than show it on."""
+        self.document = None
+        gone = self.tr("The order shown before is not in the list any more.")
+        self.overview.setHtml(f"<p>{html.escape(gone)}</p>")
+        for table in (self.observations, self.events, self.audit, self.prints):
+            table.setRowCount(0)
+        self.payload.clear()
+        self.setCurrentIndex(0)
 
     def _show_payload(self, row: int, *_: int) -> None:
         if self.document and 0 <= row < len(self.document["observations"]):
@@ -97,12 +127,14 @@ class OrderDetail(QTabWidget):
             self.tr("Waybill no."),
             self.tr("Open anomalies"),
         )
+        shop_label, created_label = self.tr("shop"), self.tr("created (China time)")
         receiver = d["receiver"]
         phone = receiver["phone"] if self.full_contact else mask_phone(receiver["phone"])
-        state = pick(d["fulfilment_label"]["zh"], d["fulfilment_label"]["en"]) if d["fulfilment_label"] else "—"
+        state = fulfilment_text(d["fulfilment"])
         parts = [
             f"<h3>{e(d['domain_id'])}</h3>",
-            f"<p>{e(channel_label(d['channel']))} / {e(d['shop'])} · {e(d['channel_order_no'])} · {e(d['created_at'])}</p>",
+            f"<p>{e(channel_label(d['channel']))} · {e(shop_label)} {e(d['shop'])} · {e(d['channel_order_no'])} · "
+            f"{e(created_label)} {e(shown_iso(d['created_at']))}</p>",
             f"<p><b>{e(fulfilment)}</b> {e(state)} · <b>{e(refund)}</b> "
             f"{e(refund_label(d['refund']))}{' · <b>' + e(cancelled) + '</b>' if d['cancelled'] else ''}</p>",
             f"<p><b>{e(receiver_label)}</b> {e(receiver['name'])} {e(phone)}<br>"

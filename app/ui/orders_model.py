@@ -5,24 +5,29 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush
 
 from app.services.browser import OrderRow, fetch_rows
-from app.ui.i18n import pick
+from app.ui import theme
+from app.ui.words import channel_label, fulfilment_text, refund_label
 from sync.cache import Cache
-from sync.states import FULFILMENT_LABELS, Fulfilment
+from sync.china_time import shown
 
 WINDOW = 200
 KEPT_WINDOWS = 64
-ANOMALY_BRUSH = QBrush(QColor("#fdecea"))
+ANOMALY_BRUSH = QBrush(theme.colour("anomaly_row"))
+# Columns a click on the header sorts by (in SQL, app/services/browser.py); the rest do not sort.
+SORT_KEYS = {0: "domain_id", 1: "channel", 2: "channel_order_no", 3: "created", 4: "receiver", 6: "address",
+             7: "fulfilment", 8: "refund", 9: "anomalies", 10: "waybill"}  # fmt: skip
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class OrdersModel(QAbstractTableModel):
+    sort_requested = Signal(str, bool)  # sort key, descending: the page queries the ids again
+
     def __init__(self, cache: Cache, *, full_contact: bool) -> None:
         super().__init__()
         self.cache = cache
@@ -31,7 +36,7 @@ class OrdersModel(QAbstractTableModel):
         self._windows: OrderedDict[int, dict[int, OrderRow]] = OrderedDict()
         self.windows_fetched = 0  # for tests and benchmarks: how many queries the view caused
         self.headers = [
-            self.tr("Unified id"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Created"),
+            self.tr("Unified id"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Created (China time)"),
             self.tr("Receiver"), self.tr("Phone"), self.tr("Address"), self.tr("Fulfilment"), self.tr("Refund"),
             self.tr("Anomalies"), self.tr("Waybill no."), self.tr("Label"),
         ]  # fmt: skip
@@ -74,6 +79,18 @@ class OrdersModel(QAbstractTableModel):
         return rows.get(self.ids[row])
 
     # -- Qt ---------------------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(column)
+        if key is not None:
+            self.sort_requested.emit(key, order == Qt.SortOrder.DescendingOrder)
+
+    def row_of(self, order_id: int) -> int | None:
+        """Where an order is in the current result (a scan of the id array: ~1 ms per 100,000)."""
+        try:
+            return self.ids.index(order_id)
+        except ValueError:
+            return None
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.ids)
 
@@ -106,7 +123,7 @@ class OrdersModel(QAbstractTableModel):
             case 2:
                 return row.channel_order_no
             case 3:
-                return datetime.fromtimestamp(row.created_at_ms / 1000).strftime("%Y-%m-%d %H:%M")
+                return shown(row.created_at_ms)
             case 4:
                 return row.receiver_name
             case 5:
@@ -114,9 +131,7 @@ class OrdersModel(QAbstractTableModel):
             case 6:
                 return row.address
             case 7:
-                if row.cancelled:
-                    return self.tr("cancelled")
-                return pick(*FULFILMENT_LABELS[Fulfilment(row.fulfilment)]) if row.fulfilment else "—"
+                return fulfilment_text(row.fulfilment, row.cancelled)
             case 8:
                 return refund_label(row.refund)
             case 9:
@@ -125,27 +140,3 @@ class OrdersModel(QAbstractTableModel):
                 return row.waybill_no
             case _:
                 return self.tr("printed") if row.printed else ""
-
-
-def channel_label(channel: str) -> str:
-    translate = QCoreApplication.translate
-    labels = {
-        "taobao": translate("Channel", "Taobao"),
-        "douyin": translate("Channel", "Douyin"),
-        "pdd": translate("Channel", "Pinduoduo"),
-        "wechat_channels": translate("Channel", "WeChat Channels"),
-        "youzan": translate("Channel", "Youzan"),
-        "miniapp": translate("Channel", "Own mini-program"),
-    }
-    return labels.get(channel, channel)
-
-
-def refund_label(refund: str | None) -> str:
-    translate = QCoreApplication.translate
-    labels = {
-        "none": translate("Refund", "none"),
-        "refunding": translate("Refund", "refunding"),
-        "partially_refunded": translate("Refund", "partially refunded"),
-        "refunded": translate("Refund", "refunded"),
-    }
-    return labels.get(refund or "", "")

@@ -1,20 +1,25 @@
 """The orders workspace: filters and search over the whole cache, the table, the order's full chain.
-Matching ids are queried in a worker thread; a newer filter supersedes an older one still running."""
+Matching ids are queried in a worker thread; a newer filter supersedes an older one still running.
+Times are China time, whatever the machine's clock says; a click on a column header sorts (in SQL).
+The selected order stays selected, and in view, when the list reloads (a sync, a new filter); when
+it leaves the list, the detail below says so instead of showing it on."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from array import array
-from datetime import datetime
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -24,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.browser import OrderFilter, channels, matching_ids
-from app.ui.i18n import pick
 from app.ui.order_detail import OrderDetail
-from app.ui.orders_model import OrdersModel, channel_label, refund_label
+from app.ui.orders_model import OrdersModel
+from app.ui.words import channel_label, fulfilment_text, refund_label
 from sync.cache import Cache
-from sync.states import FULFILMENT_LABELS, Fulfilment
+from sync.china_time import day_start_ms, now_in_china
+from sync.states import Fulfilment
 
 FIRST_SCREEN = 500  # rows fetched first, so a large result shows at once while the rest loads
 
@@ -49,7 +55,7 @@ class OrdersPage(QWidget):
         self.fulfilment = QComboBox()
         self.fulfilment.addItem(self.tr("Any fulfilment"), None)
         for state in Fulfilment:
-            self.fulfilment.addItem(pick(*FULFILMENT_LABELS[state]), state.value)
+            self.fulfilment.addItem(fulfilment_text(state.value), state.value)
         self.refund = QComboBox()
         self.refund.addItem(self.tr("Any refund"), None)
         for value in ("none", "refunding", "partially_refunded", "refunded"):
@@ -59,19 +65,25 @@ class OrdersPage(QWidget):
         self.printed.addItem(self.tr("Label printed"), True)
         self.printed.addItem(self.tr("Not printed"), False)
         self.anomalies = QCheckBox(self.tr("Open anomalies only"))
-        self.dated = QCheckBox(self.tr("Created from"))
-        self.since = QDateEdit(QDate.currentDate().addDays(-30))
-        self.until = QDateEdit(QDate.currentDate())
+        self.dated = QCheckBox(self.tr("Created (China time) from"))
+        today = now_in_china().date()
+        self.since = QDateEdit(QDate(today - timedelta(days=30)))
+        self.until = QDateEdit(QDate(today))
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.count = QLabel()
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("1,000,000 orders · searching…"))
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
         bar = QHBoxLayout()
-        for widget in (self.search, self.channel, self.fulfilment, self.refund, self.printed, self.anomalies,
-                       self.dated, self.since, QLabel(self.tr("to")), self.until, self.count):  # fmt: skip
+        for widget in (self.channel, self.fulfilment, self.refund, self.printed, self.anomalies, self.dated,
+                       self.since, QLabel(self.tr("to")), self.until):  # fmt: skip
             bar.addWidget(widget)
-        bar.setStretch(0, 3)
-        self.search.setMinimumWidth(280)
+        bar.addStretch(1)
+        self._sort = ("created", True)
         self.model = OrdersModel(cache, full_contact=full_contact)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -80,12 +92,19 @@ class OrdersPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.model.sort_requested.connect(self._sort_by)  # from now on: the indicator above is the default
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)  # the address
+        self._sized = False
         self.detail = OrderDetail(cache, full_contact=full_contact)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setSizes([500, 300])
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(split)
         self._debounce = QTimer(self, singleShot=True, interval=150)
@@ -110,9 +129,9 @@ class OrdersPage(QWidget):
 
     def current_filter(self) -> OrderFilter:
         since = until = None
-        if self.dated.isChecked():
-            since = int(datetime(*self.since.date().getDate()).timestamp() * 1000)
-            until = int(datetime(*self.until.date().addDays(1).getDate()).timestamp() * 1000)
+        if self.dated.isChecked():  # whole days in China, whatever the machine's time zone
+            since = day_start_ms(date(*self.since.date().getDate()))
+            until = day_start_ms(date(*self.until.date().getDate()) + timedelta(days=1))
         return OrderFilter(
             channel=self.channel.currentData(),
             fulfilment=self.fulfilment.currentData(),
@@ -122,7 +141,13 @@ class OrdersPage(QWidget):
             since_ms=since,
             until_ms=until,
             text=self.search.text(),
+            sort=self._sort[0],
+            descending=self._sort[1],
         )
+
+    def _sort_by(self, key: str, descending: bool) -> None:
+        self._sort = (key, descending)
+        self.reload()
 
     def reload(self) -> asyncio.Task[None]:
         """Query the matching ids off the UI thread; only the newest request is shown."""
@@ -138,10 +163,13 @@ class OrdersPage(QWidget):
             with self.cache.read() as c:
                 return matching_ids(c, wanted, limit=limit)
 
+        selected = self.selected_id()
         first = await asyncio.to_thread(query, FIRST_SCREEN)
         if generation != self._generation:
             return  # superseded
         self.model.set_ids(first)
+        self._size_columns()
+        self._reselect(selected, final=len(first) < FIRST_SCREEN)
         self.shown.emit(time.perf_counter() - started)
         if len(first) == FIRST_SCREEN:
             self.count.setText(self.tr("searching…"))
@@ -152,11 +180,50 @@ class OrdersPage(QWidget):
                 self.model.extend(everything[FIRST_SCREEN:])
             else:  # the cache changed in between (a sync): show the newer result whole
                 self.model.set_ids(everything)
+            self._reselect(selected, final=True)
         elapsed = time.perf_counter() - started
         self.count.setText(self.tr("{count} orders").format(count=f"{len(self.model.ids):,}"))
         self.loaded.emit(len(self.model.ids), elapsed)
 
-    def _show_current(self) -> None:
+    def selected_id(self) -> int | None:
         row = self.table.currentIndex().row()
-        if 0 <= row < len(self.model.ids):
-            self.detail.show_order(self.model.ids[row])
+        return self.model.ids[row] if 0 <= row < len(self.model.ids) else None
+
+    def _reselect(self, order_id: int | None, *, final: bool) -> None:
+        """Select (and scroll to) the order selected before the reload; once the whole result is in
+        and it is not there, the detail says it left the list."""
+        if order_id is None:
+            return
+        row = self.model.row_of(order_id)
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.scrollTo(index)
+        elif final:
+            self.detail.left_the_list()
+
+    def _size_columns(self) -> None:
+        """Columns as wide as their first screenful needs, once (then the user's widths stay)."""
+        if self._sized or not len(self.model.ids):
+            return
+        self._sized = True
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            if column != 6:
+                self.table.resizeColumnToContents(column)
+                header.resizeSection(column, min(header.sectionSize(column) + 8, 260))
+
+    def _show_current(self) -> None:
+        order_id = self.selected_id()
+        if order_id is not None:
+            self.detail.show_order(order_id)
+
+    async def shutdown(self) -> None:
+        """Let a query under way finish (its thread must not outlive the loop); its result is dropped."""
+        self._generation += 1
+        self._debounce.stop()
+        if self.loading is not None:
+            with contextlib.suppress(Exception):
+                await self.loading

@@ -1,48 +1,50 @@
 """The packing station: large type, keyboard only. Scan (a keyboard-wedge scanner types the code and
-Enter) → the order and its label preflight at once, substitutions highlighted → Enter prints →
-printed and reported. A reprint asks for a reason; a failed printer says what happened, F5 retries.
-The second tab is the rare-character handling queue the batch scan fills."""
+Enter) → the order, its state and its label preflight at once → Enter prints → printed and reported.
+
+The scan box has the keyboard whenever the station shows, and again after every question. Looking
+an order up and printing run off the UI thread. Prints go through one queue, so scanning the next
+parcel while a label prints is fine: each result lands on its own job's line and its own order.
+A cancelled or fully refunded order is refused (a supervisor may override, with a reason); an order
+already shipped asks first; a character that would print as an unreadable marker asks what to print
+instead; a reprint asks why (preset reasons on 1–5). F5 retries a failed job, Delete dismisses it,
+Esc clears. The second tab is the rare-character handling queue."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
+import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.packing import PackingStation, Scanned
-from app.ui.errors import message_for
+from app.services.packing import PackingStation, PrintRequest, Scanned
+from app.ui import theme
+from app.ui.errors import log, message_for
 from app.ui.i18n import pick
-from printing import scan
+from app.ui.packing_dialogs import ConfirmDialog, MarkersDialog, OverrideDialog, ReprintReasonDialog, ask
+from app.ui.packing_jobs import JobLine, JobsPanel
+from app.ui.packing_queue import RareQueueTab
+from app.ui.words import fulfilment_text, refund_label
 from printing.errors import PrintingError
 from printing.jobs import JobOutcome
 
 if TYPE_CHECKING:
     from PIL import Image
 
-BIG = QFont()
-BIG.setPointSize(20)
-HUGE = QFont()
-HUGE.setPointSize(26)
-HUGE.setBold(True)
+PREVIEW_HEIGHT = 430
 
 
 def field_label(field: str) -> str:
@@ -71,82 +73,129 @@ def to_pixmap(image: Image.Image, height: int) -> QPixmap:
     return QPixmap.fromImage(qimage).scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
 
 
-class PackingPage(QWidget):
-    printed = Signal(int)  # job id: the main window syncs to report it
+Work = Callable[[], JobOutcome]
 
-    def __init__(self, station: PackingStation, *, scan_days: float = 7.0) -> None:
-        super().__init__()
-        self.station = station
-        self.scan_days = scan_days
-        self.current: Scanned | None = None
-        self.failed_job: int | None = None
-        self.busy: asyncio.Task[None] | None = None
-        self.scan_box = QLineEdit()
-        self.scan_box.setFont(HUGE)
-        self.scan_box.setPlaceholderText(self.tr("Scan a barcode: unified id, channel order no. or waybill no."))
-        self.scan_box.returnPressed.connect(self._enter)
-        self.summary = QLabel(self.tr("Scan an order to begin."))
-        self.summary.setFont(BIG)
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.checks = QListWidget()
-        self.checks.setFont(BIG)
-        self.checks.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setFont(BIG)
-        self.message.setWordWrap(True)
-        self.preview = QLabel()
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.print_button = QPushButton(self.tr("Print (Enter)"))
-        self.retry_button = QPushButton(self.tr("Retry (F5)"))
-        self.clear_button = QPushButton(self.tr("Clear (Esc)"))
-        for button in (self.print_button, self.retry_button, self.clear_button):
-            button.setFont(BIG)
-        self.print_button.clicked.connect(self.print_current)
-        self.retry_button.clicked.connect(self.retry_failed)
-        self.clear_button.clicked.connect(self.clear)
-        left = QVBoxLayout()
-        left.addWidget(self.scan_box)
-        left.addWidget(self.summary)
-        left.addWidget(self.checks, 1)
-        left.addWidget(self.message)
-        buttons = QHBoxLayout()
-        for button in (self.print_button, self.retry_button, self.clear_button):
-            buttons.addWidget(button)
-        left.addLayout(buttons)
-        station_tab = QWidget()
-        row = QHBoxLayout(station_tab)
-        row.addLayout(left, 3)
-        row.addWidget(self.preview, 2)
-        self.queue = QTableWidget(0, 3)
-        self.queue.setHorizontalHeaderLabels([self.tr("Order"), self.tr("Printer profile"), self.tr("Characters")])
-        self.queue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue.horizontalHeader().setStretchLastSection(True)
-        self.queue.cellActivated.connect(self._take_from_queue)
-        self.scan_button = QPushButton(self.tr("Scan recent orders for rare characters"))
-        self.scan_button.clicked.connect(lambda: asyncio.ensure_future(self.run_batch_scan()))
-        queue_tab = QWidget()
-        column = QVBoxLayout(queue_tab)
-        column.addWidget(self.scan_button)
-        column.addWidget(self.queue)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(station_tab, self.tr("Scan and print"))
-        self.tabs.addTab(queue_tab, self.tr("Rare-character queue"))
-        QVBoxLayout(self).addWidget(self.tabs)
-        self._update_buttons()
-        self.refresh_queue()
+
+class ScanBox(QLineEdit):
+    """Where a keyboard-wedge scanner types. F5, Esc and Delete (on an empty box) work from here, so
+    the packer's hands never leave the keys while it has the focus."""
+
+    retry = Signal()
+    escape = Signal()
+    dismiss = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """F5 retries, Esc clears: keys the scan box does not use reach the page."""
         if event.key() == Qt.Key.Key_F5:
-            self.retry_failed()
+            self.retry.emit()
         elif event.key() == Qt.Key.Key_Escape:
-            self.clear()
+            self.escape.emit()
+        elif event.key() == Qt.Key.Key_Delete and not self.text():
+            self.dismiss.emit()
         else:
             super().keyPressEvent(event)
 
-    # -- scanning ---------------------------------------------------------------------------------
+
+class PackingPage(QWidget):
+    printed = Signal(int)  # job id: the main window syncs to report it
+
+    def __init__(self, station: PackingStation, *, scan_days: float = 7.0, may_override: bool = False) -> None:
+        super().__init__()
+        self.station = station
+        self.may_override = may_override
+        self.current: Scanned | None = None
+        self.lookup: asyncio.Task[None] | None = None
+        self.deciding: asyncio.Task[None] | None = None  # the questions before a print
+        self._asking = False  # a question is open: Enter does not start a second one
+        self._generation = 0
+        self._queue: asyncio.Queue[tuple[Work, QListWidgetItem]] = asyncio.Queue()
+        self._printer: asyncio.Task[None] | None = None
+        self._pending = 0  # prints queued or under way
+        big = theme.font(theme.STATION_POINTS)
+        self.scan_box = ScanBox()
+        self.scan_box.setFont(theme.font(theme.STATION_TITLE_POINTS, bold=True))
+        self.scan_box.setPlaceholderText(self.tr("Scan a barcode: unified id, channel order no. or waybill no."))
+        self.scan_box.returnPressed.connect(self._enter)
+        self.summary = QLabel(self.tr("Scan an order to begin."))
+        self.summary.setFont(big)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state = QLabel()
+        self.state.setFont(theme.font(theme.STATION_POINTS, bold=True))
+        self.state.setWordWrap(True)
+        self.checks = QListWidget()
+        self.checks.setFont(theme.font(theme.STATION_POINTS - 2))
+        self.checks.setWordWrap(True)
+        self.checks.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.message = QLabel()
+        self.message.setFont(big)
+        self.message.setWordWrap(True)
+        self.print_button = QPushButton(self.tr("Print (Enter)"))
+        self.retry_button = QPushButton(self.tr("Retry (F5)"))
+        self.dismiss_button = QPushButton(self.tr("Dismiss (Del)"))
+        self.clear_button = QPushButton(self.tr("Clear (Esc)"))
+        buttons = QHBoxLayout()
+        for button, slot in ((self.print_button, self.print_current), (self.retry_button, self.retry_failed),
+                             (self.dismiss_button, self.dismiss_selected), (self.clear_button, self.clear)):  # fmt: skip
+            button.setFont(theme.font(theme.STATION_POINTS - 2))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking never takes the keyboard from the scan box
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.jobs = JobsPanel()
+        self.jobs.itemSelectionChanged.connect(self._update_buttons)
+        left = QVBoxLayout()
+        left.addWidget(self.scan_box)
+        left.addWidget(self.summary)
+        left.addWidget(self.state)
+        left.addWidget(self.checks, 1)
+        left.addWidget(self.message)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addWidget(self.preview, 3)
+        right.addWidget(QLabel(self.tr("Print jobs")))
+        right.addWidget(self.jobs, 2)
+        station_tab = QWidget()
+        row = QHBoxLayout(station_tab)
+        row.addLayout(left, 3)
+        row.addLayout(right, 2)
+        self.scan_box.retry.connect(self.retry_failed)
+        self.scan_box.escape.connect(self.clear)
+        self.scan_box.dismiss.connect(self.dismiss_selected)
+        self.rare_queue = RareQueueTab(station, scan_days)
+        self.rare_queue.take.connect(self._take_from_queue)
+        self.rare_queue.changed.connect(
+            lambda n: self.tabs.setTabText(1, self.tr("Rare-character queue ({count})").format(count=n))
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(station_tab, self.tr("Scan and print"))
+        self.tabs.addTab(self.rare_queue, self.tr("Rare-character queue"))
+        self.tabs.currentChanged.connect(lambda index: index == 0 and self.focus_scan())
+        QVBoxLayout(self).addWidget(self.tabs)
+        self._update_buttons()
+        self.rare_queue.refresh()
+        for job in station.unfinished():  # failed or unconfirmed earlier: still to be printed or dismissed
+            self.jobs.add(JobLine(job["domain_id"], "failed", job["id"], pick(job["error_zh"], job["error"])))
+
+    # -- focus and words ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        if self.tabs.currentIndex() == 0:
+            self.scan_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def say(self, text: str, kind: str | None = None) -> None:
+        """The message line, its colour reset every time (ok, error, warning or plain)."""
+        self.message.setText(text)
+        self.message.setStyleSheet(theme.text_style(kind) if kind else "")
+
+    def idle(self) -> bool:
+        """Nothing looked up, asked or printed right now (for tests and the journey scripts)."""
+        return (self.lookup is None or self.lookup.done()) and self._pending == 0 and not self._asking
+
+    # -- scanning -----------------------------------------------------------------------------------
     def _enter(self) -> None:
         code = self.scan_box.text().strip()
         if code:
@@ -154,153 +203,254 @@ class PackingPage(QWidget):
         elif self.current is not None:
             self.print_current()
 
-    def look_up(self, code: str) -> None:
+    def look_up(self, code: str) -> asyncio.Task[None]:
         self.scan_box.clear()
-        self.failed_job = None
+        self._generation += 1
+        self.say(self.tr("Looking up {code}…").format(code=code))
+        self.lookup = asyncio.ensure_future(self._look_up(code, self._generation))
+        return self.lookup
+
+    async def _look_up(self, code: str, generation: int) -> None:
         try:
-            found = self.station.look_up(code)
+            found = await asyncio.to_thread(self.station.look_up, code)
         except PrintingError as exc:
-            self.current = None
-            self.summary.setText(pick(exc.zh, exc.en))
-            self.checks.clear()
-            self.preview.clear()
-            self.message.clear()
-            self._update_buttons()
+            if generation == self._generation:
+                self._show_nothing(pick(exc.zh, exc.en))
             return
-        self.show_scanned(found)
+        except Exception as exc:  # a damaged order or a bug: said in words, the details logged
+            log.exception("look-up of %s failed", code)
+            if generation == self._generation:
+                self._show_nothing(message_for(exc))
+            return
+        if generation == self._generation:  # a newer scan wins
+            self.show_scanned(found)
+
+    def _show_nothing(self, why: str) -> None:
+        self.current = None
+        self.summary.setText(why)
+        self.state.clear()
+        self.checks.clear()
+        self.preview.clear()
+        self.say("")
+        self._update_buttons()
 
     def show_scanned(self, found: Scanned) -> None:
         self.current = found
-        receiver = found.document["receiver"]
-        self.summary.setText(
-            f"{found.domain_id}\n{receiver['name']}  ·  {receiver['province']}{receiver['city']}{receiver['district']}"
-        )
+        d = found.document
+        receiver = d["receiver"]
+        self.summary.setText(f"{found.domain_id}\n{receiver['name']}  ·  "
+                             f"{receiver['province']}{receiver['city']}{receiver['district']}")  # fmt: skip
+        self._show_state(found)
         self.checks.clear()
         checked = found.label.preflight
         for s in checked.substitutions:
             how = {"font": self.tr("printed in the fallback font {font}").format(font=s.font or ""),
                    "pinyin": self.tr("printed as pinyin {text}").format(text=s.replacement),
-                   "marker": self.tr("printed as the marker {text}").format(text=s.replacement)}[s.method]  # fmt: skip
+                   "marker": self.tr("cannot print: would come out as the marker {text}").format(text=s.replacement),
+                   "typed": self.tr("printed as typed: {text}").format(text=s.replacement)}[s.method]  # fmt: skip
             item = QListWidgetItem(f"{field_label(s.field)}: {s.char} ({s.codepoint}) — {how}")
-            item.setBackground(Qt.GlobalColor.yellow if s.method != "font" else Qt.GlobalColor.cyan)
+            colour = {"font": "fallback_font", "marker": "problem"}.get(s.method, "substitution")
+            item.setBackground(theme.colour(colour))
             self.checks.addItem(item)
         for p in checked.problems:
             item = QListWidgetItem(pick(p.zh, p.en))
-            item.setBackground(Qt.GlobalColor.red)
+            item.setBackground(theme.colour("problem"))
             self.checks.addItem(item)
         if not checked.substitutions and not checked.problems:
             self.checks.addItem(QListWidgetItem(self.tr("Every character prints as written.")))
-        self.preview.setPixmap(to_pixmap(found.label.preview(), 520))
-        if found.printed_by is not None:
-            self.message.setText(self.tr("Already printed by job {job}: printing again asks for a reason.").format(
-                job=found.printed_by))  # fmt: skip
+        self.preview.setPixmap(to_pixmap(found.label.preview(), PREVIEW_HEIGHT))
+        if found.verdict.level == "refuse":
+            self.say(pick(found.verdict.zh, found.verdict.en), "error")
+        elif found.printed_by is not None:
+            self.say(self.tr("Already printed by job {job}: printing again asks for a reason.").format(
+                job=found.printed_by), "warning")  # fmt: skip
+        elif checked.markers:
+            self.say(self.tr("Some characters cannot print: Enter asks what to print instead."), "error")
         else:
-            self.message.setText(self.tr("Press Enter to print."))
+            self.say(self.tr("Press Enter to print."))
         self._update_buttons()
 
-    # -- printing ---------------------------------------------------------------------------------
+    def _show_state(self, found: Scanned) -> None:
+        d = found.document
+        parts = [fulfilment_text(d["fulfilment"], d["cancelled"])]
+        if d["refund"] and d["refund"] != "none":
+            parts.append(self.tr("refund: {state}").format(state=refund_label(d["refund"])))
+        self.state.setText(" · ".join(parts))
+        kind = {"refuse": "error", "confirm": "warning"}.get(found.verdict.level, "ok")
+        self.state.setStyleSheet(theme.text_style(kind))
+
+    # -- deciding and printing ------------------------------------------------------------------------
     def print_current(self) -> None:
-        if self.current is None or (self.busy and not self.busy.done()):
+        if self.current is None or self._asking or (self.lookup is not None and not self.lookup.done()):
             return
-        reason = None
-        if self.current.printed_by is not None:
-            reason, ok = QInputDialog.getText(self, self.tr("Reprint"), self.tr("Why is this label printed again?"))
-            if not ok or not reason.strip():
-                self.message.setText(self.tr("Not reprinted: a reason is needed."))
-                return
-        scanned = self.current
-        self.busy = asyncio.ensure_future(self._run(lambda: self.station.print(scanned, reason=reason)))
+        self._asking = True
+        self.deciding = asyncio.ensure_future(self._decide(self.current))
+
+    async def _decide(self, scanned: Scanned) -> None:
+        """Ask what has to be asked, then queue the print; nothing prints on a Cancel."""
+        try:
+            request = await self._questions(scanned)
+        except PrintingError as exc:
+            self.say(pick(exc.zh, exc.en), "error")
+            request = None
+        finally:
+            self._asking = False
+            self.focus_scan()
+        if request is not None:
+            self._queue_print(request)
+
+    async def _questions(self, scanned: Scanned) -> PrintRequest | None:
+        request = PrintRequest(scanned)
+        v = scanned.verdict
+        if v.level == "refuse":
+            if not self.may_override:
+                self.say(pick(v.zh, v.en) + " " + self.tr("Only a supervisor may print it."), "error")
+                return None
+            dialog = OverrideDialog(self, pick(v.zh, v.en))
+            if not await ask(dialog):
+                self.say(self.tr("Not printed."))
+                return None
+            request = PrintRequest(scanned, override=dialog.chosen())
+        elif v.level == "confirm":
+            if not await ask(ConfirmDialog(self, pick(v.zh, v.en))):
+                self.say(self.tr("Not printed."))
+                return None
+            request = PrintRequest(scanned, confirmed=True)
+        markers = scanned.label.preflight.markers
+        if markers:
+            dialog = MarkersDialog(self, markers)
+            if not await ask(dialog):
+                self.say(self.tr("Not printed: the marker characters need a decision."), "error")
+                return None
+            if dialog.markers_accepted:
+                request = PrintRequest(request.scanned, request.reason, request.override, request.confirmed, True)
+            else:
+                retyped = await asyncio.to_thread(self.station.retype, scanned, dialog.typed())
+                if retyped.domain_id == (self.current.domain_id if self.current else None):
+                    self.show_scanned(retyped)
+                request = PrintRequest(retyped, request.reason, request.override, request.confirmed)
+        if scanned.printed_by is not None:
+            dialog = ReprintReasonDialog(self, scanned.domain_id, scanned.printed_by)
+            if not await ask(dialog):
+                self.say(self.tr("Not reprinted: a reason is needed."), "warning")
+                return None
+            request = PrintRequest(request.scanned, dialog.chosen(), request.override, request.confirmed,
+                                   request.markers_accepted)  # fmt: skip
+        return request
+
+    def _queue_print(self, request: PrintRequest) -> None:
+        item = self.jobs.add(JobLine(request.domain_id, "queued"))
+        self._submit(lambda: self.station.print(request), item)
 
     def retry_failed(self) -> None:
-        if self.failed_job is None or (self.busy and not self.busy.done()):
+        item = self.jobs.newest_failed()
+        if item is None:
             return
-        job = self.failed_job
-        self.busy = asyncio.ensure_future(self._run(lambda: self.station.retry(job)))
+        line = self.jobs.line(item)
+        job = line.job
+        assert job is not None
+        self.jobs.show_line(item, JobLine(line.order, "queued", job))
+        self._submit(lambda: self.station.retry(job), item)
 
-    async def _run(self, work: object) -> None:
-        self.message.setText(self.tr("Printing…"))
-        self._update_buttons(printing=True)
-        try:
-            outcome: JobOutcome = await asyncio.to_thread(work)  # type: ignore[arg-type]
-        except PrintingError as exc:
-            self.message.setText(pick(exc.zh, exc.en))
-            self._update_buttons()
-            return
-        if outcome.state == "done":
-            self.failed_job = None
-            self.message.setText(self.tr("Printed: job {job} → {where}").format(job=outcome.job_id,
-                                                                              where=outcome.delivered_to))  # fmt: skip
-            self.message.setStyleSheet("color: #1b5e20")
-            if self.current is not None:
-                self.current = Scanned(
-                    self.current.domain_id, self.current.document, self.current.label, outcome.job_id
-                )
-            self.printed.emit(outcome.job_id)
-            self.refresh_queue()
-        else:
-            self.failed_job = outcome.job_id
-            self.message.setText(self.tr("Job {job} failed: {error} — F5 retries the same label.").format(
-                job=outcome.job_id, error=pick(outcome.error_zh, outcome.error)))  # fmt: skip
-            self.message.setStyleSheet("color: #b00020")
+    def dismiss_selected(self) -> None:
+        chosen = [i for i in self.jobs.selectedItems() if self.jobs.line(i).open] or self.jobs.open_lines()[:1]
+        for item in chosen:
+            line = self.jobs.line(item)
+            if line.state == "failed" and line.job is not None:
+                try:
+                    self.station.dismiss(line.job)
+                except PrintingError as exc:
+                    self.say(pick(exc.zh, exc.en), "error")
+                    continue
+            self.jobs.remove(item)
         self._update_buttons()
-        self.scan_box.setFocus()
+        self.focus_scan()
+
+    def _submit(self, work: Work, item: QListWidgetItem) -> None:
+        self._pending += 1
+        self._queue.put_nowait((work, item))
+        if self._printer is None or self._printer.done():
+            self._printer = asyncio.ensure_future(self._print_one_at_a_time())
+        self._update_buttons()
+
+    async def _print_one_at_a_time(self) -> None:
+        while not self._queue.empty():
+            work, item = self._queue.get_nowait()
+            try:
+                await self._print(work, item)
+            finally:
+                self._pending -= 1
+                self._update_buttons()
+
+    async def _print(self, work: Work, item: QListWidgetItem) -> None:
+        line = self.jobs.line(item)
+        self.jobs.show_line(item, JobLine(line.order, "printing", line.job))
+        mine = self.current is not None and self.current.domain_id == line.order
+        if mine:
+            self.say(self.tr("Printing…"))
+        try:
+            outcome = await asyncio.to_thread(work)
+        except Exception as exc:  # refused before it became a job, or a bug: said in words
+            words = pick(exc.zh, exc.en) if isinstance(exc, PrintingError) else message_for(exc)
+            if not isinstance(exc, PrintingError):
+                log.exception("printing %s failed", line.order)
+            self.jobs.show_line(item, JobLine(line.order, "refused", line.job, words))
+            if self.current is not None and self.current.domain_id == line.order:
+                self.say(words, "error")
+            return
+        self._landed(item, line.order, outcome)
+
+    def _landed(self, item: QListWidgetItem, order: str, outcome: JobOutcome) -> None:
+        """A job's result, on its own line and its own order, whatever is on screen now."""
+        mine = self.current is not None and self.current.domain_id == order
+        if outcome.state == "done":
+            self.jobs.settle(order)
+            self.jobs.add(JobLine(order, "done", outcome.job_id, outcome.delivered_to or ""))
+            if self.jobs.row(item) >= 0:
+                self.jobs.remove(item)
+            if mine and self.current is not None:
+                self.current = Scanned(self.current.domain_id, self.current.document, self.current.label,
+                                       outcome.job_id, self.current.verdict, self.current.typed)  # fmt: skip
+                self.say(self.tr("Printed: job {job} → {where}").format(job=outcome.job_id,
+                                                                      where=outcome.delivered_to), "ok")  # fmt: skip
+            self.printed.emit(outcome.job_id)
+            self.rare_queue.refresh()
+        else:
+            error = pick(outcome.error_zh, outcome.error)
+            self.jobs.show_line(item, JobLine(order, "failed", outcome.job_id, error))
+            if mine:
+                self.say(self.tr("Job {job} failed: {error} — F5 retries the same label.").format(
+                    job=outcome.job_id, error=error), "error")  # fmt: skip
+        self._update_buttons()
 
     def clear(self) -> None:
-        self.current = None
-        self.failed_job = None
-        self.summary.setText(self.tr("Scan an order to begin."))
-        self.checks.clear()
-        self.preview.clear()
-        self.message.clear()
-        self.message.setStyleSheet("")
+        self._generation += 1  # a look-up still running is not shown
+        self._show_nothing(self.tr("Scan an order to begin."))
         self.scan_box.clear()
-        self.scan_box.setFocus()
-        self._update_buttons()
+        self.focus_scan()
 
-    def _update_buttons(self, *, printing: bool = False) -> None:
-        self.print_button.setEnabled(self.current is not None and not printing)
-        self.retry_button.setEnabled(self.failed_job is not None and not printing)
+    def _update_buttons(self) -> None:
+        self.print_button.setEnabled(self.current is not None)
+        self.retry_button.setEnabled(self.jobs.newest_failed() is not None)
+        self.dismiss_button.setEnabled(bool(self.jobs.open_lines()))
 
-    # -- the rare-character queue -------------------------------------------------------------------
-    def refresh_queue(self) -> None:
-        entries = self.station.handling_queue()
-        self.queue.setRowCount(len(entries))
-        for r, entry in enumerate(entries):
-            what = ", ".join(f"{s['char']}→{s['replacement']}" for s in entry["substitutions"])
-            for c, text in enumerate((entry["order"], entry["profile"], what)):
-                self.queue.setItem(r, c, QTableWidgetItem(text))
-        self.tabs.setTabText(1, self.tr("Rare-character queue ({count})").format(count=len(entries)))
+    async def shutdown(self) -> None:
+        """Questions still open are dropped; a look-up and the labels already queued finish first
+        (their threads must not outlive the loop, and a label the packer asked for is printed)."""
+        if self.deciding is not None and not self.deciding.done():
+            self.deciding.cancel()
+        for task in (self.lookup, self._printer):
+            if task is not None:
+                with contextlib.suppress(Exception):
+                    await task
 
-    def _take_from_queue(self, row: int, _column: int) -> None:
-        item = self.queue.item(row, 0)
-        if item is not None:
-            self.tabs.setCurrentIndex(0)
-            self.look_up(item.text())
+    # -- the rare-character queue ---------------------------------------------------------------------
+    def _take_from_queue(self, order: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.look_up(order)
 
     async def run_batch_scan(self) -> tuple[int, int, bool]:
-        """Scan recent orders in a worker thread with a cancellable progress dialog.
-        Returns (orders scanned, findings, cancelled)."""
-        cancel = threading.Event()
-        progress = QProgressDialog(self.tr("Scanning recent orders…"), self.tr("Cancel"), 0, 0, self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(cancel.set)
-        progress.show()
-        profile = self.station.printer.profile
+        return await self.rare_queue.run_batch_scan()
 
-        def work() -> tuple[int, list[scan.Finding]]:
-            with self.station.cache.read() as c:
-                return scan.find(c, profile, days=self.scan_days, on_progress=lambda n: not cancel.is_set())
-
-        try:
-            scanned, findings = await asyncio.to_thread(work)
-            cancelled = cancel.is_set()
-            if not cancelled:
-                await asyncio.to_thread(scan.enqueue, self.station.cache, profile, findings)
-        except Exception as exc:  # shown in words; the details go to the log
-            progress.close()
-            self.message.setText(message_for(exc))
-            raise
-        progress.close()
-        self.refresh_queue()
-        return scanned, len(findings), cancelled
+    def refresh_queue(self) -> None:
+        self.rare_queue.refresh()

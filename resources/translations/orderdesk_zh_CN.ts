@@ -1,68 +1,88 @@
 <?xml version='1.0' encoding='utf-8'?>
-<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>Channel</name>
+    <name>ConfirmDialog</name>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="133" />
-        <source>Taobao</source>
-        <translation>淘宝</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="104" />
+        <source>Check before printing</source>
+        <translation>打印前请确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="134" />
-        <source>Douyin</source>
-        <translation>抖音</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="106" />
+        <source>Print anyway (Enter)</source>
+        <translation>仍然打印(回车)</translation>
+    </message>
+</context>
+<context>
+    <name>Demo</name>
+    <message>
+        <location filename="../../app/ui/demo.py" line="115" />
+        <source>Preparing {count} demo orders…</source>
+        <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="135" />
-        <source>Pinduoduo</source>
-        <translation>拼多多</translation>
+        <location filename="../../app/ui/demo.py" line="116" />
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="136" />
-        <source>WeChat Channels</source>
-        <translation>微信视频号</translation>
+        <location filename="../../app/ui/demo.py" line="120" />
+        <source>OrderDesk demo</source>
+        <translation>OrderDesk 演示</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../app/ui/words.py" line="32" />
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="137" />
-        <source>Youzan</source>
-        <translation>有赞</translation>
+        <location filename="../../app/ui/words.py" line="34" />
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="138" />
-        <source>Own mini-program</source>
-        <translation>自有小程序</translation>
+        <location filename="../../app/ui/words.py" line="36" />
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/words.py" line="37" />
+        <source>{n} days</source>
+        <translation>{n} 天</translation>
     </message>
 </context>
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="51" />
+        <location filename="../../app/ui/errors.py" line="50" />
         <source>The hub did not accept the sign-in: check the user name and password.</source>
         <translation>中心未接受登录:请检查用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="53" />
+        <location filename="../../app/ui/errors.py" line="52" />
         <source>The hub cannot be reached: check the address and the network.</source>
         <translation>无法连接订单中心:请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="54" />
+        <location filename="../../app/ui/errors.py" line="53" />
         <source>The hub answered with an error ({status}): {detail}</source>
         <translation>订单中心返回错误({status}):{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="58" />
+        <location filename="../../app/ui/errors.py" line="57" />
         <source>A file or connection failed: {detail}</source>
         <translation>文件或连接出错:{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="59" />
+        <location filename="../../app/ui/errors.py" line="58" />
         <source>Something unexpected went wrong. The details were written to {path}.</source>
         <translation>出现意外错误。详细信息已写入 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="68" />
+        <location filename="../../app/ui/errors.py" line="67" />
         <source>OrderDesk</source>
         <translation>OrderDesk 订单台</translation>
     </message>
@@ -70,67 +90,67 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="51" />
+        <location filename="../../app/ui/packing_page.py" line="53" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="52" />
+        <location filename="../../app/ui/packing_page.py" line="54" />
         <source>Receiver's phone</source>
         <translation>收件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="53" />
+        <location filename="../../app/ui/packing_page.py" line="55" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="54" />
+        <location filename="../../app/ui/packing_page.py" line="56" />
         <source>Sender</source>
         <translation>寄件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="55" />
+        <location filename="../../app/ui/packing_page.py" line="57" />
         <source>Sender's phone</source>
         <translation>寄件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="56" />
+        <location filename="../../app/ui/packing_page.py" line="58" />
         <source>Sender's address</source>
         <translation>寄件地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="57" />
+        <location filename="../../app/ui/packing_page.py" line="59" />
         <source>Items</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="58" />
+        <location filename="../../app/ui/packing_page.py" line="60" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="59" />
+        <location filename="../../app/ui/packing_page.py" line="61" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="60" />
+        <location filename="../../app/ui/packing_page.py" line="62" />
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="61" />
+        <location filename="../../app/ui/packing_page.py" line="63" />
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="62" />
+        <location filename="../../app/ui/packing_page.py" line="64" />
         <source>Buyer's note</source>
         <translation>买家留言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="63" />
+        <location filename="../../app/ui/packing_page.py" line="65" />
         <source>Print time</source>
         <translation>打印时间</translation>
     </message>
@@ -149,343 +169,450 @@
     </message>
 </context>
 <context>
+    <name>JobsPanel</name>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="52" />
+        <source>waiting for the printer</source>
+        <translation>等待打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="53" />
+        <source>printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="54" />
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="55" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="56" />
+        <source>not printed</source>
+        <translation>未打印</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_jobs.py" line="58" />
+        <source>job {job}</source>
+        <translation>任务 {job}</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="28" />
+        <location filename="../../app/ui/login.py" line="41" />
         <source>Sign in to OrderDesk</source>
         <translation>登录 OrderDesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="34" />
+        <location filename="../../app/ui/login.py" line="48" />
         <source>Remember me on this computer (OS keyring)</source>
         <translation>在本机记住我(系统钥匙串)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="41" />
+        <location filename="../../app/ui/login.py" line="65" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="42" />
+        <location filename="../../app/ui/login.py" line="66" />
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="43" />
+        <location filename="../../app/ui/login.py" line="67" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="46" />
+        <location filename="../../app/ui/login.py" line="74" />
+        <source>Demo users (the password is the user name): click one to fill it in</source>
+        <translation>演示用户(密码与用户名相同):点击即可填入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/login.py" line="85" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="47" />
+        <location filename="../../app/ui/login.py" line="86" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="59" />
+        <location filename="../../app/ui/login.py" line="98" />
+        <source>This computer has no keyring service, so the sign-in cannot be remembered: it lasts until you sign out or close OrderDesk, and signing in offline is not possible.</source>
+        <translation>本机没有密钥环服务,无法记住登录:本次登录在退出登录或关闭 OrderDesk 前有效,也无法离线登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/login.py" line="112" />
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="62" />
+        <location filename="../../app/ui/login.py" line="115" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/login.py" line="128" />
+        <source>Press Sign in again to sign in for this session only.</source>
+        <translation>再次点击“登录”即可仅为本次会话登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/login.py" line="136" />
+        <source>Without the hub, only {user}, who signed in here last, can sign in.</source>
+        <translation>连不上中心时,只有本机上一次登录的 {user} 可以离线登录。</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="53" />
+        <location filename="../../app/ui/main_window.py" line="62" />
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="66" />
+        <location filename="../../app/ui/main_window.py" line="76" />
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="66" />
+        <location filename="../../app/ui/main_window.py" line="76" />
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="66" />
+        <location filename="../../app/ui/main_window.py" line="76" />
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="67" />
+        <location filename="../../app/ui/main_window.py" line="77" />
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="67" />
+        <location filename="../../app/ui/main_window.py" line="77" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84" />
+        <location filename="../../app/ui/main_window.py" line="115" />
+        <source>signed in offline</source>
+        <translation>离线登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="117" />
+        <source>Sign in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="121" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="153" />
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="153" />
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="116" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="171" />
+        <source>offline, retrying</source>
+        <translation>离线,正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="175" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="171" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="177" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="179" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136" />
+        <location filename="../../app/ui/main_window.py" line="183" />
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
 </context>
 <context>
-    <name>OrderDetail</name>
+    <name>MarkersDialog</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="54" />
-        <source>Observed</source>
-        <translation>观测时间</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="136" />
+        <source>Characters that cannot print</source>
+        <translation>无法打印的字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="54" />
-        <location filename="../../app/ui/order_detail.py" line="61" />
-        <location filename="../../app/ui/order_detail.py" line="62" />
+        <location filename="../../app/ui/packing_dialogs.py" line="137" />
+        <source>No font of this printer has these characters and they have no pinyin: they would print as markers a courier cannot read. Type what to print instead (e.g. a common character or the pinyin), or print the markers.</source>
+        <translation>这台打印机的字库里没有这些字,也查不到拼音:它们会印成快递员看不懂的标记。请输入要改印的文字(如常用字或拼音),或仍按标记打印。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="147" />
+        <source>instead of {marker}</source>
+        <translation>代替 {marker}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="151" />
+        <source>Print the markers</source>
+        <translation>按标记打印</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="156" />
+        <source>Print what I typed</source>
+        <translation>按输入的文字打印</translation>
+    </message>
+</context>
+<context>
+    <name>OrderDetail</name>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="57" />
+        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="65" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="54" />
+        <location filename="../../app/ui/order_detail.py" line="57" />
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="55" />
+        <location filename="../../app/ui/order_detail.py" line="57" />
+        <source>Observed (China time)</source>
+        <translation>观测时间(北京时间)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="58" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="55" />
-        <source>Rule</source>
-        <translation>映射规则</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/order_detail.py" line="55" />
-        <location filename="../../app/ui/order_detail.py" line="61" />
-        <location filename="../../app/ui/order_detail.py" line="62" />
+        <location filename="../../app/ui/order_detail.py" line="58" />
+        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="65" />
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="61" />
-        <location filename="../../app/ui/order_detail.py" line="62" />
-        <source>At</source>
-        <translation>时间</translation>
+        <location filename="../../app/ui/order_detail.py" line="58" />
+        <source>Mapping rule</source>
+        <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="61" />
+        <location filename="../../app/ui/order_detail.py" line="64" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="62" />
+        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="65" />
+        <location filename="../../app/ui/order_detail.py" line="74" />
+        <source>At (China time)</source>
+        <translation>时间(北京时间)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="65" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="62" />
+        <location filename="../../app/ui/order_detail.py" line="66" />
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="69" />
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="70" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="71" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="72" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="73" />
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="77" />
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="67" />
+        <location filename="../../app/ui/order_detail.py" line="78" />
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="68" />
+        <location filename="../../app/ui/order_detail.py" line="79" />
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="69" />
+        <location filename="../../app/ui/order_detail.py" line="80" />
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="70" />
+        <location filename="../../app/ui/order_detail.py" line="81" />
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="94" />
+        <location filename="../../app/ui/order_detail.py" line="110" />
+        <source>The order shown before is not in the list any more.</source>
+        <translation>之前显示的订单已不在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="124" />
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="94" />
+        <location filename="../../app/ui/order_detail.py" line="124" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="94" />
+        <location filename="../../app/ui/order_detail.py" line="124" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="96" />
+        <location filename="../../app/ui/order_detail.py" line="126" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="97" />
+        <location filename="../../app/ui/order_detail.py" line="127" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="98" />
+        <location filename="../../app/ui/order_detail.py" line="128" />
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="130" />
+        <source>shop</source>
+        <translation>店铺</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="130" />
+        <source>created (China time)</source>
+        <translation>下单时间(北京时间)</translation>
     </message>
 </context>
 <context>
     <name>OrdersModel</name>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="34" />
+        <location filename="../../app/ui/orders_model.py" line="39" />
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="34" />
+        <location filename="../../app/ui/orders_model.py" line="39" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="34" />
+        <location filename="../../app/ui/orders_model.py" line="39" />
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="34" />
-        <source>Created</source>
-        <translation>创建时间</translation>
+        <location filename="../../app/ui/orders_model.py" line="39" />
+        <source>Created (China time)</source>
+        <translation>下单时间(北京)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="35" />
+        <location filename="../../app/ui/orders_model.py" line="40" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="35" />
+        <location filename="../../app/ui/orders_model.py" line="40" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="35" />
+        <location filename="../../app/ui/orders_model.py" line="40" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="35" />
+        <location filename="../../app/ui/orders_model.py" line="40" />
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="35" />
+        <location filename="../../app/ui/orders_model.py" line="40" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="36" />
+        <location filename="../../app/ui/orders_model.py" line="41" />
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="36" />
+        <location filename="../../app/ui/orders_model.py" line="41" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="36" />
+        <location filename="../../app/ui/orders_model.py" line="41" />
         <source>Label</source>
         <translation>面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="118" />
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/orders_model.py" line="127" />
+        <location filename="../../app/ui/orders_model.py" line="142" />
         <source>printed</source>
         <translation>已打印</translation>
     </message>
@@ -493,222 +620,305 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="45" />
+        <location filename="../../app/ui/orders_page.py" line="52" />
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="49" />
+        <location filename="../../app/ui/orders_page.py" line="56" />
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="53" />
+        <location filename="../../app/ui/orders_page.py" line="60" />
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="57" />
+        <location filename="../../app/ui/orders_page.py" line="64" />
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="58" />
+        <location filename="../../app/ui/orders_page.py" line="65" />
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="59" />
+        <location filename="../../app/ui/orders_page.py" line="66" />
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="60" />
+        <location filename="../../app/ui/orders_page.py" line="67" />
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="61" />
-        <source>Created from</source>
-        <translation>创建日期从</translation>
+        <location filename="../../app/ui/orders_page.py" line="68" />
+        <source>Created (China time) from</source>
+        <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="70" />
+        <location filename="../../app/ui/orders_page.py" line="83" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="103" />
+        <location filename="../../app/ui/orders_page.py" line="123" />
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="129" />
-        <location filename="../../app/ui/orders_page.py" line="145" />
+        <location filename="../../app/ui/orders_page.py" line="155" />
+        <location filename="../../app/ui/orders_page.py" line="175" />
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="154" />
+        <location filename="../../app/ui/orders_page.py" line="185" />
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
 </context>
 <context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="114" />
+        <source>Print a refused order</source>
+        <translation>打印被拒绝的订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="115" />
+        <source>As a supervisor you may print it anyway: the reason is written to the audit trail.</source>
+        <translation>主管可以强制打印:原因会写入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="118" />
+        <source>Why it ships anyway</source>
+        <translation>为什么仍要发货</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="120" />
+        <source>Print with this reason</source>
+        <translation>按此原因打印</translation>
+    </message>
+</context>
+<context>
     <name>PackingPage</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="86" />
+        <location filename="../../app/ui/packing_page.py" line="116" />
         <source>Scan a barcode: unified id, channel order no. or waybill no.</source>
         <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="88" />
-        <location filename="../../app/ui/packing_page.py" line="251" />
+        <location filename="../../app/ui/packing_page.py" line="118" />
+        <location filename="../../app/ui/packing_page.py" line="428" />
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="100" />
+        <location filename="../../app/ui/packing_page.py" line="132" />
         <source>Print (Enter)</source>
         <translation>打印(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="101" />
+        <location filename="../../app/ui/packing_page.py" line="133" />
         <source>Retry (F5)</source>
         <translation>重试(F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="102" />
+        <location filename="../../app/ui/packing_page.py" line="134" />
+        <source>Dismiss (Del)</source>
+        <translation>忽略(Del)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="135" />
         <source>Clear (Esc)</source>
         <translation>清空(Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="122" />
-        <source>Order</source>
-        <translation>订单</translation>
+        <location filename="../../app/ui/packing_page.py" line="156" />
+        <source>Print jobs</source>
+        <translation>打印任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="122" />
-        <source>Printer profile</source>
-        <translation>打印机配置</translation>
+        <location filename="../../app/ui/packing_page.py" line="249" />
+        <source>cannot print: would come out as the marker {text}</source>
+        <translation>无法打印:会印成标记 {text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="122" />
-        <source>Characters</source>
-        <translation>字符</translation>
+        <location filename="../../app/ui/packing_page.py" line="250" />
+        <source>printed as typed: {text}</source>
+        <translation>按输入改印为:{text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="127" />
-        <source>Scan recent orders for rare characters</source>
-        <translation>扫描近期订单中的生僻字</translation>
+        <location filename="../../app/ui/packing_page.py" line="277" />
+        <source>refund: {state}</source>
+        <translation>退款:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="134" />
+        <location filename="../../app/ui/packing_page.py" line="307" />
+        <source>Only a supervisor may print it.</source>
+        <translation>只有主管可以强制打印。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="311" />
+        <location filename="../../app/ui/packing_page.py" line="316" />
+        <source>Not printed.</source>
+        <translation>未打印。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="323" />
+        <source>Not printed: the marker characters need a decision.</source>
+        <translation>未打印:无法打印的字符需要先处理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="171" />
         <source>Scan and print</source>
         <translation>扫描打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="135" />
+        <location filename="../../app/ui/packing_page.py" line="172" />
         <source>Rare-character queue</source>
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="181" />
+        <location filename="../../app/ui/packing_page.py" line="209" />
+        <source>Looking up {code}…</source>
+        <translation>正在查找 {code}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="247" />
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="182" />
+        <location filename="../../app/ui/packing_page.py" line="248" />
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="183" />
-        <source>printed as the marker {text}</source>
-        <translation>以标记 {text} 打印</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/packing_page.py" line="192" />
+        <location filename="../../app/ui/packing_page.py" line="260" />
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="195" />
+        <location filename="../../app/ui/packing_page.py" line="265" />
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="198" />
+        <location filename="../../app/ui/packing_page.py" line="268" />
+        <source>Some characters cannot print: Enter asks what to print instead.</source>
+        <translation>有字符无法打印:按回车选择改印的文字。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="270" />
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="207" />
-        <source>Reprint</source>
-        <translation>补打</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/packing_page.py" line="207" />
-        <source>Why is this label printed again?</source>
-        <translation>为什么要再次打印此面单?</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/packing_page.py" line="209" />
+        <location filename="../../app/ui/packing_page.py" line="335" />
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="221" />
+        <location filename="../../app/ui/packing_page.py" line="390" />
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="231" />
+        <location filename="../../app/ui/packing_page.py" line="414" />
         <source>Printed: job {job} → {where}</source>
         <translation>已打印:任务 {job} → {where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="242" />
+        <location filename="../../app/ui/packing_page.py" line="422" />
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="272" />
+        <location filename="../../app/ui/packing_page.py" line="168" />
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
     </message>
+</context>
+<context>
+    <name>RareQueueTab</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="284" />
-        <source>Scanning recent orders…</source>
-        <translation>正在扫描近期订单…</translation>
+        <location filename="../../app/ui/packing_queue.py" line="37" />
+        <source>Order</source>
+        <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="284" />
+        <location filename="../../app/ui/packing_queue.py" line="37" />
+        <source>Printer profile</source>
+        <translation>打印机配置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="37" />
+        <source>Characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="47" />
+        <source>Scan the last {days} days for rare characters</source>
+        <translation>扫描最近 {days} 天订单中的生僻字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="52" />
+        <source>Labels that will not print as written. Enter or a double click opens one at the station.</source>
+        <translation>这些面单无法按原样打印。回车或双击即可在打包台打开。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="80" />
+        <source>Scanning recent orders…</source>
+        <translation>正在扫描最近的订单…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="80" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="103" />
+        <source>Scan cancelled after {count} orders: nothing was queued.</source>
+        <translation>已扫描 {count} 个订单后取消:未加入队列。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="106" />
+        <source>{count} orders of the last {days} days scanned: every label prints as written.</source>
+        <translation>已扫描最近 {days} 天的 {count} 个订单:所有面单都能按原样打印。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="109" />
+        <source>{count} orders scanned, {found} need attention.</source>
+        <translation>已扫描 {count} 个订单,{found} 个需要处理。</translation>
+    </message>
 </context>
 <context>
-    <name>Refund</name>
+    <name>ReprintReasonDialog</name>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="146" />
-        <source>none</source>
-        <translation>无</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="64" />
+        <location filename="../../app/ui/packing_dialogs.py" line="82" />
+        <source>Reprint</source>
+        <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="147" />
-        <source>refunding</source>
-        <translation>退款中</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="65" />
+        <source>Order {order} was printed by job {job}. Why is it printed again?</source>
+        <translation>订单 {order} 已由任务 {job} 打印。为什么要补打?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="148" />
-        <source>partially refunded</source>
-        <translation>部分退款</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="68" />
+        <source>Another reason: type it here</source>
+        <translation>其他原因:在此输入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="149" />
-        <source>refunded</source>
-        <translation>已退款</translation>
+        <location filename="../../app/ui/packing_dialogs.py" line="92" />
+        <source>Pick a reason (1–5) or type one.</source>
+        <translation>请选择原因(1–5)或输入原因。</translation>
     </message>
 </context>
 <context>
@@ -780,6 +990,14 @@
         <location filename="../../app/ui/placeholders.py" line="38" />
         <source>Coming with the insights work: the consistency dashboard (order, logistics and finance agree?), the health score, the daily report and channel status mapping edits. Today: filter Orders by open anomalies and open an order to read its full chain.</source>
         <translation>将随数据洞察功能上线:一致性看板(订单、物流、财务是否一致?)、健康分、日报、渠道状态映射编辑。现在可在“订单”中筛选未处理异常,打开订单查看全链路。</translation>
+    </message>
+</context>
+<context>
+    <name>_StationDialog</name>
+    <message>
+        <location filename="../../app/ui/packing_dialogs.py" line="56" />
+        <source>Cancel (Esc)</source>
+        <translation>取消(Esc)</translation>
     </message>
 </context>
 </TS>

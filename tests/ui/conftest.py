@@ -34,6 +34,7 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     running._after_run_forever()  # what app.aboutToQuit would do: no running loop is left behind
     running.close()
     asyncio.set_event_loop(None)
+    asyncio.events._set_running_loop(None)  # whatever a test left behind, the next test's asyncio.run works
 
 
 def wait_for(loop: asyncio.AbstractEventLoop, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
@@ -52,3 +53,23 @@ def run(loop: asyncio.AbstractEventLoop, work: Coroutine[Any, Any, T] | asyncio.
     task = asyncio.ensure_future(work)
     wait_for(loop, task.done, timeout)
     return task.result()
+
+
+def shown_dialog(parent: Any, kind: type[T]) -> T | None:
+    """The dialog of ``kind`` now showing over ``parent`` (a closed one may linger until deleted)."""
+    return next((d for d in parent.findChildren(kind) if d.isVisible()), None)
+
+
+def type_text(widget: Any, text: str) -> None:
+    """Type ``text`` as key events, Chinese included (QTest.keyClicks asserts on non-ASCII keys):
+    what a keyboard, a keyboard-wedge scanner or an input method's commit delivers to the widget."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        if char.isascii():
+            QTest.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))

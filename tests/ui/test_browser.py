@@ -106,9 +106,9 @@ def test_cancelling_the_batch_scan_stops_it_and_queues_nothing(loop, big_cache, 
 
     scanned, found, cancelled = run(loop, scan_and_cancel())
     assert cancelled and scanned < ORDERS
-    assert page.queue.rowCount() == 0
+    assert page.rare_queue.table.rowCount() == 0
     scanned, found, cancelled = run(loop, page.run_batch_scan())
-    assert not cancelled and scanned == ORDERS and page.queue.rowCount() == found > 0
+    assert not cancelled and scanned == ORDERS and page.rare_queue.table.rowCount() == found > 0
 
 
 def test_demo_without_a_display_says_how_to_run_headless() -> None:

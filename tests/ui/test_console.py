@@ -13,18 +13,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtTest import QTest
 
 from app.services.session import Session
 from app.services.settings import Settings
 from app.ui.i18n import TRANSLATIONS
 from app.ui.main_window import MainWindow
+from app.ui.packing_dialogs import ConfirmDialog, MarkersDialog, ReprintReasonDialog
 from hub.demo import seed
 from printing.printers import Printer
 from printing.profiles import load_profile
 from printing.transports import FileTransport
 from tests.conftest import token_for
-from tests.ui.conftest import run, wait_for
+from tests.ui.conftest import run, shown_dialog, type_text, wait_for
 
 
 def session_for(hub, user: str) -> Session:
@@ -52,7 +53,7 @@ def test_sync_status_goes_online_fills_the_browser_then_says_offline(loop, seede
     run(loop, window.shutdown())
 
 
-def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded, cache, qtbot, tmp_path, monkeypatch):
+def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded, cache, qtbot, tmp_path):
     folder = tmp_path / "labels"
     printer = Printer("test-pdf", load_profile("pdf-76x130"), FileTransport(folder), True)
     window = MainWindow(session_for(seeded, "packer"), cache, Settings(sync_interval_s=0.2), printer=printer)
@@ -60,17 +61,20 @@ def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded
     wait_for(loop, lambda: window.sync.status.last_synced_at is not None)
     with cache.read() as c:
         domain_id, waybill = c.exec_driver_sql(
-            "SELECT domain_id, waybill_no FROM orders WHERE receiver_name GLOB '*[龘堃喆昇赟犇淼焱𠀾𪚥]*' LIMIT 1"
+            "SELECT domain_id, waybill_no FROM orders WHERE receiver_name GLOB '*[龘堃喆昇赟犇淼焱𠀾𪚥]*' "
+            "AND NOT cancelled AND refund != 'refunded' LIMIT 1"
         ).one()
     page = window.packing_page
     qtbot.keyClicks(page.scan_box, waybill)  # a keyboard-wedge scanner types the code, then Enter
     qtbot.keyClick(page.scan_box, Qt.Key.Key_Return)
+    wait_for(loop, page.idle)
     assert page.current is not None and page.current.domain_id == domain_id
     texts = [page.checks.item(i).text() for i in range(page.checks.count())]
     assert texts and (any("拼音" in t or "标记" in t for t in texts) or texts == ["所有字符均按原样打印。"])
     assert not page.preview.pixmap().isNull()
     qtbot.keyClick(page.scan_box, Qt.Key.Key_Return)  # Enter on an empty box prints
-    wait_for(loop, lambda: page.busy is not None and page.busy.done())
+    answer_markers(loop, page)
+    wait_for(loop, page.idle)
     assert "已打印" in page.message.text()
     files = list(folder.glob(f"{domain_id}-*.pdf"))
     assert len(files) == 1 and files[0].read_bytes().startswith(b"%PDF")
@@ -82,17 +86,36 @@ def test_packing_flow_prints_a_label_file_and_reports_it_to_the_hub(loop, seeded
             ).first())  # fmt: skip
 
     wait_for(loop, reported)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))  # no reason given
-    page.print_current()
+    page.print_current()  # a reprint: no reason given, then cancelled
+    answer_markers(loop, page)
+    dialog = wait_for(loop, lambda: shown_dialog(page, ReprintReasonDialog))
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error.text()  # Enter without a reason asks for one
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Escape)
+    wait_for(loop, page.idle)
     assert "需要填写原因" in page.message.text()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("面单撕坏", True))
     page.print_current()
-    wait_for(loop, lambda: page.busy is not None and page.busy.done())
-    assert len(list(folder.glob(f"{domain_id}-*.pdf"))) == 2
+    answer_markers(loop, page)
+    dialog = wait_for(loop, lambda: shown_dialog(page, ReprintReasonDialog))
+    type_text(dialog.reason, "面单撕坏")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    wait_for(loop, lambda: page.idle() and len(list(folder.glob(f"{domain_id}-*.pdf"))) == 2)
     with cache.read() as c:
         reasons = [r[0] for r in c.exec_driver_sql("SELECT reason FROM print_jobs ORDER BY id")]
     assert reasons == [None, "面单撕坏"]
     run(loop, window.shutdown())
+
+
+def answer_markers(loop, page) -> None:
+    """What the station asks before printing: an order already shipped (Enter: print anyway), and a
+    name no font has (the test prints the markers knowingly)."""
+    if page.current is not None and page.current.verdict.level == "confirm":
+        dialog = wait_for(loop, lambda: shown_dialog(page, ConfirmDialog))
+        QTest.keyClick(dialog, Qt.Key.Key_Return)
+        wait_for(loop, lambda: shown_dialog(page, ConfirmDialog) is None)
+    if page.current is not None and page.current.label.preflight.markers:
+        dialog = wait_for(loop, lambda: shown_dialog(page, MarkersDialog))
+        dialog.print_markers.click()
 
 
 def test_a_failed_printer_says_what_happened_and_f5_retries(loop, seeded, cache, qtbot, tmp_path) -> None:
@@ -104,15 +127,18 @@ def test_a_failed_printer_says_what_happened_and_f5_retries(loop, seeded, cache,
     wait_for(loop, lambda: window.sync.status.last_synced_at is not None)
     page = window.packing_page
     with cache.read() as c:
-        domain_id = c.exec_driver_sql("SELECT domain_id FROM orders LIMIT 1").scalar_one()
-    page.look_up(domain_id)
+        domain_id = c.exec_driver_sql(
+            "SELECT domain_id FROM orders WHERE fulfilment = 'PAID' AND NOT cancelled AND refund = 'none' "
+            "AND receiver_name NOT GLOB '*[龘堃喆昇赟犇淼焱𠀾𪚥]*' LIMIT 1"
+        ).scalar_one()
+    run(loop, page.look_up(domain_id))
     page.print_current()
-    wait_for(loop, lambda: page.busy is not None and page.busy.done())
+    wait_for(loop, page.idle)
     assert "失败" in page.message.text() and "无法把面单写入" in page.message.text()
     assert page.retry_button.isEnabled()
     blocked.unlink()
     qtbot.keyClick(page.scan_box, Qt.Key.Key_F5)
-    wait_for(loop, lambda: page.busy is not None and page.busy.done() and page.failed_job is None)
+    wait_for(loop, lambda: page.idle() and page.jobs.newest_failed() is None)
     assert "已打印" in page.message.text() and len(list(blocked.glob("*.zpl"))) == 1
     run(loop, window.shutdown())
 

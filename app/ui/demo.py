@@ -1,0 +1,144 @@
+"""`orderdesk demo`: the reference hub with demo orders dated over the last 30 days, on a free
+loopback port, in a temporary home of its own (settings, printers, cache, label files), removed when
+the demo ends. Seeding shows its progress and can be cancelled. The demo's users — packer, clerk,
+supervisor, each with its name as password — are listed at sign-in, so every role can be tried."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from app.services.session import Session, sign_in
+from app.services.settings import Settings
+from printing.fonts import find_system_font
+from sync.paths import HOME_VARIABLE
+
+DEMO_PRINTER = "demo-pdf"
+DEMO_USERS = ("packer", "clerk", "supervisor")
+
+
+class _Cancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoHub:
+    url: str
+    users: tuple[str, ...] = DEMO_USERS
+
+    async def sign_in(self, user: str) -> Session:
+        return await sign_in(self.url, user, user, remember=False)  # demo: the token in memory only
+
+
+class DemoHome:
+    """A temporary ORDERDESK_HOME for the demo's run; removed, with everything in it, at the end."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="orderdesk-demo-"))
+        self._before = os.environ.get(HOME_VARIABLE)
+        self._settings = Settings(printer=DEMO_PRINTER)
+
+    def __enter__(self) -> DemoHome:
+        os.environ[HOME_VARIABLE] = str(self.folder)
+        self._write_printers()
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._before is None:
+            os.environ.pop(HOME_VARIABLE, None)
+        else:
+            os.environ[HOME_VARIABLE] = self._before
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.folder / "cache.sqlite3"
+
+    @property
+    def labels(self) -> Path:
+        return self.folder / "labels"
+
+    def settings(self) -> Settings:
+        return self._settings
+
+    def _write_printers(self) -> None:
+        """One PDF printer writing into the demo's folder; through the Ext-B profile where the system
+        has its fonts (fonts-hanazono), so that the rarest names print as written."""
+        profile = "pdf-76x130-extb" if find_system_font("HanaMinB.ttf") else "pdf-76x130"
+        config = self.folder / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        printers = {DEMO_PRINTER: {"profile": profile, "transport": {"kind": "file", "folder": str(self.labels)}}}
+        (config / "printers.json").write_text(json.dumps(printers, indent=2), encoding="utf-8")
+
+    @asynccontextmanager
+    async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:
+        """The seeded demo hub, serving until the block ends; None when seeding was cancelled."""
+        from hub.demo import recent, seed
+        from hub.server import BackgroundHub
+        from hub.store import HubStore
+
+        store = HubStore(f"sqlite:///{self.folder / 'hub.sqlite3'}")
+        server: BackgroundHub | None = None
+        try:
+            store.ensure_demo_users()
+            if not await _seed_with_progress(lambda on_batch: seed(store, orders, 7, on_batch, batch=250,
+                                                                   **recent(orders)), orders, quit_event):  # fmt: skip
+                yield None
+                return
+            server = BackgroundHub(store)
+            await asyncio.to_thread(server.start)
+            self._settings.hub_url = server.url
+            self._settings.save()
+            yield DemoHub(server.url)
+        finally:
+            if server is not None:
+                await asyncio.to_thread(server.stop)
+            store.close()
+
+
+async def _seed_with_progress(work: object, orders: int, quit_event: asyncio.Event) -> bool:
+    """Run the seeding in a thread behind a progress dialog; False when cancelled (or told to quit)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QProgressDialog
+
+    translate = QCoreApplication.translate
+    progress = QProgressDialog(
+        translate("Demo", "Preparing {count} demo orders…").format(count=f"{orders:,}"),
+        translate("Demo", "Cancel"),
+        0,
+        orders,
+    )
+    progress.setWindowTitle(translate("Demo", "OrderDesk demo"))
+    progress.setMinimumDuration(0)
+    progress.setValue(0)
+    cancel = threading.Event()
+    progress.canceled.connect(cancel.set)
+    quit_event_task = asyncio.ensure_future(quit_event.wait())
+    quit_event_task.add_done_callback(lambda _: cancel.set())
+    loop = asyncio.get_running_loop()
+
+    def on_batch(done: int) -> None:
+        if cancel.is_set():
+            raise _Cancelled
+        loop.call_soon_threadsafe(progress.setValue, done)
+
+    try:
+        await asyncio.to_thread(work, on_batch)  # type: ignore[arg-type]
+        finished = not cancel.is_set()
+    except _Cancelled:
+        finished = False
+    finally:
+        quit_event_task.cancel()
+        progress.canceled.disconnect(cancel.set)  # closing a progress dialog says "canceled" too
+        progress.close()
+        progress.deleteLater()
+    return finished

@@ -1,0 +1,88 @@
+"""The station's print jobs, each with its own order: queued, printing, printed, failed or refused.
+Failed and refused ones stay in view (across restarts too) until they are printed or a person
+dismisses them; a result always lands on its own job's line, whatever was scanned since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from app.ui import theme
+
+KEPT_DONE = 20  # printed jobs stay listed for reference, the newest this many
+JOB_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass
+class JobLine:
+    order: str
+    state: str  # queued | printing | done | failed | refused
+    job: int | None = None
+    detail: str = ""
+
+    @property
+    def open(self) -> bool:
+        """Still needs a person: failed, refused, or never confirmed."""
+        return self.state in ("failed", "refused")
+
+
+class JobsPanel(QListWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFont(theme.font(theme.STATION_POINTS - 4))
+        self.setWordWrap(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the scan box keeps the keyboard
+
+    def add(self, line: JobLine) -> QListWidgetItem:
+        item = QListWidgetItem()
+        self.insertItem(0, item)  # newest on top
+        self.show_line(item, line)
+        self._trim()
+        return item
+
+    def line(self, item: QListWidgetItem) -> JobLine:
+        return item.data(JOB_ROLE)  # type: ignore[no-any-return]
+
+    def show_line(self, item: QListWidgetItem, line: JobLine) -> None:
+        item.setData(JOB_ROLE, line)
+        words = {
+            "queued": self.tr("waiting for the printer"),
+            "printing": self.tr("printing…"),
+            "done": self.tr("printed"),
+            "failed": self.tr("failed"),
+            "refused": self.tr("not printed"),
+        }[line.state]
+        job = self.tr("job {job}").format(job=line.job) if line.job is not None else ""
+        item.setText("  ·  ".join(part for part in (line.order, job, words, line.detail) if part))
+        brush = {"done": "ok", "failed": "error", "refused": "error"}.get(line.state)
+        item.setForeground(QBrush(theme.colour(brush)) if brush else QBrush())
+
+    def all_items(self) -> list[QListWidgetItem]:
+        return [self.item(row) for row in range(self.count())]
+
+    def open_lines(self) -> list[QListWidgetItem]:
+        return [item for item in self.all_items() if self.line(item).open]
+
+    def newest_failed(self) -> QListWidgetItem | None:
+        """The selected failed job, else the newest one."""
+        selected = [i for i in self.selectedItems() if self.line(i).state == "failed"]
+        failed = selected or [i for i in self.all_items() if self.line(i).state == "failed"]
+        return failed[0] if failed else None
+
+    def settle(self, order: str) -> None:
+        """``order`` is printed now: its earlier failed and refused lines are done with."""
+        for item in self.all_items():
+            line = self.line(item)
+            if line.order == order and line.open:
+                self.takeItem(self.row(item))
+
+    def remove(self, item: QListWidgetItem) -> None:
+        self.takeItem(self.row(item))
+
+    def _trim(self) -> None:
+        done = [i for i in self.all_items() if self.line(i).state == "done"]
+        for item in done[KEPT_DONE:]:
+            self.takeItem(self.row(item))
