@@ -13,7 +13,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from hub.api import create_app
-from hub.auth import issue
+from hub.auth import TokenAuthority
+from hub.secret import random_secret
 from hub.store import HubStore
 from sync.contract import OrderRecord
 from tests.conftest import order
@@ -23,8 +24,9 @@ _store = HubStore(f"sqlite:///{_folder / 'fuzz.sqlite3'}")
 _store.ensure_demo_users()
 with _store.write() as _c:
     _store.put_orders(_c, [OrderRecord.model_validate(order("FUZZ1"))])
-_token, _ = issue(_store.secret, "supervisor", "supervisor")
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_store))
+_secret = random_secret()
+_token = TokenAuthority(_secret, _store.epoch).issue("supervisor").text
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_store, secret=_secret))
 
 
 def teardown_module() -> None:
