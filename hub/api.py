@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from hub import openapi, refusals
 from hub.auth import TokenAuthority
 from hub.body import IngestLimits
+from hub.body_limit import ContentLengthCheck
 from hub.routes import actions, auth, changes, ingest, orders
 from hub.secret import load_secret
 from hub.store import HubStore
@@ -29,18 +30,16 @@ def create_app(
         version="1",
         description="The central order API the OrderDesk console syncs with. Demo users are for demos only. "
         "Every refusal is {detail, detail_zh, field, value…} in English and Chinese.",
-        max_body_size=MAX_BODY_BYTES,
     )
     limits = ingest_limits or IngestLimits()
     app.state.store = store
     app.state.tokens = TokenAuthority(secret if secret is not None else load_secret(), store.epoch)
     app.state.ingest_limits = limits
     app.state.sign_in_limits = sign_in_limits or SignInLimits()
-    app.include_router(auth.router)
-    app.include_router(changes.router)
-    app.include_router(orders.router)
+    for module in (auth, changes, orders, actions):
+        app.include_router(module.router, max_body_size=MAX_BODY_BYTES)
     app.include_router(ingest.router, max_body_size=limits.max_body_bytes)
-    app.include_router(actions.router)
+    app.add_middleware(ContentLengthCheck, limits={"/v1/ingest/": limits.max_body_bytes}, default=MAX_BODY_BYTES)
     refusals.install(app)
     openapi.install(app)
     return app
