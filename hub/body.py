@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from hub.refusals import Refusal
+from hub.refusals import Refusal, key_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def _depth_exceeded(document: Any, limit: int) -> str | None:
             steps = []
             while link is not None:
                 link, step = link
-                steps.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+                steps.append(f"[{step}]" if isinstance(step, int) else f".{key_name(step)}")
             return "".join(reversed(steps)).lstrip(".")
         for step, child in items:
             if isinstance(child, dict | list):

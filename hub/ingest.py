@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from hub import kuaidi100
 from hub.body import IngestLimits, parse_json
-from hub.refusals import ERRORS_SHOWN, Refusal
+from hub.refusals import ERRORS_SHOWN, Refusal, key_name
 from sync.contract import Code, ObservationRecord, OrderRecord
-from sync.record_errors import RecordError, cut_value, describe_errors
+from sync.record_errors import RecordError, describe_errors
 
 ENVELOPE_KEYS = ("orders", "observations")
 REFUSALS_SHOWN = 20  # an answer lists the first refused records; refused_count says how many there were
@@ -74,7 +74,7 @@ def _not_an_object(where: str, value: Any) -> Refusal:
 def _envelope(document: dict[str, Any], limits: IngestLimits) -> tuple[list[Any], list[Any]]:
     unknown = [key for key in document if key not in ENVELOPE_KEYS]
     if unknown:
-        name = cut_value(unknown[0], 64)
+        name = key_name(unknown[0])
         raise Refusal(422, f"{name}: not a field of an ingest body (it holds orders and observations)",
                       f"{name}:不是导入请求体的字段(请求体只有 orders 和 observations)", field=name)  # fmt: skip
     lists = []
@@ -101,6 +101,9 @@ def parse_ingest(source: str, document: Any, limits: IngestLimits, where: str = 
                 raise _not_an_object(where, document)
         raw_orders: list[Any] = []
         raw_observations: list[Any] = kuaidi100.observations(document, where)
+    elif where != "$":  # a form's param holds Kuaidi100's push, nothing else
+        raise Refusal(422, f"{where}: should be Kuaidi100's push (with lastResult)",
+                      f"{where}:应为快递100 的推送内容(含 lastResult)", field=where)  # fmt: skip
     else:
         raw_orders, raw_observations = _envelope(document, limits)
     count = len(raw_orders) + len(raw_observations)

@@ -13,6 +13,7 @@ limit) and request validation are put into the same shape here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,6 +28,13 @@ from sync.record_errors import RecordError, cut_value, describe_error_list
 
 ERRORS_SHOWN = 10  # an answer lists at most this many errors; error_count says how many there were
 _UNSET: Any = object()
+
+
+def key_name(key: str) -> str:
+    """A JSON object key as a field name: itself when it reads as a name, else quoted (and cut short)."""
+    if key.isidentifier() and key.isascii():
+        return key
+    return str(cut_value(json.dumps(key, ensure_ascii=False), 64))
 
 
 class Refusal(HTTPException):
