@@ -111,6 +111,9 @@ def _from_http_exception(request: Request, exc: HTTPException) -> Refusal:
     if exc.status_code == 413:  # Starlette's body limit (FastAPI max_body_size)
         limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
         return body_too_large(limit if isinstance(limit, int) else None)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":  # FastAPI's words
+        return Refusal(400, "the body cannot be read: send UTF-8 JSON", "无法读取请求体:请发送 UTF-8 编码的 JSON",
+                       field="$")  # fmt: skip
     if exc.status_code in _STARLETTE_ZH:
         en, zh = _STARLETTE_ZH[exc.status_code]
         return Refusal(exc.status_code, en, zh, headers=exc.headers)

@@ -1,4 +1,4 @@
-"""Records the ingest refused, kept at the hub where a supervisor can see them (GET /v1/ingest/refused):
+"""Records the ingest refused, kept at the hub where a supervisor can see them (GET /v1/refused):
 the record as sent, its errors in both languages, who sent it, when first and last, and how often.
 Kept once per source, kind and content, however often a sender repeats it."""
 

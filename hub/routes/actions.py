@@ -39,7 +39,7 @@ class ActionResult(BaseModel):
     recorded_at_ms: int
 
 
-@router.post("/actions", response_model=ActionResult, responses=responses(401, 403, 404, 413, 422))
+@router.post("/actions", response_model=ActionResult, responses=responses(400, 401, 403, 404, 413, 422))
 def act(
     who: Caller,
     store: Store,

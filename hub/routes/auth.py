@@ -33,7 +33,7 @@ class WhoAmI(BaseModel):
     expires_at: int
 
 
-@router.post("/token", response_model=TokenResponse, responses=responses(401, 413, 422, 429))
+@router.post("/token", response_model=TokenResponse, responses=responses(400, 401, 413, 422, 429))
 def sign_in(body: TokenRequest, request: Request, store: Store, tokens: Tokens) -> TokenResponse:
     """A bearer token (a JWT, 12 h) for a user name and password. Failed sign-ins are throttled per
     user name and per client address (429 with Retry-After)."""

@@ -1,5 +1,5 @@
-"""/v1/ingest: records from the channels, the carrier and finance (supervisor only), and the records it
-refused, kept for a person to see."""
+"""/v1/ingest: records from the channels, the carrier and finance (supervisor only); /v1/refused: the
+records it refused, kept for a person to see."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hub.ingest import REFUSALS_SHOWN, RefusedRecord, parse_ingest
 from hub.refusals import Refusal, responses
 from sync.mapping.registry import bundled_documents
 
-router = APIRouter(prefix="/v1/ingest", tags=["ingest"])
+router = APIRouter(prefix="/v1", tags=["ingest"])
 INGEST_ROLES = frozenset({"supervisor"})
 SOURCES = tuple(sorted(document["source"] for document in bundled_documents()))
 FORM = "application/x-www-form-urlencoded"
@@ -65,7 +65,7 @@ async def _document(request: Request, source: str, limits: IngestLimits) -> tupl
 
 
 @router.post(
-    "/{source}",
+    "/ingest/{source}",
     response_model=IngestResult,
     responses=responses(400, 401, 403, 404, 413, 415, 422),
     openapi_extra={"requestBody": {"$ref": "#/components/requestBodies/IngestBody"}},
@@ -78,7 +78,7 @@ async def ingest(
 ) -> IngestResult:
     """Orders and observations in the wire contract (README), or Kuaidi100's own push (JSON, or the
     form field `param`). Bad records come back in `refused` (the first 20 of `refused_count`, each
-    naming field and value) and are kept at the hub (GET /v1/ingest/refused); the rest is stored."""
+    naming field and value) and are kept at the hub (GET /v1/refused); the rest is stored."""
     require_role(who, INGEST_ROLES, "ingest", "导入数据")
     if source not in SOURCES:
         raise Refusal(404, f"no mapping table for the source {source}: known sources are {', '.join(SOURCES)}",

@@ -100,7 +100,7 @@ def test_many_bad_records_are_summarised_and_all_kept_at_the_hub(supervisor):
     assert again["refused_count"] == 10
     kept, after = [], 0
     while True:
-        page = supervisor.get("/v1/ingest/refused", params={"after": after, "limit": 200}).json()
+        page = supervisor.get("/v1/refused", params={"after": after, "limit": 200}).json()
         kept += page["refused"]
         if page["next"] is None:
             break
