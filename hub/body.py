@@ -1,15 +1,16 @@
 """Reading an ingest body within limits, before anything large is built from it.
 
 The bytes are capped by Starlette's body limit (FastAPI ``max_body_size``: ``Content-Length`` is
-checked before reading, the stream is counted while reading). Then, before parsing, the JSON
-containers are counted in the raw bytes (an upper bound: braces inside strings count too), so a body
-of empty objects cannot make hundreds of megabytes of dicts. orjson parses, strictly (no NaN, no
-lone surrogates; it refuses nesting deeper than 1024 by itself, before building the rest); the depth is then checked against the far
-smaller limit a record needs, naming where it was exceeded.
+checked before reading, the stream is counted while reading). Then, before parsing, the body's shape
+is read from its bytes in C (strings dropped, only brackets kept): the JSON objects and arrays are
+counted, so a body of empty objects cannot make hundreds of megabytes of dicts, and the nesting depth
+is measured by peeling off the innermost bracket pairs a level at a time. orjson then parses,
+strictly (no NaN, no lone surrogates); only a body found too deep is walked, to name where.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -56,6 +57,29 @@ def _depth_exceeded(document: Any, limit: int) -> str | None:
     return None
 
 
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes and all (unrolled: fast)
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def shape_of(raw: bytes) -> bytes:
+    """The brackets of the JSON in ``raw``, outside its strings: ``{"a": [1, "[x"]}`` → ``{[]}``."""
+    return _STRINGS.sub(b"", raw).translate(None, _NOT_BRACKETS)
+
+
+def deeper_than(shape: bytes, limit: int) -> bool:
+    """Whether a body of this shape nests deeper than ``limit``: the innermost pairs are peeled off
+    one level a pass (no object is built)."""
+    for _ in range(limit):
+        if not shape:
+            return False
+        peeled = _INNERMOST.sub(b"", shape)
+        if peeled == shape:  # unbalanced: the parser says what is wrong
+            return False
+        shape = peeled
+    return bool(shape) and _INNERMOST.search(shape) is not None
+
+
 def _join(field: str, path: str) -> str:
     if not path:
         return field
@@ -64,21 +88,22 @@ def _join(field: str, path: str) -> str:
 
 def parse_json(raw: bytes, field: str, limits: IngestLimits) -> Any:
     """The JSON document in ``raw`` (``field`` names it in refusals: ``$`` for the body, or ``param``)."""
-    containers = raw.count(b"{") + raw.count(b"[")
+    shape = shape_of(raw)
+    containers = shape.count(b"{") + shape.count(b"[")
     if containers > limits.max_containers:
         raise Refusal(413, f"{field}: more than {limits.max_containers:,} JSON objects and arrays ({containers:,}): "
                       "send smaller batches", f"{field}:JSON 对象和数组超过 {limits.max_containers:,} 个"
                       f"({containers:,} 个):请分批发送", field=field, extra={"containers": containers})  # fmt: skip
+    too_deep = deeper_than(shape, limits.max_depth)
     try:
         document = orjson.loads(raw)  # strict RFC 8259: no NaN, no lone surrogates, integers within 64 bits
     except orjson.JSONDecodeError as exc:
-        if "depth limit" in str(exc):
+        if too_deep or "depth limit" in str(exc):
             raise _too_deep(field, limits.max_depth) from None
         raise Refusal(400, f"{field}: not JSON ({exc})", f"{field}:不是有效的 JSON({exc})", field=field,
                       value=raw[:200].decode("utf-8", "replace")) from None  # fmt: skip
-    path = _depth_exceeded(document, limits.max_depth)
-    if path is not None:
-        raise _too_deep(_join(field, path), limits.max_depth)
+    if too_deep:  # only now is the document walked, to say where
+        raise _too_deep(_join(field, _depth_exceeded(document, limits.max_depth) or ""), limits.max_depth)
     return document
 
 

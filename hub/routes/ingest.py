@@ -48,13 +48,8 @@ class KeptRefusals(BaseModel):
     next: int | None
 
 
-async def _document(request: Request, source: str, limits: IngestLimits) -> tuple[Any, str]:
+def _document(raw: bytes, mime: str, source: str, limits: IngestLimits) -> tuple[Any, str]:
     """The body as a parsed document, and the name refusals give it (``$``, or ``param`` for a form)."""
-    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if mime.startswith("multipart/"):
-        raise Refusal(415, "send JSON, or (Kuaidi100) an URL-encoded form with the field param",
-                      "请发送 JSON,或(快递100)URL 编码的表单字段 param", field="Content-Type", value=mime)  # fmt: skip
-    raw = await request.body()  # capped by the router's max_body_size before and while reading
     if mime != FORM:
         return parse_json(raw, "$", limits), "$"
     fields = parse_form(raw, limits)
@@ -85,9 +80,14 @@ async def ingest(
                       f"来源 {source} 没有映射表,已知来源:{'、'.join(SOURCES)}", field="source",
                       value=source)  # fmt: skip
     limits: IngestLimits = request.app.state.ingest_limits
-    document, where = await _document(request, source, limits)
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime.startswith("multipart/"):
+        raise Refusal(415, "send JSON, or (Kuaidi100) an URL-encoded form with the field param",
+                      "请发送 JSON,或(快递100)URL 编码的表单字段 param", field="Content-Type", value=mime)  # fmt: skip
+    raw = await request.body()  # capped by the router's max_body_size before and while reading
 
     def write() -> IngestResult:  # in the thread pool: the event loop keeps serving others
+        document, where = _document(raw, mime, source, limits)
         parsed = parse_ingest(source, document, limits, where)
         with store.write() as c:
             ids = store.put_orders(c, parsed.orders)

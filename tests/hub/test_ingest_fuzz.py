@@ -199,3 +199,12 @@ def test_raw_bytes_never_fail_the_hub(hub_client, raw, form, source):
     client, _ = hub_client
     kind = "application/x-www-form-urlencoded" if form else "application/json"
     check(client.post(f"/v1/ingest/{source}", content=raw, headers={"content-type": kind}))
+
+
+@given(document=json_values, limit=st.integers(0, 6), ascii_only=st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_the_depth_read_from_the_bytes_is_the_depth_of_the_parsed_document(document, limit, ascii_only):
+    from hub.body import _depth_exceeded, deeper_than, shape_of
+
+    raw = json.dumps(document, ensure_ascii=ascii_only).encode()  # strings full of quotes, brackets, backslashes
+    assert deeper_than(shape_of(raw), limit) == (_depth_exceeded(document, limit) is not None)
