@@ -184,3 +184,32 @@ def test_an_old_database_with_its_secret_row_stops_using_it_and_forgets_it(tmp_p
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM hub_meta WHERE key = 'secret'").fetchone() == (0,)
     assert old_secret.encode() not in path.read_bytes()  # overwritten, not only unlinked from the table
+
+
+def test_the_client_signs_out_and_hears_a_throttled_sign_in_at_once(hub):
+    import asyncio
+
+    from sync.client import HubClient, HubError, revoke_token
+
+    async def scenario() -> None:
+        async with HubClient(hub.url) as client:
+            await client.login("packer", "packer")
+            token = client.token
+            assert token and await client.logout() is True and client.token is None
+        assert me(hub.url, token).status_code == 401
+        assert await revoke_token(hub.url, token) is False  # the hub no longer takes it anyway
+        async with HubClient(hub.url, attempts=8, backoff_base=5.0) as client:
+            for _ in range(5):
+                with pytest.raises(HubError) as wrong:
+                    await client.login("clerk", "guess")
+                assert wrong.value.status == 401 and wrong.value.zh == "用户名或密码错误"
+            started = time.monotonic()
+            with pytest.raises(HubError) as throttled:
+                await client.login("clerk", "clerk")
+            assert time.monotonic() - started < 2  # not retried for minutes
+            assert throttled.value.status == 429 and throttled.value.retry_after and throttled.value.field == "username"
+        with pytest.raises(HubError) as unreachable:
+            await revoke_token("http://127.0.0.1:9", "token")
+        assert unreachable.value.status == 0
+
+    asyncio.run(scenario())
