@@ -91,6 +91,10 @@ def parse_ingest(source: str, document: Any, limits: IngestLimits, where: str = 
     if not isinstance(document, dict):
         raise _not_an_object(where, document)
     if source == "kuaidi100" and kuaidi100.is_push(document):
+        both = [key for key in ENVELOPE_KEYS if key in document]
+        if both:  # the push's own fields are not checked strictly: the batch would be lost unseen
+            raise Refusal(422, f"{both[0]}: a body is either a batch or Kuaidi100's push, not both",
+                          f"{both[0]}:请求体要么是批量记录,要么是快递100 推送,不能两者都有", field=both[0])  # fmt: skip
         if "param" in document:  # the form's field, sent inside a JSON body
             param = document["param"]
             if not isinstance(param, str):

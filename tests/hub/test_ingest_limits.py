@@ -45,6 +45,7 @@ PUSH = {"status": "polling", "lastResult": {"nu": "SF7788", "state": "3",
         ("kuaidi100", {"lastResult": {"nu": ["SF1"], "state": "3"}}, "lastResult.nu"),
         ("kuaidi100", {"lastResult": {"nu": "SF1"}}, "lastResult.state"),  # nothing to record
         ("kuaidi100", {"param": ["x"]}, "param"),
+        ("kuaidi100", {**PUSH, "observations": [{"status": 3}]}, "observations"),  # not silently dropped
         ("kuaidi100", {"param": "[1, 2]"}, "param"),
     ],
 )
