@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 
-from hub.auth import issue
 from hub.demo import seed
 from hub.feed import feed_cursor
 from hub.store import HubStore
@@ -66,7 +65,6 @@ def seeded_hub(folder: Path, orders: int, hub_file: Path | None = None) -> Itera
     if _orders_in(path) == 0:
         seed(store, orders, seed_value=7)
     seeded = time.perf_counter() - started
-    token, _ = issue(store.secret, "packer", "packer")
     epoch = store.epoch
     store.close()
     port = _free_port()
@@ -84,7 +82,9 @@ def seeded_hub(folder: Path, orders: int, hub_file: Path | None = None) -> Itera
                 if time.monotonic() > deadline:
                     raise RuntimeError("the hub did not start") from None
                 time.sleep(0.2)
-        yield SeededHub(url, token, epoch, seeded)
+        answer = httpx.post(f"{url}/v1/auth/token", json={"username": "packer", "password": "packer"}, timeout=30)
+        answer.raise_for_status()
+        yield SeededHub(url, answer.json()["access_token"], epoch, seeded)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -1,51 +1,95 @@
-"""Bearer tokens that carry the user and the role, signed by the hub; the role is checked per action."""
+"""Bearer tokens: JSON Web Tokens (HS256, through PyJWT) naming the user, the hub database they were
+issued for (the audience: the store's epoch) and a token id (``jti``, what sign-out revokes).
+
+A token carries no role: every request reads the user's current role from the hub's records
+(``hub/deps.py``), so a demoted or removed user loses the rights at once. Tokens of the hub's old
+format (``body.signature``) and tokens signed with any other secret are refused like forged ones.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
+import secrets
 import time
 from dataclasses import dataclass
 
+import jwt
+
 ROLES = ("packer", "clerk", "supervisor")
 TOKEN_SECONDS = 12 * 3600  # a working day and a half
+ALGORITHM = "HS256"
+ISSUER = "orderdesk-hub"
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
+    """Who a request comes from: the token's user with the role the hub's records give them now."""
+
     user: str
     role: str
     expires_at: int
+    token_id: str
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    text: str
+    token_id: str
+    expires_at: int
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    user: str
+    token_id: str
+    expires_at: int
 
 
-def issue(secret: str, user: str, role: str, now: float | None = None) -> tuple[str, int]:
-    expires = int((now or time.time()) + TOKEN_SECONDS)
-    body = _b64(json.dumps({"sub": user, "role": role, "exp": expires}, separators=(",", ":")).encode())
-    signature = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-    return f"{body}.{signature}", expires
+class TokenRefused(Exception):
+    """Why a token does not open the hub, in English (``str()``) and Chinese (``zh``)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
 
 
-def verify(secret: str, token: str, now: float | None = None) -> Caller | None:
-    """The caller a token names, or None when it is malformed, forged or expired."""
-    body, _, signature = token.partition(".")
-    expected = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-    if not signature or not hmac.compare_digest(signature, expected):
-        return None
-    try:
-        claims = json.loads(_unb64(body))
-        caller = Caller(str(claims["sub"]), str(claims["role"]), int(claims["exp"]))
-    except (ValueError, KeyError, TypeError):
-        return None
-    if caller.role not in ROLES or caller.expires_at < (now or time.time()):
-        return None
-    return caller
+class TokenAuthority:
+    """Issues and reads the tokens of one hub database with one signing secret."""
+
+    def __init__(self, secret: str, audience: str) -> None:
+        self._secret = secret
+        self.audience = audience
+
+    def issue(self, user: str, now: float | None = None) -> IssuedToken:
+        issued = int(time.time() if now is None else now)
+        token_id = secrets.token_urlsafe(16)
+        claims = {"sub": user, "jti": token_id, "iat": issued, "exp": issued + TOKEN_SECONDS,
+                  "aud": self.audience, "iss": ISSUER}  # fmt: skip
+        return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), token_id, issued + TOKEN_SECONDS)
+
+    def read(self, text: str) -> TokenClaims:
+        """The claims of a token this hub issued and that has not expired; else TokenRefused."""
+        try:
+            claims = jwt.decode(
+                text,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=ISSUER,
+                options={"require": ["sub", "jti", "iat", "exp", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenRefused("the token has expired: sign in again", "令牌已过期:请重新登录") from None
+        except jwt.InvalidAudienceError:
+            raise TokenRefused(
+                "the token was issued for another hub database: sign in again",
+                "令牌属于另一个订单中心数据库:请重新登录",
+            ) from None
+        except jwt.PyJWTError:
+            raise TokenRefused(
+                "not a token this hub issued (malformed, forged or of an older format): sign in again",
+                "不是本订单中心签发的令牌(格式不对、被篡改或是旧格式):请重新登录",
+            ) from None
+        if not isinstance(claims["jti"], str) or not isinstance(claims["exp"], int):
+            raise TokenRefused("the token's claims are malformed: sign in again", "令牌内容格式不对:请重新登录")
+        return TokenClaims(claims["sub"], claims["jti"], claims["exp"])

@@ -1,4 +1,6 @@
-"""Tables of the reference hub. Portable SQLAlchemy Core: SQLite by default, PostgreSQL by URL."""
+"""Tables of the reference hub. Portable SQLAlchemy Core: SQLite by default, PostgreSQL by URL.
+
+The token-signing secret is not among them (hub/secret.py)."""
 
 from __future__ import annotations
 
@@ -74,4 +76,41 @@ actions = Table(
     Column("response_json", Text, nullable=False),
     Column("created_at_ms", BigInteger, nullable=False),
     Index("ix_hub_actions_order", "order_domain_id"),
+)
+
+# Sign-in throttling (hub/throttle.py): one row per sign-in attempt not (yet) known to be good, per
+# user name and per client address. In the database, so every hub process on it counts the same.
+sign_in_failures = Table(
+    "hub_sign_in_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),  # "user:<name>" or "address:<ip>"
+    Column("at_ms", BigInteger, nullable=False),
+    Index("ix_hub_sign_in_failures_key_at", "key", "at_ms"),
+    Index("ix_hub_sign_in_failures_at", "at_ms"),
+)
+
+# Tokens signed out before they expire (hub/revocation.py); kept until they would have expired.
+revoked_tokens = Table(
+    "hub_revoked_tokens",
+    metadata,
+    Column("token_id", String(64), primary_key=True),
+    Column("expires_at", BigInteger, nullable=False, index=True),  # seconds since the epoch, as the token's exp
+    Column("revoked_at_ms", BigInteger, nullable=False),
+)
+
+# Records the ingest refused (hub/refused.py), kept once however often they are sent, for a person to see.
+refused_records = Table(
+    "hub_refused_records",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("record_sha", String(64), nullable=False, unique=True),
+    Column("source", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # order, observation
+    Column("actor", String(64), nullable=False),
+    Column("first_at_ms", BigInteger, nullable=False),
+    Column("last_at_ms", BigInteger, nullable=False),
+    Column("times", Integer, nullable=False),
+    Column("errors_json", Text, nullable=False),
+    Column("record_json", Text, nullable=False),
 )

@@ -5,23 +5,28 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from hub.api import create_app
+from hub.secret import load_secret, random_secret
 from hub.store import HubStore
 
 
 class BackgroundHub:
-    """The hub on a loopback port of its own choosing, in a daemon thread; ``url`` once started."""
+    """The hub on a loopback port of its own choosing, in a daemon thread; ``url`` once started.
+    Its token secret is random and in memory only, unless one is given (the demo, the tests)."""
 
-    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0, *, app: FastAPI | None = None) -> None:
         self.store = store
+        self.app = app or create_app(store, secret=random_secret())
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.url = f"http://{host}:{self._socket.getsockname()[1]}"
-        config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
@@ -47,5 +52,7 @@ class BackgroundHub:
         self.stop()
 
 
-def serve(store: HubStore, host: str, port: int) -> None:
-    uvicorn.run(create_app(store), host=host, port=port, log_level="info", lifespan="off")
+def serve(store: HubStore, host: str, port: int, secret_file: Path | None = None) -> None:
+    """The hub in the foreground, with the deployment's secret (hub/secret.py)."""
+    uvicorn.run(create_app(store, secret=load_secret(secret_file)), host=host, port=port, log_level="info",
+                lifespan="off")  # fmt: skip

@@ -21,6 +21,7 @@ from hub.schema import actions, changes, meta, metadata, observations, orders, u
 from sync.contract import ObservationRecord, OrderRecord, canonical_json, channel_key
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 
+LEGACY_SECRET_KEY = "secret"  # hub_meta's key of the signing secret, before it left the database
 FEED_LOCK = 7_770_001  # the advisory lock id of the change feed (PostgreSQL)
 DEMO_USERS = {"packer": "packer", "clerk": "clerk", "supervisor": "supervisor"}  # demo only: user = role = password
 
@@ -42,8 +43,8 @@ class HubStore:
             self._sqlite_pragmas()
         metadata.create_all(self.engine)
         with self.write() as c:
-            self.secret = self._meta(c, "secret", lambda: secrets.token_hex(32))
             self.epoch = self._meta(c, "epoch", lambda: secrets.token_hex(4))
+        self._forget_legacy_secret()
 
     def _sqlite_pragmas(self) -> None:
         @event.listens_for(self.engine, "connect")
@@ -85,6 +86,16 @@ class HubStore:
             c.execute(insert(meta).values(key=key, value=value))
         return str(value)
 
+    def _forget_legacy_secret(self) -> None:
+        """Hubs before 2026-11 kept their token secret in hub_meta: it is no longer used (tokens
+        signed with it stop working) and is deleted, on SQLite with its bytes overwritten."""
+        with self.write() as c:
+            if self.sqlite:
+                c.exec_driver_sql("PRAGMA secure_delete = ON")
+            c.execute(delete(meta).where(meta.c.key == LEGACY_SECRET_KEY))
+            if self.sqlite:
+                c.exec_driver_sql("PRAGMA secure_delete = OFF")
+
     def ensure_demo_users(self) -> None:
         with self.write() as c:
             for name, password in DEMO_USERS.items():
@@ -112,6 +123,18 @@ class HubStore:
             _password_hash(password, "00" * 16)  # the same work either way: no timing hint at who exists
             return None
         return row.role if secrets.compare_digest(_password_hash(password, row.salt), row.password_hash) else None
+
+    def role_of(self, c: Connection, name: str) -> str | None:
+        """The user's role as the hub's records have it now; None when there is no such user."""
+        return c.execute(select(users.c.role).where(users.c.username == name)).scalar()
+
+    def set_role(self, name: str, role: str) -> None:
+        with self.write() as c:
+            c.execute(update(users).where(users.c.username == name).values(role=role))
+
+    def remove_user(self, name: str) -> None:
+        with self.write() as c:
+            c.execute(delete(users).where(users.c.username == name))
 
     # -- writing orders and observations --------------------------------------------------------
     def put_orders(self, c: Connection, records: Sequence[OrderRecord]) -> list[str]:

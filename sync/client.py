@@ -25,15 +25,23 @@ MAX_RETRY_AFTER = 120.0  # a hub asking for longer is waited for this long, then
 
 
 class HubError(Exception):
-    """The hub answered no (or could not be reached); ``status`` is the HTTP status, 0 for no answer."""
+    """The hub answered no (or could not be reached); ``status`` is the HTTP status, 0 for no answer.
+    ``str()`` / ``en`` is the hub's English reason, ``zh`` its Chinese one (the English again when the
+    hub gave none), ``field`` what it named as wrong."""
 
-    def __init__(self, message: str, status: int = 0, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, status: int = 0, retry_after: float | None = None, zh: str | None = None,
+        field: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.en = message
+        self.zh = zh or message
+        self.field = field
 
     def __reduce__(self) -> tuple[Any, ...]:  # crosses from a worker process intact
-        return (type(self), (str(self), self.status, self.retry_after))
+        return (type(self), (str(self), self.status, self.retry_after, self.zh, self.field))
 
     @property
     def retryable(self) -> bool:
@@ -55,12 +63,17 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
-def _detail(response: httpx.Response) -> str:
+def _refusal(response: httpx.Response) -> tuple[str, str | None, str | None]:
+    """(English reason, Chinese reason, field) of a refusal; the hub's are {detail, detail_zh, field}."""
     try:
-        detail = response.json().get("detail")
+        body = response.json()
     except ValueError:
-        detail = None
-    return str(detail or response.text[:300] or response.reason_phrase)
+        body = None
+    if not isinstance(body, dict):
+        return response.text[:300] or response.reason_phrase, None, None
+    detail, zh, field = body.get("detail"), body.get("detail_zh"), body.get("field")
+    return (str(detail or response.reason_phrase)[:1000], str(zh)[:1000] if zh else None,
+            str(field)[:200] if field else None)  # fmt: skip
 
 
 def parse_json(body: bytes) -> Any:
@@ -74,10 +87,12 @@ def parse_json(body: bytes) -> Any:
 
 def _answer(response: httpx.Response) -> Any:
     """The JSON answer, or the HubError that says why there is none."""
-    if response.status_code == 410:
-        raise CursorGone(_detail(response), 410)
     if response.status_code >= 400:
-        raise HubError(_detail(response), response.status_code, _retry_after(response))
+        en, zh, field = _refusal(response)
+        kind = CursorGone if response.status_code == 410 else HubError
+        raise kind(en, response.status_code, _retry_after(response), zh, field)
+    if response.status_code == 204:
+        return None
     try:
         return parse_json(response.content)
     except ValueError as exc:  # a body cut short arrives as broken JSON
@@ -86,6 +101,11 @@ def _answer(response: httpx.Response) -> Any:
 
 def _retryable(error: BaseException) -> bool:
     return isinstance(error, HubError) and error.retryable
+
+
+def _retryable_unless_throttled(error: BaseException) -> bool:
+    """For a sign-in: a 429 means too many failed sign-ins; waiting minutes for it helps nobody."""
+    return _retryable(error) and getattr(error, "status", 0) != 429
 
 
 class _WaitRetryAfter:
@@ -140,11 +160,13 @@ class HubClient:
             raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
         return _answer(response)
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def request(
+        self, method: str, path: str, *, retry: Callable[[BaseException], bool] = _retryable, **kwargs: Any
+    ) -> Any:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
-            retry=retry_if_exception(_retryable),
+            retry=retry_if_exception(retry),
             reraise=True,
         ):
             with attempt:
@@ -153,9 +175,26 @@ class HubClient:
 
     # -- the API --------------------------------------------------------------------------------
     async def login(self, user: str, password: str) -> dict[str, Any]:
-        answer = await self.request("POST", "/v1/auth/token", json={"username": user, "password": password})
+        """{access_token, expires_at, user, role}. A wrong password: HubError 401; too many failed
+        sign-ins: HubError 429 at once (``retry_after`` says when to try again), not retried."""
+        answer = await self.request("POST", "/v1/auth/token", json={"username": user, "password": password},
+                                    retry=_retryable_unless_throttled)  # fmt: skip
         self.token = answer["access_token"]
         return answer
+
+    async def logout(self) -> bool:
+        """Revoke this client's token at the hub (POST /v1/auth/logout) and forget it here. True when
+        the hub revoked it; False when the hub no longer took it anyway (expired, revoked, its user
+        gone: 401). Raises HubError when the hub cannot be reached or fails (status 0 / 5xx)."""
+        try:
+            await self.request("POST", "/v1/auth/logout")
+            revoked = True
+        except HubError as exc:
+            if exc.status != 401:
+                raise  # the token is kept: the caller may try again
+            revoked = False
+        self.token = None
+        return revoked
 
     async def me(self) -> dict[str, Any]:
         """{user, role, expires_at} of this client's token."""
@@ -186,6 +225,14 @@ class HubClient:
 
     async def ingest(self, source: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", f"/v1/ingest/{source}", json=body)
+
+
+async def revoke_token(hub_url: str, token: str, *, attempts: int = 2, timeout: float = 10.0) -> bool:
+    """Sign a token out at the hub: True when the hub revoked it, False when it no longer took it
+    anyway. Raises HubError (status 0: not reached; 5xx) when the hub could not be told: forget the
+    token locally all the same, and say so."""
+    async with HubClient(hub_url, token, attempts=attempts, timeout=httpx.Timeout(timeout, connect=5.0)) as client:
+        return await client.logout()
 
 
 class SnapshotReader:

@@ -75,6 +75,11 @@ def load_token(hub_url: str) -> str | None:
     from_environment = os.environ.get(TOKEN_VARIABLE)
     if from_environment:
         return from_environment
+    return stored_token(hub_url)
+
+
+def stored_token(hub_url: str) -> str | None:
+    """The keyring's token for the user who signed in to ``hub_url`` last (never ORDERDESK_TOKEN's)."""
     user = _hubs().get(hub_url.rstrip("/"))
     if user is None:
         return None

@@ -1,11 +1,12 @@
 """Why a record was refused, in words a person can act on, in Chinese and in English.
 
-Every error names the field (``receiver.name``, ``lines[0].unit_price_fen``) and the value."""
+Every error names the field (``receiver.name``, ``lines[0].unit_price_fen``) and the value, cut short."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -68,6 +69,10 @@ _ZH = {
     "model_type": "应为对象",
     "model_attributes_type": "应为对象",
     "list_type": "应为列表",
+    "literal_error": "应为以下之一:{expected}",
+    "json_invalid": "不是有效的 JSON",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
 }
 _PYDANTIC_STEPS = frozenset({"str", "int", "none", "constrained-str"})
 
@@ -114,16 +119,32 @@ def _messages(error: Any) -> tuple[str, str]:
         return english, template
 
 
-def describe_errors(exc: ValidationError) -> list[RecordError]:
-    """Turn pydantic's errors into one error per field, each naming the field and the value."""
+VALUE_CHARACTERS = 200  # a value is echoed at most this long: an error never repeats a whole body
+
+
+def cut_value(value: Any, limit: int = VALUE_CHARACTERS) -> Any:
+    """A value as an error may echo it: scalars as they are, text and structures cut short (with …)."""
+    if isinstance(value, bool | int | float | type(None)):
+        return value
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def describe_error_list(errors: Iterable[Mapping[str, Any]], skip: int = 0) -> list[RecordError]:
+    """pydantic's error dicts (from a ValidationError or FastAPI's RequestValidationError) as one error
+    per field, each naming the field and the value; ``skip`` drops leading location steps ("body")."""
     found: dict[str, RecordError] = {}
-    for error in exc.errors(include_url=False):
-        field = _location(tuple(error["loc"]))
+    for error in errors:
+        field = _location(tuple(error["loc"])[skip:])
         if field in found:
             continue
-        value = error.get("input")
         message, message_zh = _messages(error)
-        if not isinstance(value, str | int | float | bool | type(None)):
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)[:200]
-        found[field] = RecordError(field=field, value=value, message=message, message_zh=message_zh)
+        found[field] = RecordError(field=field, value=cut_value(error.get("input")), message=message,
+                                   message_zh=message_zh)  # fmt: skip
     return list(found.values())
+
+
+def describe_errors(exc: ValidationError) -> list[RecordError]:
+    """Turn pydantic's errors into one error per field, each naming the field and the value."""
+    return describe_error_list(exc.errors(include_url=False))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import emit_line
+from app.cli.common import UserError, emit_line
 from app.i18n import tr
 from sync.paths import data_dir
 
@@ -36,6 +36,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="RATE",
         help=tr("持续产生演示流量:每秒 RATE 个新订单", "keep generating demo traffic: RATE new orders a second"),
     )
+    hub.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="PATH",
+        help=tr(
+            "令牌签名密钥文件(权限 0600;缺失时自动生成;默认配置目录下的 hub-secret,环境变量 ORDERDESK_HUB_SECRET 优先)",
+            "token-signing secret file (mode 0600, made when missing; default: hub-secret in the config folder; "
+            "ORDERDESK_HUB_SECRET wins)",
+        ),
+    )
     hub.set_defaults(run=run_hub)
 
 
@@ -45,8 +55,14 @@ def default_db() -> str:
 
 def run_hub(args: argparse.Namespace) -> int:
     from hub.demo import seed
+    from hub.secret import SecretError, load_secret
     from hub.server import serve
     from hub.store import HubStore
+
+    try:
+        load_secret(args.secret_file)  # before anything else: a hub that cannot sign tokens does not start
+    except SecretError as exc:
+        raise UserError(tr(exc.zh, exc.en)) from None
 
     url = args.db or default_db()
     if url.startswith("sqlite:///"):
@@ -72,7 +88,7 @@ def run_hub(args: argparse.Namespace) -> int:
 
         live = LiveTraffic(store, args.live, args.seed_value).start()
     try:
-        serve(store, args.host, args.port)
+        serve(store, args.host, args.port, args.secret_file)
     finally:
         if live is not None:
             live.stop()

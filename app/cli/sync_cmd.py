@@ -10,8 +10,8 @@ import sys
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from sync.cache.apply import CacheWriter
-from sync.client import HubClient, HubError
-from sync.credentials import CredentialsError, forget_token, load_token, store_token
+from sync.client import HubClient, HubError, revoke_token
+from sync.credentials import CredentialsError, forget_token, load_token, store_token, stored_token
 from sync.syncer import Syncer
 
 
@@ -25,7 +25,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--password-stdin", action="store_true", help=tr("从标准输入读密码", "read the password from stdin")
     )
     login.set_defaults(run=run_login)
-    logout = commands.add_parser("logout", help=tr("退出登录(删除令牌)", "sign out (forget the token)"))
+    logout = commands.add_parser(
+        "logout", help=tr("退出登录(在订单中心吊销令牌并删除)", "sign out (revoke the token at the hub, forget it)")
+    )
     logout.add_argument("--hub", required=True)
     logout.set_defaults(run=run_logout)
     sync = commands.add_parser("sync", help=tr("与订单中心同步", "sync the cache with a hub"))
@@ -56,7 +58,9 @@ def _hub_error(exc: HubError) -> UserError:
         )
     if exc.status == 0:
         return UserError(tr(f"连不上订单中心:{exc}", f"cannot reach the hub: {exc}"))
-    return UserError(tr(f"订单中心拒绝了请求({exc.status}):{exc}", f"the hub refused ({exc.status}): {exc}"))
+    if exc.status == 429:  # too many failed sign-ins: the hub says how long to wait
+        return UserError(tr(f"订单中心:{exc.zh}", f"the hub: {exc.en}"))
+    return UserError(tr(f"订单中心拒绝了请求({exc.status}):{exc.zh}", f"the hub refused ({exc.status}): {exc.en}"))
 
 
 def run_login(args: argparse.Namespace) -> int:
@@ -80,13 +84,54 @@ def run_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _valid_until(token: str) -> str:
+    """When a token expires, read from it unverified (only to tell the user): a local time, or ''."""
+    import datetime
+
+    import jwt
+
+    try:
+        expires = int(jwt.decode(token, options={"verify_signature": False})["exp"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return ""
+    return datetime.datetime.fromtimestamp(expires).strftime("%Y-%m-%d %H:%M")
+
+
 def run_logout(args: argparse.Namespace) -> int:
+    """Revoke the stored token at the hub, then forget it here. Offline: forget it all the same and
+    say the hub could not be told (exit 1)."""
+    try:
+        token = stored_token(args.hub)
+    except CredentialsError as exc:
+        raise _credentials_error(exc) from None
+    revoked: bool | None = None
+    unreachable: HubError | None = None
+    if token:
+        try:
+            revoked = asyncio.run(revoke_token(args.hub, token))
+        except HubError as exc:
+            unreachable = exc
     try:
         forget_token(args.hub)
     except CredentialsError as exc:
         raise _credentials_error(exc) from None
-    emit_line(tr("已退出登录", "signed out"))
-    return 0
+    if args.json:
+        emit_json({"hub": args.hub, "signed_out": True, "had_token": bool(token), "revoked_at_hub": revoked,
+                   "hub_not_told": tr(unreachable.zh, unreachable.en) if unreachable else None})  # fmt: skip
+    elif not token:
+        emit_line(tr(f"本机没有 {args.hub} 的登录令牌", f"no token for {args.hub} here: nothing to sign out"))
+    elif unreachable is None:
+        emit_line(tr("已退出登录:订单中心已吊销此令牌", "signed out: the hub revoked the token") if revoked else
+                  tr("已退出登录(订单中心本已不再接受此令牌)", "signed out (the hub no longer took this token anyway)"))  # fmt: skip
+    else:
+        until = _valid_until(token)
+        emit_line(tr("已在本机退出登录(令牌已删除)", "signed out here (the token is forgotten)"))
+        sys.stderr.write(tr(
+            f"orderdesk: 无法通知订单中心({unreachable.zh}):令牌在订单中心{f'到 {until} ' if until else ''}仍然有效\n",
+            f"orderdesk: the hub could not be told ({unreachable.en}): the token stays valid there"
+            f"{f' until {until}' if until else ''}\n",
+        ))  # fmt: skip
+    return 1 if unreachable else 0
 
 
 def run_sync(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from sync.client import HubClient, HubError
+from sync.client import HubClient, HubError, revoke_token
 from sync.credentials import (
     check_offline,
     forget_token,
@@ -95,6 +95,15 @@ async def resume(hub_url: str) -> Session | None:
     return Session(hub_url, me["user"], me["role"], token, int(me["expires_at"]), True)
 
 
-def sign_out(session: Session) -> None:
+async def sign_out(session: Session) -> bool:
+    """Revoke the token at the hub, then forget it here. False when the hub could not be told (it
+    is forgotten here all the same; at the hub it stays valid until it expires)."""
+    told = True
+    if session.token:
+        try:
+            await revoke_token(session.hub_url, session.token, attempts=1, timeout=5.0)
+        except HubError:
+            told = False
     if session.remembered:
         forget_token(session.hub_url)
+    return told

@@ -21,7 +21,7 @@ from app.services.settings import Settings
 from sync.cache import Cache, default_cache_path
 from sync.credentials import remembered_user
 
-Login = Callable[[], Awaitable[Session | None]]
+Login = Callable[[str | None], Awaitable[Session | None]]  # the note to show (why the last shift ended oddly)
 
 
 class NoDisplay(RuntimeError):
@@ -134,9 +134,10 @@ async def run_shifts(
     from app.ui.main_window import MainWindow
 
     session = first
+    note: str | None = None
     while not quit_event.is_set():
         if session is None:
-            session = await login()
+            session = await login(note)
             if session is None:
                 return
         window = MainWindow(session, cache, settings, printer=printer)
@@ -146,6 +147,7 @@ async def run_shifts(
             await on_window(window)
         outcome = await _until_finished(window, quit_event)
         await window.shutdown()
+        note = window.sign_out_note
         window.hide()
         window.deleteLater()
         if outcome != "signed_out":
@@ -161,9 +163,9 @@ def run_console(hub_url: str | None, cache_path: Path | None, language: str | No
         url = hub_url or settings.hub_url
         first = await resume(url)
 
-        async def login() -> Session | None:
+        async def login(note: str | None) -> Session | None:
             address = hub_url or settings.hub_url  # a hub changed in settings applies at the next sign-in
-            return await ask_to_sign_in(address, quit_event, user=remembered_user(address) or "")
+            return await ask_to_sign_in(address, quit_event, user=remembered_user(address) or "", note=note)
 
         with Cache(cache_path or default_cache_path()) as cache:
             await run_shifts(cache, settings, quit_event, login, first=first)

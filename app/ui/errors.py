@@ -51,7 +51,7 @@ def message_for(exc: BaseException) -> str:
         if exc.status == 0:
             return translate("Errors", "The hub cannot be reached: check the address and the network.")
         return translate("Errors", "The hub answered with an error ({status}): {detail}").format(
-            status=exc.status, detail=str(exc)
+            status=exc.status, detail=pick(exc.zh, exc.en)
         )
     if isinstance(exc, OSError):
         return translate("Errors", "A file or connection failed: {detail}").format(detail=exc.strerror or str(exc))

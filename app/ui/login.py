@@ -36,6 +36,7 @@ class LoginDialog(QDialog):
         *,
         demo_users: tuple[str, ...] = (),
         remember_allowed: bool = True,
+        note: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign in to OrderDesk"))
@@ -61,6 +62,8 @@ class LoginDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setStyleSheet(theme.error_style())
         self.error.setWordWrap(True)
+        if note:
+            self.error.setText(note)
         form = QFormLayout()
         form.addRow(self.tr("Hub address"), self.hub)
         form.addRow(self.tr("User"), self.user)

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.cache = cache
         self.settings = settings
         self._signing_out = False
+        self.sign_out_note: str | None = None  # said at the next sign-in
         self.setWindowTitle(self.tr("OrderDesk — {user} ({role}) @ {hub}").format(
             user=session.user, role=self.role_name(session.role), hub=session.hub_url))  # fmt: skip
         self.switcher = QListWidget()
@@ -205,11 +206,20 @@ class MainWindow(QMainWindow):
         self.sync.use_session(session)
 
     def sign_out(self) -> None:
-        self._signing_out = True
+        if not self._signing_out:
+            self._signing_out = True
+            self.logout_button.setEnabled(False)
+            self._leaving = asyncio.ensure_future(self._sign_out())
+
+    async def _sign_out(self) -> None:
+        """Revoke the token at the hub (a few seconds at most), forget it here, close the window."""
         try:
-            sign_out(self.session)
+            if not await sign_out(self.session):
+                self.sign_out_note = self.tr(
+                    "The hub could not be told about the sign-out: the old sign-in stays valid there until it expires."
+                )
         except Exception:  # the keyring may be gone: signing out must still close the window
-            log.exception("forgetting the token failed")
+            log.exception("signing out failed")
         self.signed_out.emit()
         self.close()
 

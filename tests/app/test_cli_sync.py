@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import httpx
+
 from app.cli.main import main
 from hub.demo import seed
 
@@ -25,7 +27,7 @@ def test_login_sync_logout(hub, memory_keyring, tmp_path, capsys, monkeypatch):
     assert code == 0, err
     assert json.loads(out)["role"] == "clerk"
     [(key, token)] = [(k, v) for k, v in memory_keyring.secrets.items()]
-    assert key == ("OrderDesk", f"{hub.url}#clerk") and token.count(".") == 1
+    assert key == ("OrderDesk", f"{hub.url}#clerk") and token.count(".") == 2  # a JWT: header.claims.signature
     assert token not in (tmp_path / "config" / "OrderDesk" / "hubs.json").read_text()  # never in a file
 
     code, out, err = run(capsys, "--cache", cache, "--json", "sync", "--hub", hub.url)
@@ -35,10 +37,37 @@ def test_login_sync_logout(hub, memory_keyring, tmp_path, capsys, monkeypatch):
     with open(tmp_path / "cli.sqlite3", "rb") as f:
         assert token.encode() not in f.read()  # nor in the cache
 
-    code, _, _ = run(capsys, "logout", "--hub", hub.url)
-    assert code == 0 and memory_keyring.secrets == {}
+    code, out, _ = run(capsys, "--lang", "en", "logout", "--hub", hub.url)
+    assert code == 0 and memory_keyring.secrets == {} and "the hub revoked the token" in out
+    me = httpx.get(f"{hub.url}/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401 and "signed out" in me.json()["detail"]  # revoked at the hub, not only forgotten
     code, _, err = run(capsys, "--cache", cache, "sync", "--hub", hub.url)
     assert code == 2 and "orderdesk login" in err
+
+
+def test_logout_offline_forgets_the_token_and_says_the_hub_could_not_be_told(hub, memory_keyring, capsys,
+                                                                            monkeypatch):  # fmt: skip
+    code, _, err = run(capsys, "login", "--hub", hub.url, "--user", "packer", "--password-stdin", stdin="packer\n",
+                       monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0, err
+    [token] = memory_keyring.secrets.values()
+    hub.stop()  # the hub goes away
+    code, out, err = run(capsys, "--lang", "en", "logout", "--hub", hub.url)
+    assert code == 1 and memory_keyring.secrets == {}
+    assert "signed out here" in out and "the hub could not be told" in err and "stays valid there until" in err
+    code, out, err = run(capsys, "--json", "--lang", "zh_CN", "logout", "--hub", hub.url)
+    assert code == 0 and json.loads(out) == {"hub": hub.url, "signed_out": True, "had_token": False,
+                                             "revoked_at_hub": None, "hub_not_told": None}  # fmt: skip
+    assert token not in out + err
+
+
+def test_logout_of_a_token_the_hub_no_longer_takes_still_signs_out(hub, memory_keyring, capsys, monkeypatch):
+    code, _, err = run(capsys, "login", "--hub", hub.url, "--user", "clerk", "--password-stdin", stdin="clerk\n",
+                       monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0, err
+    hub.store.remove_user("clerk")
+    code, out, _ = run(capsys, "--json", "logout", "--hub", hub.url)
+    assert code == 0 and json.loads(out)["revoked_at_hub"] is False and memory_keyring.secrets == {}
 
 
 def test_unattended_sync_takes_the_token_from_the_environment(hub, tmp_path, capsys, monkeypatch):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 import keyring
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from app.services.session import Session
@@ -52,9 +54,13 @@ def test_remembered_token_is_in_the_keyring_and_sign_out_clears_it(loop, hub, ca
     assert tokens(memory_keyring) == [session.token]
     window = MainWindow(session, cache, Settings(), start_sync=False)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.signed_out):
-        window.logout_button.click()
+    signed_out: list[bool] = []
+    window.signed_out.connect(lambda: signed_out.append(True))
+    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+    wait_for(loop, lambda: signed_out)
     assert tokens(memory_keyring) == []
+    answer = httpx.get(f"{hub.url}/v1/auth/me", headers={"Authorization": f"Bearer {session.token}"}, timeout=10)
+    assert answer.status_code == 401  # revoked at the hub, not only forgotten here
     # What lets this station's last user sign in while the hub is down stays: a salted hash, no token.
     [(key, verifier)] = memory_keyring.secrets.items()
     assert (

@@ -1,0 +1,64 @@
+"""What the routes depend on: the store and the token authority of the app, and the caller, whose
+token is checked (signature, expiry, audience), not revoked, and whose role is read from the hub's
+records on every request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hub import auth, revocation
+from hub.refusals import Refusal
+from hub.store import HubStore
+
+ROLE_ZH = {"packer": "打包员", "clerk": "财务", "supervisor": "主管"}
+_bearer = HTTPBearer(auto_error=False, description="a token from POST /v1/auth/token")
+
+
+def store_of(request: Request) -> HubStore:
+    return request.app.state.store
+
+
+def tokens_of(request: Request) -> auth.TokenAuthority:
+    return request.app.state.tokens
+
+
+def _unauthorised(en: str, zh: str) -> Refusal:
+    return Refusal(401, en, zh, field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+
+
+def _caller(
+    store: Annotated[HubStore, Depends(store_of)],
+    tokens: Annotated[auth.TokenAuthority, Depends(tokens_of)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> auth.Caller:
+    if credentials is None:
+        raise _unauthorised("a bearer token is needed: sign in (POST /v1/auth/token)",
+                            "需要登录令牌:请先登录(POST /v1/auth/token)")  # fmt: skip
+    try:
+        claims = tokens.read(credentials.credentials)
+    except auth.TokenRefused as exc:
+        raise _unauthorised(exc.en, exc.zh) from None
+    with store.read() as c:
+        found = revocation.standing(c, claims.user, claims.token_id)
+    if found is None:
+        raise _unauthorised(f"the user {claims.user[:64]} no longer exists at this hub",
+                            f"用户 {claims.user[:64]} 在订单中心已不存在")  # fmt: skip
+    role, revoked = found
+    if revoked:
+        raise _unauthorised("this token was signed out: sign in again", "此令牌已退出登录:请重新登录")
+    return auth.Caller(claims.user, role, claims.expires_at, claims.token_id)
+
+
+Caller = Annotated[auth.Caller, Depends(_caller)]
+Store = Annotated[HubStore, Depends(store_of)]
+Tokens = Annotated[auth.TokenAuthority, Depends(tokens_of)]
+
+
+def require_role(who: auth.Caller, roles: frozenset[str], doing_en: str, doing_zh: str) -> None:
+    """403 unless the caller's current role is one of ``roles``."""
+    if who.role not in roles:
+        raise Refusal(403, f"a {who.role} may not {doing_en}", f"{ROLE_ZH.get(who.role, who.role)}不能{doing_zh}", field="role",
+                      value=who.role)  # fmt: skip

@@ -1,0 +1,127 @@
+"""/v1/ingest: records from the channels, the carrier and finance (supervisor only); /v1/refused: the
+records it refused, kept for a person to see."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from hub import refused
+from hub.body import IngestLimits, parse_form, parse_json
+from hub.deps import Caller, Store, require_role
+from hub.ingest import REFUSALS_SHOWN, RefusedRecord, parse_ingest
+from hub.refusals import Refusal, responses
+from sync.mapping.registry import bundled_documents
+
+router = APIRouter(prefix="/v1", tags=["ingest"])
+INGEST_ROLES = frozenset({"supervisor"})
+SOURCES = tuple(sorted(document["source"] for document in bundled_documents()))
+FORM = "application/x-www-form-urlencoded"
+
+
+class IngestResult(BaseModel):
+    orders: list[str]
+    observations_new: int
+    observations_repeated: int
+    refused: list[RefusedRecord]
+    refused_count: int
+
+
+class KeptRefusal(BaseModel):
+    id: int
+    source: str
+    kind: str
+    actor: str
+    first_at_ms: int
+    last_at_ms: int
+    times: int
+    errors: list[dict[str, Any]]
+    record: Any
+
+
+class KeptRefusals(BaseModel):
+    refused: list[KeptRefusal]
+    next: int | None
+
+
+def _document(raw: bytes, mime: str, source: str, limits: IngestLimits) -> tuple[Any, str]:
+    """The body as a parsed document, and the name refusals give it (``$``, or ``param`` for a form)."""
+    if mime != FORM:
+        return parse_json(raw, "$", limits), "$"
+    fields = parse_form(raw, limits)
+    if source != "kuaidi100" or "param" not in fields:
+        raise Refusal(422, "param: a form body is Kuaidi100's push, in the field param",
+                      "param:表单请求体只用于快递100 推送,内容放在字段 param 中", field="param")  # fmt: skip
+    return parse_json(fields["param"].encode(), "param", limits), "param"
+
+
+@router.post(
+    "/ingest/{source}",
+    response_model=IngestResult,
+    responses=responses(400, 401, 403, 404, 413, 415, 422),
+    openapi_extra={"requestBody": {"$ref": "#/components/requestBodies/IngestBody"}},
+)
+async def ingest(
+    who: Caller,
+    store: Store,
+    source: Annotated[str, Path(max_length=32, json_schema_extra={"enum": list(SOURCES)})],
+    request: Request,
+) -> IngestResult:
+    """Orders and observations in the wire contract (README), or Kuaidi100's own push (JSON, or the
+    form field `param`). Bad records come back in `refused` (the first 20 of `refused_count`, each
+    naming field and value) and are kept at the hub (GET /v1/refused); the rest is stored."""
+    require_role(who, INGEST_ROLES, "ingest", "导入数据")
+    if source not in SOURCES:
+        raise Refusal(404, f"no mapping table for the source {source}: known sources are {', '.join(SOURCES)}",
+                      f"来源 {source} 没有映射表,已知来源:{'、'.join(SOURCES)}", field="source",
+                      value=source)  # fmt: skip
+    limits: IngestLimits = request.app.state.ingest_limits
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime.startswith("multipart/"):
+        raise Refusal(415, "send JSON, or (Kuaidi100) an URL-encoded form with the field param",
+                      "请发送 JSON,或(快递100)URL 编码的表单字段 param", field="Content-Type", value=mime)  # fmt: skip
+    raw = await request.body()  # capped by the router's max_body_size before and while reading
+
+    def write() -> IngestResult:  # in the thread pool: the event loop keeps serving others
+        document, where = _document(raw, mime, source, limits)
+        parsed = parse_ingest(source, document, limits, where)
+        with store.write() as c:
+            ids = store.put_orders(c, parsed.orders)
+            new, repeated = store.put_observations(c, parsed.observations)
+            refused.keep(c, source, who.user, parsed.refused)
+        return IngestResult(orders=ids, observations_new=new, observations_repeated=repeated,
+                            refused=[r.shown() for r in parsed.refused[:REFUSALS_SHOWN]],
+                            refused_count=len(parsed.refused))  # fmt: skip
+
+    return await run_in_threadpool(write)
+
+
+@router.get("/refused", response_model=KeptRefusals, responses=responses(401, 403, 422))
+def kept_refusals(
+    who: Caller,
+    store: Store,
+    after: Annotated[int, Query(ge=0, description="the last id seen; 0: from the start")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    source: Annotated[str | None, Query(max_length=32)] = None,
+) -> Response:
+    """Records the ingest refused, oldest first: as sent, with their errors, who sent them, when first
+    and last, and how often."""
+    require_role(who, INGEST_ROLES, "read refused records", "查看被拒记录")
+    with store.read() as c:
+        rows = refused.page(c, after, limit, source or None)
+    items = ",".join(
+        f'{{"id":{r.id},"source":{_json(r.source)},"kind":{_json(r.kind)},"actor":{_json(r.actor)},'
+        f'"first_at_ms":{r.first_at_ms},"last_at_ms":{r.last_at_ms},"times":{r.times},'
+        f'"errors":{r.errors_json},"record":{r.record_json}}}'
+        for r in rows
+    )
+    following = rows[-1].id if len(rows) == limit else None
+    return Response(f'{{"refused":[{items}],"next":{_json(following)}}}', media_type="application/json")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
