@@ -4,11 +4,17 @@ One document per job, so a failure never reprints another label. The bytes sent 
 job: a retry sends exactly the same document. A label already printed is only printed again as a
 reprint, which needs a reason and leaves an audit entry. When a job is done, its substitutions are
 logged (order, field, original, replacement, method, profile, time, operator) and, with the print
-result, queued for the hub in the same transaction (the outbox)."""
+result, queued for the hub in the same transaction (the outbox).
+
+A label whose required field is empty (no waybill no.) is refused: the job is kept as failed, with
+what is missing, and :class:`LabelIncomplete` is raised. A failed job's outcome says whether sending
+it again can help (``retryable``: the printer was off, the connection reset) or a setting must change
+first (no such queue, an address that names no machine)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from printing.errors import PrinterUnreachable, PrintingError
+from printing.delivery import Delivery, Media
+from printing.errors import LabelIncomplete, PrinterUnreachable, PrintingError
 from printing.printers import Printer
 from printing.profiles import SUFFIX
 from sync import outbox
@@ -28,6 +35,7 @@ if TYPE_CHECKING:  # rendering (reportlab, Pillow) is imported when a label is f
     from printing.render import RenderedLabel
 
 STATES = ("queued", "rendering", "sent", "done", "failed")
+log = logging.getLogger(__name__)
 
 
 def _now() -> int:
@@ -37,11 +45,23 @@ def _now() -> int:
 @dataclass(frozen=True)
 class JobOutcome:
     job_id: int
-    state: str
+    state: str  # done | failed
     error: str | None
     error_zh: str | None
-    delivered_to: str | None
+    delivered_to: str | None  # the file's path, host:port, or the queue's name
     label: RenderedLabel | None
+    retryable: bool = False  # failed, and sending the same document again can help
+    delivery: Delivery | None = None  # where it went, in words for the packer; the queue's job id
+
+    @classmethod
+    def failed(cls, job_id: int, exc: PrintingError, label: RenderedLabel | None) -> JobOutcome:
+        return cls(job_id, "failed", exc.en, exc.zh, None, label, exc.retryable)
+
+    def said(self, language: str) -> str:
+        """One line for the packer: where the label went, or why it did not."""
+        if self.state == "done" and self.delivery is not None:
+            return self.delivery.en if language == "en" else self.delivery.zh
+        return (self.error if language == "en" else self.error_zh) or ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,7 +69,11 @@ class JobOutcome:
             "state": self.state,
             "error": self.error,
             "error_zh": self.error_zh,
+            "retryable": self.retryable,
             "delivered_to": self.delivered_to,
+            "delivered": self.delivery.en if self.delivery else None,
+            "delivered_zh": self.delivery.zh if self.delivery else None,
+            "queue_job": self.delivery.reference if self.delivery else None,
             "preflight": self.label.preflight.as_json() if self.label else None,
         }
 
@@ -84,8 +108,11 @@ def print_label(
     operator: str,
     reason: str | None = None,
     printed_at: datetime | None = None,
+    template: str | None = None,
 ) -> JobOutcome:
-    """Print one order's label on ``printer``. A second print of the same order needs ``reason``."""
+    """Print one order's label on ``printer`` (laid out with ``template``, else the profile's own).
+    A second print of the same order needs ``reason``; a label whose required field is empty is
+    refused (LabelIncomplete, the job kept as failed)."""
     with cache.write() as c:
         order_id = _order_id(c, domain_id)
         previous = last_done_job(c, order_id)
@@ -108,11 +135,18 @@ def print_label(
     from printing.render import render
 
     try:
-        label = render(printer.profile, document, printed_at=printed_at)
+        label = render(printer.profile, document, printed_at=printed_at, template=template)
     except PrintingError as exc:
         with cache.write() as c:
             _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
-        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, None)
+        return JobOutcome.failed(job_id, exc, None)
+    missing = [p.field for p in label.preflight.problems if p.code == "empty"]
+    if missing:
+        refused = LabelIncomplete(domain_id, list(dict.fromkeys(missing)), job_id)
+        with cache.write() as c:
+            _set_state(c, job_id, "failed", error=refused.en, error_zh=refused.zh,
+                       preflight_json=canonical_json(label.preflight.as_json()))  # fmt: skip
+        raise refused
     with cache.write() as c:
         _set_state(c, job_id, "sent", document=label.data, preflight_json=canonical_json(label.preflight.as_json()))
     return _deliver(cache, job_id, printer, label.data, f"{domain_id}-{job_id}{label.suffix}", operator, label)
@@ -147,16 +181,21 @@ def _deliver(
 ) -> JobOutcome:
     with cache.write() as c:
         c.exec_driver_sql("UPDATE print_jobs SET attempts = attempts + 1 WHERE id = ?", (job_id,))
+    profile = printer.profile
     try:
-        delivered = printer.transport.send(data, name=name, raw=printer.profile.language != "pdf")
+        delivered = printer.transport.send(data, name=name, raw=profile.language != "pdf", media=Media.of(profile))
     except PrinterUnreachable as exc:
+        log.warning("print job %d to %s failed (%s): %s", job_id, printer.name,
+                    "retryable" if exc.retryable else "a setting to change", exc.en)  # fmt: skip
         with cache.write() as c:
             _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
-        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, label)
+        return JobOutcome.failed(job_id, exc, label)
+    log.info("print job %d delivered to %s%s", job_id, delivered.where,
+             f" as queue job {delivered.reference}" if delivered.reference else "")  # fmt: skip
     with cache.write() as c:
         _set_state(c, job_id, "done", error=None, error_zh=None)
         _record_done(c, job_id, operator)
-    return JobOutcome(job_id, "done", None, None, delivered, label)
+    return JobOutcome(job_id, "done", None, None, delivered.where, label, False, delivered)
 
 
 def _record_done(c: Connection, job_id: int, operator: str) -> None:

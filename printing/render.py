@@ -14,7 +14,7 @@ from printing import escpos, tspl, zpl
 from printing.label_data import field_values
 from printing.layout import Layout, lay_out
 from printing.preflight import Preflight, preflight
-from printing.profiles import SUFFIX, PrinterProfile, load_template
+from printing.profiles import SUFFIX, PrinterProfile, template_for
 from printing.raster import rasterise
 from printing.render_pdf import render_pdf
 
@@ -42,12 +42,15 @@ def check(
     profile: PrinterProfile,
     document: Mapping[str, Any],
     *,
-    template: Mapping[str, Any] | None = None,
+    template: Mapping[str, Any] | str | None = None,
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
 ) -> tuple[Preflight, Layout, dict[str, str]]:
-    """Preflight and layout (overflows included in the preflight's problems), without rendering."""
-    template = template or load_template(profile.template)
+    """Preflight and layout (overflows included in the preflight's problems), without rendering.
+    ``template``: a template document, a template's name, or None (empty) for the profile's own; a
+    named template of another label size than the profile's is refused."""
+    if template is None or isinstance(template, str):
+        template = template_for(profile, template)
     values = field_values(document, template, printed_at=printed_at, sender=sender)
     checked = preflight(profile, template, values)
     layout = lay_out(profile, template, values, checked)
@@ -58,7 +61,7 @@ def render(
     profile: PrinterProfile,
     document: Mapping[str, Any],
     *,
-    template: Mapping[str, Any] | None = None,
+    template: Mapping[str, Any] | str | None = None,
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
     copies: int = 1,
