@@ -1,5 +1,7 @@
 """The packing station's work, Qt-free: a scanned code → the order and its label preflight at once
-→ print (a job) → retry or reprint with a reason; and the rare-character handling queue."""
+→ print (a job) → retry or reprint with a reason; and the rare-character handling queue. The printer
+and the label template can be switched while the console runs (Settings): the next scan and print
+use them."""
 
 from __future__ import annotations
 
@@ -25,10 +27,21 @@ class Scanned:
 
 
 class PackingStation:
-    def __init__(self, cache: Cache, printer: Printer, operator: str) -> None:
+    def __init__(self, cache: Cache, printer: Printer, operator: str, *, template: str | None = None) -> None:
         self.cache = cache
         self.printer = printer
         self.operator = operator
+        self.template = template or None  # None: the printer profile's own
+
+    def set_printer(self, printer: Printer) -> None:
+        """Print on ``printer`` from the next scan on. A label already on screen was laid out for the
+        old printer: scan it again (a failed job is retried on the printer it was made for, or anew)."""
+        self.printer = printer
+
+    def set_template(self, template: str | None) -> None:
+        """Lay labels out with ``template`` (None or empty: the printer profile's own) from the next
+        scan on; a template of another label size than the printer's is refused when the label is made."""
+        self.template = template or None
 
     def look_up(self, code: str) -> Scanned:
         """A keyboard-wedge scan: unified id, channel order no. or waybill no."""
@@ -48,10 +61,15 @@ class PackingStation:
                 )
             document = order_document(c, ids[0])
             printed_by = jobs.last_done_job(c, ids[0])
-        return Scanned(document["domain_id"], document, render(self.printer.profile, document), printed_by)
+        label = render(self.printer.profile, document, template=self.template)
+        return Scanned(document["domain_id"], document, label, printed_by)
 
     def print(self, scanned: Scanned, *, reason: str | None = None) -> jobs.JobOutcome:
-        return jobs.print_label(self.cache, scanned.domain_id, self.printer, operator=self.operator, reason=reason)
+        """A job for the scanned order. Raises LabelIncomplete when a required field is empty (the
+        preview shows which), PrintingError when a reprint lacks its reason."""
+        return jobs.print_label(
+            self.cache, scanned.domain_id, self.printer, operator=self.operator, reason=reason, template=self.template
+        )
 
     def retry(self, job_id: int) -> jobs.JobOutcome:
         return jobs.retry(self.cache, job_id, self.printer, operator=self.operator)
