@@ -15,6 +15,7 @@ import platformdirs
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.services.settings import SettingRefused
 from app.ui.i18n import pick
 from printing.errors import PrintingError
 from sync.client import HubError
@@ -44,7 +45,7 @@ def start_logging() -> Path:
 def message_for(exc: BaseException) -> str:
     """What to tell the person, in their language, for any exception."""
     translate = QCoreApplication.translate
-    if isinstance(exc, PrintingError | CredentialsError):
+    if isinstance(exc, PrintingError | CredentialsError | SettingRefused):
         return pick(exc.zh, exc.en)
     if isinstance(exc, HubError):
         if exc.status == 401:

@@ -1,10 +1,11 @@
 """The console's language: Chinese (zh_CN) by default, English selectable. Widgets write English
 source strings through Qt's tr(); `resources/translations/orderdesk_zh_CN.ts` (compiled to .qm)
-carries the Chinese. Text that services already give in both languages is chosen with :func:`pick`."""
+carries the Chinese; Qt's own `qtbase_zh_CN.qm` the words of standard dialogs (OK, Cancel). Text
+that services already give in both languages is chosen with :func:`pick`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from sync.resources import RESOURCES
 
@@ -28,6 +29,10 @@ def install(language: str) -> str:
             raise FileNotFoundError(TRANSLATIONS / "orderdesk_zh_CN.qm")
         app.installTranslator(translator)
         _installed.append(translator)
+        qt_own = QTranslator(app)  # Qt's own words: OK / Cancel / Yes / No of standard dialogs
+        if qt_own.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_own)
+            _installed.append(qt_own)
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -493,63 +493,63 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="45" />
+        <location filename="../../app/ui/orders_page.py" line="46" />
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="49" />
+        <location filename="../../app/ui/orders_page.py" line="50" />
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="53" />
+        <location filename="../../app/ui/orders_page.py" line="54" />
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="57" />
+        <location filename="../../app/ui/orders_page.py" line="58" />
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="58" />
+        <location filename="../../app/ui/orders_page.py" line="59" />
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="59" />
+        <location filename="../../app/ui/orders_page.py" line="60" />
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="60" />
+        <location filename="../../app/ui/orders_page.py" line="61" />
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="61" />
+        <location filename="../../app/ui/orders_page.py" line="62" />
         <source>Created from</source>
         <translation>创建日期从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="70" />
+        <location filename="../../app/ui/orders_page.py" line="71" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="103" />
+        <location filename="../../app/ui/orders_page.py" line="104" />
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="129" />
-        <location filename="../../app/ui/orders_page.py" line="145" />
+        <location filename="../../app/ui/orders_page.py" line="130" />
+        <location filename="../../app/ui/orders_page.py" line="147" />
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="154" />
+        <location filename="../../app/ui/orders_page.py" line="156" />
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
@@ -689,6 +689,94 @@
     </message>
 </context>
 <context>
+    <name>PrinterDialog</name>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <source>Add a printer</source>
+        <translation>添加打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <source>Edit printer {name}</source>
+        <translation>编辑打印机 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="44" />
+        <source>e.g. packing-1</source>
+        <translation>如:打包台1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="49" />
+        <source>PDF files into a folder</source>
+        <translation>PDF 文件(存入目录)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="50" />
+        <source>Network printer (raw TCP port)</source>
+        <translation>网络打印机(原始 TCP 端口)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="51" />
+        <source>System print queue (CUPS)</source>
+        <translation>系统打印队列(CUPS)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="53" />
+        <source>e.g. 192.168.1.50</source>
+        <translation>如:192.168.1.50</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="58" />
+        <source>empty: the system's default queue</source>
+        <translation>留空:使用系统默认队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="61" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="69" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="70" />
+        <source>Printer profile</source>
+        <translation>打印机配置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="71" />
+        <source>Labels go to</source>
+        <translation>面单送往</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="72" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="73" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="74" />
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="75" />
+        <source>Folder</source>
+        <translation>目录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="112" />
+        <source>Folder for label files</source>
+        <translation>面单文件目录</translation>
+    </message>
+</context>
+<context>
     <name>Refund</name>
     <message>
         <location filename="../../app/ui/orders_model.py" line="146" />
@@ -714,59 +802,184 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="56" />
+        <location filename="../../app/ui/settings_page.py" line="190" />
         <source>The printer profile's own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="68" />
+        <location filename="../../app/ui/settings_page.py" line="80" />
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="70" />
+        <location filename="../../app/ui/settings_page.py" line="76" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="77" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="78" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="79" />
+        <source>Make default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="93" />
+        <source>Printers</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="95" />
+        <source>The default printer (★) prints the labels; changes apply at once.</source>
+        <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="105" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="114" />
+        <source>Labels, sync and sign-in</source>
+        <translation>面单、同步与登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="119" />
+        <source>Applies at the next sign-in.</source>
+        <translation>下次登录时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="120" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="120" />
+        <source>Applies at the next start.</source>
+        <translation>下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="121" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="75" />
+        <location filename="../../app/ui/settings_page.py" line="119" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="76" />
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="78" />
+        <location filename="../../app/ui/settings_page.py" line="117" />
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="79" />
-        <source>Language (applies at the next start)</source>
-        <translation>语言(下次启动生效)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="80" />
+        <location filename="../../app/ui/settings_page.py" line="118" />
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="94" />
+        <location filename="../../app/ui/settings_page.py" line="157" />
+        <source>PDF files</source>
+        <translation>PDF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="157" />
+        <source>network printer</source>
+        <translation>网络打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="158" />
+        <source>system queue</source>
+        <translation>系统队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="165" />
+        <source>the system's default queue</source>
+        <translation>系统默认队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="218" />
+        <source>Printer {name} added.</source>
+        <translation>已添加打印机 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="218" />
+        <source>Printer {name} saved.</source>
+        <translation>已保存打印机 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="225" />
+        <source>Remove printer</source>
+        <translation>删除打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="225" />
+        <source>Remove printer {name}?</source>
+        <translation>删除打印机 {name}?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="234" />
+        <source>Printer {name} removed; the default printer is {default}.</source>
+        <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="248" />
+        <source>{name} is the default printer now.</source>
+        <translation>{name} 现为默认打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="257" />
+        <source>Its labels have another size than template {template}: the label template is the printer profile's own now.</source>
+        <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="282" />
+        <source>Printing a test label on {name}…</source>
+        <translation>正在用 {name} 打印测试面单…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="289" />
+        <source>Test print failed; try again once the printer is ready: {error}</source>
+        <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="291" />
+        <source>Test print failed; change this printer's settings first: {error}</source>
+        <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="296" />
+        <source>Test label: {where}</source>
+        <translation>测试面单:{where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="324" />
+        <source>the hub address applies at the next sign-in</source>
+        <translation>中心地址将在下次登录时生效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="326" />
+        <source>the language applies at the next start</source>
+        <translation>语言将在下次启动时生效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="327" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="101" />
-        <source>Printing a test label…</source>
-        <translation>正在打印测试面单…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="114" />
-        <source>Test label sent to {where}.</source>
-        <translation>测试面单已发送到 {where}。</translation>
+        <location filename="../../app/ui/settings_page.py" line="327" />
+        <source>Saved; {later}.</source>
+        <translation>已保存;{later}。</translation>
     </message>
 </context>
 <context>
