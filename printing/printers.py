@@ -26,7 +26,7 @@ import platformdirs
 from printing.delivery import Transport
 from printing.errors import PrinterSettingRefused, PrintingError
 from printing.printer_spec import PrinterSpec, check_name
-from printing.profiles import PrinterProfile, load_profile
+from printing.profiles import PrinterProfile, load_profile, profile_names
 
 BUILT_IN = PrinterSpec("pdf-folder", "pdf-76x130", "file")
 VERSION = 2
@@ -121,6 +121,14 @@ class PrinterBook:
             if spec.name == wanted:
                 return Printer.of(spec, configured=spec.name in listing.configured)
         names = ", ".join(spec.name for spec in listing.specs)
+        if wanted in profile_names():
+            raise PrinterSettingRefused(
+                "printer", wanted,
+                f"no such printer: that is a printer profile, what a printer is made from (Settings → Printers → "
+                f"Add, or `orderdesk printers add NAME --profile {wanted} --to …`); printers: {names}",
+                f"没有此打印机:这是打印机配置,用来添加打印机(“设置 → 打印机 → 添加”,或 "
+                f"`orderdesk printers add 名称 --profile {wanted} --to …`);现有打印机:{names}",
+            )  # fmt: skip
         raise PrinterSettingRefused(
             "printer", wanted, f"no such printer; there are: {names}", f"没有此打印机;现有:{names}"
         )

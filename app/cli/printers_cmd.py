@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -53,6 +54,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     test.set_defaults(run=run_test)
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - columns)
+
+
 def where(spec: PrinterSpec) -> str:
     """Where a printer's labels go, as a person reads it."""
     if spec.kind == "queue" and not spec.queue:
@@ -84,7 +91,7 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         mark = "*" if row["default"] else " "
         kind = tr(*KIND_WORDS[row["kind"]])
-        emit_line(f"{mark} {row['name']:<20} {kind:<10} {row['where']:<40} {row['profile']}")
+        emit_line(f"{mark} {pad(row['name'], 20)}{pad(kind, 16)}{pad(row['where'], 40)}{row['profile']}")
     return 0
 
 

@@ -133,6 +133,38 @@ def resolve_printer(settings: Settings, book: PrinterBook) -> Printer:
 
 
 @dataclass(frozen=True)
+class ConsoleConfig:
+    """Where a console keeps its settings and its printers: the user's config folder, or for the demo
+    a folder of its own, so the demo's settings page shows the hub and the printer it really uses and
+    nothing the demo changes reaches the user's own settings."""
+
+    settings_path: Path
+    printers: PrinterBook
+
+    @classmethod
+    def user(cls) -> ConsoleConfig:
+        from printing.printers import PrinterBook
+
+        return cls(settings_file(), PrinterBook())
+
+    @classmethod
+    def demo(cls, folder: Path, hub_url: str, base: Settings) -> tuple[ConsoleConfig, Settings]:
+        """The demo's own: its hub, and a printer saving PDF labels into ``folder``/labels as the default
+        (language and sync interval taken from ``base``, the user's)."""
+        from printing.printer_spec import PrinterSpec
+        from printing.printers import PrinterBook
+
+        book = PrinterBook(folder / "printers.json")
+        if "demo-pdf" not in {spec.name for spec in book.load().specs}:
+            book.add(PrinterSpec("demo-pdf", "pdf-76x130", "file", folder=str(folder / "labels")))
+        book.set_default("demo-pdf")
+        settings = Settings(hub_url=hub_url, language=base.language, sync_interval_s=base.sync_interval_s)
+        config = cls(folder / "settings.json", book)
+        settings.save(config.settings_path)
+        return config, settings
+
+
+@dataclass(frozen=True)
 class SettingsSaved:
     """What a saved settings page hands on: the settings, the printer to print on, what changed."""
 

@@ -119,3 +119,15 @@ def test_any_settings_file_loads_typed_within_range(tmp_path_factory, stored) ->
     loaded = Settings.load(path)
     assert loaded.language in ("zh_CN", "en") and 1 <= loaded.sync_interval_s <= 3600
     assert all(isinstance(getattr(loaded, name), type(getattr(Settings(), name))) for name in vars(Settings()))
+
+
+def test_the_demo_keeps_a_config_of_its_own_naming_its_hub_and_printer(tmp_path: Path) -> None:
+    from app.services.settings import ConsoleConfig
+
+    config, demo = ConsoleConfig.demo(tmp_path / "demo", "http://127.0.0.1:40001", Settings(language="en"))
+    printer = resolve_printer(demo, config.printers)
+    assert (demo.hub_url, demo.language, printer.name) == ("http://127.0.0.1:40001", "en", "demo-pdf")
+    assert printer.transport.describe() == f"file:{tmp_path / 'demo' / 'labels'}"
+    assert Settings.load(config.settings_path).hub_url == "http://127.0.0.1:40001"
+    assert not (tmp_path / "config").exists()  # the user's config folder untouched
+    assert ConsoleConfig.user().printers.load().default == "pdf-folder"

@@ -159,6 +159,7 @@ def _cups_pdf_queue() -> str | None:
 )
 def test_a_real_cups_pdf_queue_prints_the_label_on_label_sized_paper(tmp_path: Path) -> None:
     from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
 
     from printing.render import render
     from tests.printing.conftest import DOCUMENT
@@ -171,8 +172,14 @@ def test_a_real_cups_pdf_queue_prints_the_label_on_label_sized_paper(tmp_path: P
     assert delivery.reference
     out = Path(os.environ.get("ORDERDESK_CUPS_PDF_DIR", Path.home() / "PDF"))
     deadline = time.monotonic() + 30
-    while not (made := list(out.glob(f"{title}*.pdf"))) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert made, f"cups-pdf wrote nothing named {title} into {out}"
-    box = PdfReader(made[0]).pages[0].mediabox
+    pages = None
+    while pages is None and time.monotonic() < deadline:
+        for made in out.glob(f"{title}*.pdf"):
+            try:
+                pages = PdfReader(made).pages  # cups-pdf may still be writing it
+            except (PdfReadError, OSError, ValueError):
+                time.sleep(0.2)
+        time.sleep(0.1)
+    assert pages, f"cups-pdf wrote no readable PDF named {title}* into {out}"
+    box = pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (76, 130)
