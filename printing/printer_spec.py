@@ -179,9 +179,10 @@ class PrinterSpec:
         made = replace(self, name=name, profile=profile, timeout_s=check_timeout(self.timeout_s))
         if self.kind == "tcp":
             return replace(made, host=check_host(self.host), port=check_port(self.port), queue="", folder="")
+        unused = {"host": "", "port": 9100, "timeout_s": 5.0}  # a queue and a folder wait as long as they need
         if self.kind == "queue":
-            return replace(made, queue=check_queue(self.queue), host="", port=9100, folder="")
-        return replace(made, folder=check_folder(self.folder), host="", port=9100, queue="")
+            return replace(made, queue=check_queue(self.queue), folder="", **unused)
+        return replace(made, folder=check_folder(self.folder), queue="", **unused)
 
     def where(self) -> str:
         """Where labels go, as a person reads it: ``tcp://HOST:PORT``, ``queue:NAME`` (``queue:`` the

@@ -97,10 +97,13 @@ class RawTcpTransport:
     timeout_s: float = 5.0
 
     def describe(self) -> str:
-        return f"tcp://{self.host}:{self.port}"
+        return f"tcp://{self._where()}"
+
+    def _where(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     def send(self, data: bytes, *, name: str, raw: bool, media: Media | None = None) -> Delivery:
-        where = f"{self.host}:{self.port}"
+        where = self._where()
         connection = self._connect(where)
         try:
             with connection:

@@ -97,16 +97,17 @@ class Settings:
 
 def check_hub_url(value: str) -> str:
     url = value.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url) or len(url) > 300:
-        raise SettingRefused(
-            "hub_url", value, "write the order centre's address as http://HOST:PORT (or https://…)",
-            "订单中心地址应写作 http://主机:端口(或 https://…)",
-        )  # fmt: skip
     try:
-        parts.port  # noqa: B018 — a port out of range raises here
-    except ValueError:
-        raise SettingRefused("hub_url", value, "the port is a number 1–65535", "端口应为 1–65535 的数字") from None
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0  # a port out of range raises here
+    except ValueError:  # "http://[", a port that is no number
+        parts, port_ok = None, False
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok \
+            or any(c.isspace() for c in url) or len(url) > 300:  # fmt: skip
+        raise SettingRefused(
+            "hub_url", value, "write the order centre's address as http://HOST:PORT (or https://…), port 1–65535",
+            "订单中心地址应写作 http://主机:端口(或 https://…),端口为 1–65535",
+        )  # fmt: skip
     return url
 
 

@@ -131,3 +131,15 @@ def test_the_demo_keeps_a_config_of_its_own_naming_its_hub_and_printer(tmp_path:
     assert Settings.load(config.settings_path).hub_url == "http://127.0.0.1:40001"
     assert not (tmp_path / "config").exists()  # the user's config folder untouched
     assert ConsoleConfig.user().printers.load().default == "pdf-folder"
+
+
+@given(url=st.one_of(st.text(max_size=60), st.builds(lambda rest: "http://" + rest, st.text(max_size=40))))
+def test_any_hub_address_is_either_an_http_url_or_refused_naming_it(url: str) -> None:
+    from app.services.settings import check_hub_url
+
+    try:
+        checked = check_hub_url(url)
+    except SettingRefused as exc:
+        assert exc.field == "hub_url" and repr(url)[:20] in exc.en
+        return
+    assert checked.startswith(("http://", "https://")) and not checked.endswith("/")

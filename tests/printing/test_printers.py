@@ -157,3 +157,14 @@ def test_whatever_printers_json_holds_the_built_in_printer_still_prints(tmp_path
     listing = PrinterBook(path).load()
     assert listing.specs[0] == BUILT_IN and listing.default in {s.name for s in listing.specs}
     assert all(p.en and p.zh for p in listing.problems)
+
+
+@given(uri=st.one_of(st.text(max_size=60), st.builds(lambda rest: "tcp://" + rest, st.text(max_size=40)),
+                     st.builds(lambda rest: "queue:" + rest, st.text(max_size=40))))  # fmt: skip
+def test_any_to_uri_is_either_a_checked_printer_or_refused_by_field(uri: str) -> None:
+    try:
+        spec = PrinterSpec.from_uri("cli", "zpl-203-76x130", uri)
+    except PrinterSettingRefused as exc:
+        assert exc.field in {"--to", "host", "port", "queue", "folder"} and exc.zh
+        return
+    assert spec.checked() == spec and spec.transport().describe()
