@@ -6,11 +6,17 @@ One document per job, so a failure never reprints another label. The bytes sent 
 job: a retry sends exactly the same document. A label already printed is only printed again as a
 reprint, which needs a reason and leaves an audit entry. When a job is done, its substitutions are
 logged (order, field, original, replacement, method, profile, time, operator) and, with the print
-result, queued for the hub in the same transaction (the outbox)."""
+result, queued for the hub in the same transaction (the outbox).
+
+A label whose required field is empty (no waybill no.) is refused: the job is kept as failed, with
+what is missing, and :class:`LabelIncomplete` is raised. A failed job's outcome says whether sending
+it again can help (``retryable``: the printer was off, the connection reset) or a setting must change
+first (no such queue, an address that names no machine)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from printing.delivery import Delivery, Media
 from printing.eligibility import require_printable
-from printing.errors import PrinterUnreachable, PrintingError
+from printing.errors import LabelIncomplete, PrinterUnreachable, PrintingError
 from printing.printers import Printer
 from printing.profiles import SUFFIX
 from sync import outbox
@@ -32,6 +39,7 @@ if TYPE_CHECKING:  # rendering (reportlab, Pillow) is imported when a label is f
     from printing.render import RenderedLabel
 
 STATES = ("queued", "rendering", "sent", "done", "failed", "dismissed")
+log = logging.getLogger(__name__)
 
 
 def _now() -> int:
@@ -41,11 +49,23 @@ def _now() -> int:
 @dataclass(frozen=True)
 class JobOutcome:
     job_id: int
-    state: str
+    state: str  # done | failed
     error: str | None
     error_zh: str | None
-    delivered_to: str | None
+    delivered_to: str | None  # the file's path, host:port, or the queue's name
     label: RenderedLabel | None
+    retryable: bool = False  # failed, and sending the same document again can help
+    delivery: Delivery | None = None  # where it went, in words for the packer; the queue's job id
+
+    @classmethod
+    def failed(cls, job_id: int, exc: PrintingError, label: RenderedLabel | None) -> JobOutcome:
+        return cls(job_id, "failed", exc.en, exc.zh, None, label, exc.retryable)
+
+    def said(self, language: str) -> str:
+        """One line for the packer: where the label went, or why it did not."""
+        if self.state == "done" and self.delivery is not None:
+            return self.delivery.en if language == "en" else self.delivery.zh
+        return (self.error if language == "en" else self.error_zh) or ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -53,7 +73,11 @@ class JobOutcome:
             "state": self.state,
             "error": self.error,
             "error_zh": self.error_zh,
+            "retryable": self.retryable,
             "delivered_to": self.delivered_to,
+            "delivered": self.delivery.en if self.delivery else None,
+            "delivered_zh": self.delivery.zh if self.delivery else None,
+            "queue_job": self.delivery.reference if self.delivery else None,
             "preflight": self.label.preflight.as_json() if self.label else None,
         }
 
@@ -88,16 +112,19 @@ def print_label(
     operator: str,
     reason: str | None = None,
     printed_at: datetime | None = None,
+    template: str | None = None,
     override: str | None = None,
     confirmed: bool = False,
     typed: Mapping[str, str] | None = None,
     markers_accepted: bool = False,
 ) -> JobOutcome:
-    """Print one order's label on ``printer``. A second print of the same order needs ``reason``.
-    The order's state must allow it (:mod:`printing.eligibility`: ``override`` is a supervisor's
-    reason to print a refused one, ``confirmed`` a packer's yes to a warning). A character that
-    would print as a marker needs a ``typed`` replacement or ``markers_accepted``. Nothing refused
-    here becomes a job."""
+    """Print one order's label on ``printer`` (laid out with ``template``, else the profile's own).
+    A second print of the same order needs ``reason``. The order's state must allow it
+    (:mod:`printing.eligibility`: ``override`` is a supervisor's reason to print a refused one,
+    ``confirmed`` a packer's yes to a warning). A character that would print as a marker needs a
+    ``typed`` replacement or ``markers_accepted``. What is refused for these reasons never becomes a
+    job. A label whose required field is empty is refused too (LabelIncomplete), and that job is kept
+    as failed, in the order's print history, saying what is missing."""
     from printing.render import render
 
     with cache.read() as c:
@@ -110,7 +137,15 @@ def print_label(
             f"订单 {domain_id} 已由任务 {previous} 打印:补打需要填写原因",
         )
     found = require_printable(document, override=override, confirmed=confirmed)
-    label = render(printer.profile, document, printed_at=printed_at, typed=typed)
+    label = render(printer.profile, document, printed_at=printed_at, template=template, typed=typed)
+    checked = canonical_json(label.preflight.as_json())
+    missing = list(dict.fromkeys(p.field for p in label.preflight.problems if p.code == "empty"))
+    if missing:
+        with cache.write() as c:
+            job_id = _new_job(c, order_id, printer, previous, reason, operator, checked, None)
+            refused = LabelIncomplete(domain_id, missing, job_id)
+            _set_state(c, job_id, "failed", error=refused.en, error_zh=refused.zh)
+        raise refused
     if label.preflight.markers and not markers_accepted:
         chars = " ".join(f"{s.char} ({s.codepoint})" for s in label.preflight.markers)
         raise PrintingError(
@@ -119,24 +154,31 @@ def print_label(
         )
     overridden = found.level == "refuse" or (found.level == "confirm" and bool(override and override.strip()))
     with cache.write() as c:
-        now = _now()
-        job_id = int(
-            c.exec_driver_sql(
-                "INSERT INTO print_jobs (order_id, profile, printer, state, attempts, reprint_of, reason, operator, "
-                "preflight_json, document, created_at_ms, updated_at_ms) "
-                "VALUES (?, ?, ?, 'sent', 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (order_id, printer.profile.name, printer.transport.describe(), previous, reason, operator,
-                 canonical_json(label.preflight.as_json()), label.data, now, now),
-            ).scalar_one()
-        )  # fmt: skip
+        job_id = _new_job(c, order_id, printer, previous, reason, operator, checked, label.data)
         if overridden:
             draft = audit.AuditDraft.of(
                 operator, "console", printer.transport.describe(), "label.override", domain_id,
                 canonical_json({"verdict": found.code}), canonical_json({"job": job_id}),
                 canonical_json({"reason": override, "verdict": found.en}),
             )  # fmt: skip
-            audit.append(c, [draft], now)
+            audit.append(c, [draft], _now())
     return _deliver(cache, job_id, printer, label.data, f"{domain_id}-{job_id}{label.suffix}", operator, label)
+
+
+def _new_job(
+    c: Connection, order_id: int, printer: Printer, previous: int | None, reason: str | None, operator: str,
+    preflight_json: str, document: bytes | None,
+) -> int:  # fmt: skip
+    now = _now()
+    return int(
+        c.exec_driver_sql(
+            "INSERT INTO print_jobs (order_id, profile, printer, state, attempts, reprint_of, reason, operator, "
+            "preflight_json, document, created_at_ms, updated_at_ms) VALUES (?, ?, ?, 'sent', 0, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
+            (order_id, printer.profile.name, printer.transport.describe(), previous, reason, operator, preflight_json,
+             document, now, now),
+        ).scalar_one()
+    )  # fmt: skip
 
 
 def dismiss(cache: Cache, job_id: int, *, operator: str) -> None:
@@ -158,7 +200,8 @@ def unfinished(c: Connection, since_ms: int) -> list[dict[str, Any]]:
         dict(r._mapping)
         for r in c.exec_driver_sql(
             "SELECT j.id, o.domain_id, j.state, j.error, j.error_zh, j.created_at_ms FROM print_jobs j "
-            "JOIN orders o ON o.id = j.order_id WHERE j.state IN ('failed', 'sent') AND j.created_at_ms >= ? "
+            "JOIN orders o ON o.id = j.order_id WHERE j.state IN ('failed', 'sent') AND j.document IS NOT NULL "
+            "AND j.created_at_ms >= ? "
             "AND NOT EXISTS (SELECT 1 FROM print_jobs d WHERE d.order_id = j.order_id AND d.state = 'done' "
             "AND d.id > j.id) ORDER BY j.id",
             (since_ms,),
@@ -195,16 +238,21 @@ def _deliver(
 ) -> JobOutcome:
     with cache.write() as c:
         c.exec_driver_sql("UPDATE print_jobs SET attempts = attempts + 1 WHERE id = ?", (job_id,))
+    profile = printer.profile
     try:
-        delivered = printer.transport.send(data, name=name, raw=printer.profile.language != "pdf")
+        delivered = printer.transport.send(data, name=name, raw=profile.language != "pdf", media=Media.of(profile))
     except PrinterUnreachable as exc:
+        log.warning("print job %d to %s failed (%s): %s", job_id, printer.name,
+                    "retryable" if exc.retryable else "a setting to change", exc.en)  # fmt: skip
         with cache.write() as c:
             _set_state(c, job_id, "failed", error=exc.en, error_zh=exc.zh)
-        return JobOutcome(job_id, "failed", exc.en, exc.zh, None, label)
+        return JobOutcome.failed(job_id, exc, label)
+    log.info("print job %d delivered to %s%s", job_id, delivered.where,
+             f" as queue job {delivered.reference}" if delivered.reference else "")  # fmt: skip
     with cache.write() as c:
         _set_state(c, job_id, "done", error=None, error_zh=None)
         _record_done(c, job_id, operator)
-    return JobOutcome(job_id, "done", None, None, delivered, label)
+    return JobOutcome(job_id, "done", None, None, delivered.where, label, False, delivered)
 
 
 def _record_done(c: Connection, job_id: int, operator: str) -> None:

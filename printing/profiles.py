@@ -85,8 +85,10 @@ class PrinterProfile:
         return str(self.document["template"])
 
     @property
-    def transport(self) -> dict[str, Any]:
-        return dict(self.document["transport"])
+    def suggested_transport(self) -> dict[str, Any]:
+        """How a printer of this kind usually receives labels (kind, port): a new printer starts
+        from it; the address is the printer's own, never the profile's."""
+        return dict(self.document.get("transport", {"kind": "file"}))
 
     def title(self, language: str) -> str:
         return str(self.document["title"]["en" if language == "en" else "zh"])
@@ -140,6 +142,32 @@ def load_profile(name: str) -> PrinterProfile:
 
 def template_names() -> list[str]:
     return sorted(p.stem for p in TEMPLATES_DIR.glob("*.json") if not p.name.endswith(".schema.json"))
+
+
+def template_for(profile: PrinterProfile, name: str | None) -> dict[str, Any]:
+    """The template a label is laid out with: ``name``, or (empty) the profile's own. A template of
+    another label size than the profile's is refused: it would print cut off or shrunk."""
+    template = load_template(name or profile.template)
+    width, height = float(template["width_mm"]), float(template["height_mm"])
+    if not _fits(template, profile):
+        raise PrintingError(
+            f"label template {template['name']} is {width:g}×{height:g} mm but printer profile {profile.name} prints "
+            f"{profile.width_mm:g}×{profile.height_mm:g} mm labels: choose a template of that size (or the profile's "
+            "own) in Settings",
+            f"面单模板 {template['name']} 为 {width:g}×{height:g} 毫米,而打印机配置 {profile.name} 打印 "
+            f"{profile.width_mm:g}×{profile.height_mm:g} 毫米的面单:请在设置中选择同尺寸的模板(或配置自带的模板)",
+        )
+    return template
+
+
+def _fits(template: dict[str, Any], profile: PrinterProfile) -> bool:
+    return (abs(float(template["width_mm"]) - profile.width_mm) <= 0.5
+            and abs(float(template["height_mm"]) - profile.height_mm) <= 0.5)  # fmt: skip
+
+
+def templates_for(profile: PrinterProfile) -> list[str]:
+    """The templates whose label size is the profile's."""
+    return [name for name in template_names() if _fits(load_template(name), profile)]
 
 
 @cache

@@ -14,7 +14,7 @@ from printing import escpos, tspl, zpl
 from printing.label_data import field_values
 from printing.layout import Layout, lay_out
 from printing.preflight import Preflight, preflight
-from printing.profiles import SUFFIX, PrinterProfile, load_template
+from printing.profiles import SUFFIX, PrinterProfile, template_for
 from printing.raster import rasterise
 from printing.render_pdf import render_pdf
 
@@ -42,14 +42,17 @@ def check(
     profile: PrinterProfile,
     document: Mapping[str, Any],
     *,
-    template: Mapping[str, Any] | None = None,
+    template: Mapping[str, Any] | str | None = None,
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
     typed: Mapping[str, str] | None = None,
 ) -> tuple[Preflight, Layout, dict[str, str]]:
     """Preflight and layout (overflows included in the preflight's problems), without rendering.
-    ``typed``: replacements a person typed for characters that would print as markers."""
-    template = template or load_template(profile.template)
+    ``template``: a template document, a template's name, or None (empty) for the profile's own; a
+    named template of another label size than the profile's is refused. ``typed``: replacements a
+    person typed for characters that would print as markers."""
+    if template is None or isinstance(template, str):
+        template = template_for(profile, template)
     values = field_values(document, template, printed_at=printed_at, sender=sender)
     checked = preflight(profile, template, values, typed)
     layout = lay_out(profile, template, values, checked)
@@ -60,7 +63,7 @@ def render(
     profile: PrinterProfile,
     document: Mapping[str, Any],
     *,
-    template: Mapping[str, Any] | None = None,
+    template: Mapping[str, Any] | str | None = None,
     printed_at: datetime | None = None,
     sender: Mapping[str, str] | None = None,
     copies: int = 1,

@@ -1,29 +1,30 @@
 """Getting a document to a printer: a file folder, a raw TCP port (9100, the JetDirect convention),
-or the system print queue (CUPS `lp` on Linux and macOS; on Windows the console prints through Qt's
-spooler access, which lives with the Qt code, not here)."""
+or the system print queue (CUPS `lp`, in printing/cups.py; on Windows the console will print through
+Qt's spooler access, which lives with the Qt code, not here).
+
+A raw port says nothing back, so "sent" is decided carefully: every byte handed to the connection,
+the connection closed for writing, and then either the printer closes too, or it stays silent while
+its TCP stack has acknowledged every byte. A reset or broken pipe at any point is a failure (it may
+have printed nothing, or half a label), never "sent"."""
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import socket
-import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
 
-from printing.errors import PrinterUnreachable, PrintingError
-from sync.paths import documents_dir
+from printing.cups import SystemQueueTransport
+from printing.delivery import Delivery, Media, Transport
+from printing.errors import PrinterMisconfigured, PrinterUnreachable
 
-
-class Transport(Protocol):
-    def describe(self) -> str: ...
-
-    def send(self, data: bytes, *, name: str, raw: bool) -> str:
-        """Deliver ``data``; returns where it went (a path, a queue job id). Raises PrinterUnreachable."""
-        ...
+__all__ = ["Delivery", "FileTransport", "Media", "RawTcpTransport", "SystemQueueTransport", "Transport"]
+_BROKEN_OFF = {errno.ECONNRESET, errno.EPIPE, errno.ENOTCONN, errno.ECONNABORTED}
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class FileTransport:
     def describe(self) -> str:
         return f"file:{self.folder}"
 
-    def send(self, data: bytes, *, name: str, raw: bool) -> str:
+    def send(self, data: bytes, *, name: str, raw: bool, media: Media | None = None) -> Delivery:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-")
@@ -46,18 +47,47 @@ class FileTransport:
                 f"cannot write the label to {self.folder}: {exc.strerror or exc}",
                 f"无法把面单写入 {self.folder}:{exc.strerror or exc}",
             ) from exc
-        return str(target)
+        return Delivery(str(target), f"saved as {target}", f"已保存为 {target}")
 
 
-def _drain(connection: socket.socket) -> None:
-    """A raw port answers nothing, and many printers close once they have every byte; some keep the
-    connection open. Every byte is already sent, so a printer that stays silent is not a failure."""
-    connection.settimeout(1.0)
+def _unacknowledged(connection: socket.socket) -> int:
+    """Bytes the peer's TCP stack has not acknowledged yet (Linux: SIOCOUTQ); 0 where unknown."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    import fcntl
+    import termios
+
     try:
-        while connection.recv(4096):
-            pass
+        return int.from_bytes(fcntl.ioctl(connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"), sys.byteorder)
     except OSError:
-        pass
+        return 0
+
+
+class _Stalled(Exception):
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+
+def _wait_until_taken(connection: socket.socket, timeout_s: float) -> None:
+    """After the last byte: the printer closes (it has them all), or stays silent while every byte is
+    acknowledged (many printers keep the connection open). A reset raises (ConnectionResetError);
+    bytes still unacknowledged after ``timeout_s`` raise _Stalled (out of paper, cover open)."""
+    deadline = time.monotonic() + timeout_s
+    connection.settimeout(min(1.0, timeout_s))
+    while True:
+        try:
+            if connection.recv(4096) == b"":
+                return
+            silent = False
+        except TimeoutError:
+            silent = True
+        left = _unacknowledged(connection)
+        if silent and left == 0:
+            return
+        if time.monotonic() >= deadline:
+            if left:
+                raise _Stalled(left)
+            return
 
 
 @dataclass(frozen=True)
@@ -67,16 +97,61 @@ class RawTcpTransport:
     timeout_s: float = 5.0
 
     def describe(self) -> str:
-        return f"tcp://{self.host}:{self.port}"
+        return f"tcp://{self._where()}"
 
-    def send(self, data: bytes, *, name: str, raw: bool) -> str:
-        where = f"{self.host}:{self.port}"
+    def _where(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def send(self, data: bytes, *, name: str, raw: bool, media: Media | None = None) -> Delivery:
+        where = self._where()
+        connection = self._connect(where)
         try:
-            with socket.create_connection((self.host, self.port), timeout=self.timeout_s) as connection:
+            with connection:
                 connection.settimeout(self.timeout_s)
                 connection.sendall(data)
                 connection.shutdown(socket.SHUT_WR)
-                _drain(connection)
+                _wait_until_taken(connection, self.timeout_s)
+        except _Stalled as stalled:
+            raise PrinterUnreachable(
+                f"printer {where} stopped taking the label ({stalled.left} of {len(data)} bytes not taken after "
+                f"{self.timeout_s:g} s): out of labels, cover open, or paused? Fix it, then retry",
+                f"打印机 {where} 停止接收面单({self.timeout_s:g} 秒后仍有 {len(data)} 字节中的 {stalled.left} 字节未接收):"
+                "缺纸、开盖或暂停?处理后再重试",
+            ) from None
+        except TimeoutError as exc:
+            raise PrinterUnreachable(
+                f"printer {where} stopped taking the label for {self.timeout_s:g} s: out of labels, cover open, or "
+                "paused? Fix it, then retry",
+                f"打印机 {where} 已 {self.timeout_s:g} 秒不再接收面单:缺纸、开盖或暂停?处理后再重试",
+            ) from exc
+        except OSError as exc:
+            if exc.errno in _BROKEN_OFF or isinstance(exc, ConnectionError):
+                raise PrinterUnreachable(
+                    f"printer {where} broke off the connection while taking the label ({exc.strerror or exc}): it may "
+                    "have printed nothing or part of it; look at the printer, then retry",
+                    f"打印机 {where} 在接收面单时断开了连接({exc.strerror or exc}):可能什么都没打印,或只打印了一部分;"
+                    "请先查看打印机,再重试",
+                ) from exc
+            raise PrinterUnreachable(
+                f"sending to printer {where} failed: {exc.strerror or exc}",
+                f"向打印机 {where} 发送失败:{exc.strerror or exc}",
+            ) from exc
+        return Delivery(where, f"sent to printer {where}", f"已发送到打印机 {where}")
+
+    def _connect(self, where: str) -> socket.socket:
+        try:
+            return socket.create_connection((self.host, self.port), timeout=self.timeout_s)
+        except socket.gaierror as exc:
+            if exc.errno in _NO_SUCH_NAME:
+                raise PrinterMisconfigured(
+                    f"no machine is called {self.host} on this network: check the printer's address in "
+                    "Settings → Printers (its IP address is on its configuration label)",
+                    f"网络中找不到名为 {self.host} 的设备:请在“设置 → 打印机”中检查打印机地址(打印机的配置页上有其 IP 地址)",
+                ) from exc
+            raise PrinterUnreachable(
+                f"cannot look up printer {self.host} ({exc.strerror or exc}): is the network up?",
+                f"无法解析打印机地址 {self.host}({exc.strerror or exc}):网络是否正常?",
+            ) from exc
         except TimeoutError as exc:
             raise PrinterUnreachable(
                 f"printer {where} did not answer within {self.timeout_s:g} s (off, asleep, or the wrong address?)",
@@ -92,68 +167,3 @@ class RawTcpTransport:
                 f"printer {where} is unreachable: {exc.strerror or exc}",
                 f"无法连接打印机 {where}:{exc.strerror or exc}",
             ) from exc
-        return where
-
-
-@dataclass(frozen=True)
-class SystemQueueTransport:
-    queue: str
-    timeout_s: float = 30.0
-
-    def describe(self) -> str:
-        return f"queue:{self.queue}"
-
-    def send(self, data: bytes, *, name: str, raw: bool) -> str:
-        lp = shutil.which("lp")
-        if lp is None or sys.platform == "win32":
-            raise PrinterUnreachable(
-                "no system print queue here (CUPS `lp` not found); print from the console, or use a raw TCP printer",
-                "本机没有系统打印队列(找不到 CUPS 的 lp);请在控制台中打印,或改用网络(TCP)打印机",
-            )
-        command = [lp, "-t", name, *(["-o", "raw"] if raw else [])]
-        if self.queue != "default":
-            command[1:1] = ["-d", self.queue]
-        try:
-            done = subprocess.run(command, input=data, capture_output=True, timeout=self.timeout_s, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise PrinterUnreachable(
-                f"print queue {self.queue} did not take the job within {self.timeout_s:g} s",
-                f"打印队列 {self.queue} 在 {self.timeout_s:g} 秒内未接收任务",
-            ) from exc
-        if done.returncode != 0:
-            why = done.stderr.decode(errors="replace").strip()
-            raise PrinterUnreachable(
-                f"print queue {self.queue} refused the job: {why}", f"打印队列 {self.queue} 拒绝了任务:{why}"
-            )
-        return done.stdout.decode(errors="replace").strip()
-
-
-def transport_from(spec: dict[str, Any]) -> Transport:
-    kind = spec["kind"]
-    if kind == "tcp":
-        return RawTcpTransport(spec["host"], int(spec.get("port", 9100)), float(spec.get("timeout_s", 5)))
-    if kind == "queue":
-        return SystemQueueTransport(spec["queue"])
-    if kind == "file":
-        folder = Path(spec.get("folder") or "labels").expanduser()
-        if not folder.is_absolute():
-            folder = documents_dir() / folder
-        return FileTransport(folder)
-    raise PrintingError(f"unknown transport kind {kind!r}", f"未知的传输方式 {kind!r}")
-
-
-def transport_from_uri(uri: str) -> Transport:
-    """`tcp://host:port`, `file:/folder` or `queue:NAME` (for `--to`)."""
-    if uri.startswith("tcp://"):
-        host, _, port = uri[len("tcp://") :].rpartition(":")
-        if not host or not port.isdigit():
-            raise PrintingError(f"--to {uri!r}: write tcp://HOST:PORT", f"--to {uri!r}:应写作 tcp://主机:端口")
-        return RawTcpTransport(host, int(port))
-    if uri.startswith("file:"):
-        return FileTransport(Path(uri[len("file:") :]).expanduser())
-    if uri.startswith("queue:"):
-        return SystemQueueTransport(uri[len("queue:") :])
-    raise PrintingError(
-        f"--to {uri!r}: write tcp://HOST:PORT, file:FOLDER or queue:NAME",
-        f"--to {uri!r}:应写作 tcp://主机:端口、file:目录 或 queue:队列名",
-    )

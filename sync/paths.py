@@ -31,6 +31,11 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(*_APP))
 
 
+DOCUMENTS_VARIABLE = "ORDERDESK_DOCUMENTS_DIR"
+
+
 def documents_dir() -> Path:
-    """Where printed label files go by default."""
-    return _home("documents") or Path(platformdirs.user_documents_dir()) / "OrderDesk"
+    """Where printed label files go by default: ``$ORDERDESK_DOCUMENTS_DIR``, the run's home, or the
+    user's documents folder + ``OrderDesk``."""
+    chosen = os.environ.get(DOCUMENTS_VARIABLE)
+    return Path(chosen) if chosen else _home("documents") or Path(platformdirs.user_documents_dir()) / "OrderDesk"

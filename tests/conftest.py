@@ -120,6 +120,27 @@ def memory_keyring() -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def _own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the user's real configuration (hubs.json)."""
+    """No test reads or writes the user's real configuration (hubs.json, printers.json) or documents."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("ORDERDESK_DOCUMENTS_DIR", str(tmp_path / "documents"))
     monkeypatch.delenv("ORDERDESK_TOKEN", raising=False)
+
+
+@pytest.fixture
+def fake_cups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`lp` and `lpstat` on PATH that record what they were given (tests/fake_cups.py)."""
+    from tests.fake_cups import install
+
+    cups = install(tmp_path / "fake-cups")
+    monkeypatch.setenv("PATH", f"{cups.folder / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return cups
+
+
+@pytest.fixture
+def printer_server() -> Iterator[Any]:
+    """A raw-9100 printer on a loopback port that records each job's bytes."""
+    from tests.recording_printer import RecordingPrinter
+
+    server = RecordingPrinter()
+    yield server
+    server.close()

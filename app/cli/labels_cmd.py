@@ -1,4 +1,4 @@
-"""`orderdesk labels …` and `orderdesk printers list`: preflight, render, print, retry, batch scan."""
+"""`orderdesk labels …`: preflight, render, print, retry, batch scan (printers: printers_cmd.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from printing import jobs, scan
 from printing.preflight import Preflight, check_text
-from printing.printers import Printer, get_printer, list_printers
+from printing.printer_spec import PrinterSpec
+from printing.printers import Printer, PrinterBook
 from printing.profiles import load_profile, profile_names
-from printing.transports import transport_from_uri
 from sync.cache.queries import find_orders, order_document
+
+EXIT_NOT_SENT = 3  # the printer did not take the label: retrying can help
+EXIT_SETTING = 4  # a printer setting must change first (no such queue, an address that names no machine)
 
 TEXT_FIELDS = ["receiver_name", "receiver_address", "receiver_phone", "items", "carrier", "sender_name"]
 
@@ -48,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--order-json", type=Path, help=tr("`orders show --json` 输出的文档", "a document `orders show --json` printed")
     )
     r.add_argument("--profile", required=True, choices=profile_names())
+    r.add_argument("--template", help=tr("面单模板(默认:配置自带的)", "label template (default: the profile's own)"))
     r.add_argument(
         "--out", type=Path, required=True, help=tr("PDF 或打印机指令文件", "the PDF or the printer-language bytes")
     )
@@ -58,16 +62,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     pr = sub.add_parser("print", help=tr("打印一个订单的面单", "print one order's label"))
     pr.add_argument("key")
-    pr.add_argument(
-        "--printer", required=True, help=tr("打印机名(见 printers list)", "printer name (see printers list)")
-    )
-    pr.add_argument(
-        "--to",
-        help=tr(
-            "改送到 tcp://主机:端口、file:目录 或 queue:队列",
-            "send to tcp://HOST:PORT, file:FOLDER or queue:NAME instead",
-        ),
-    )
+    _printer_arguments(pr)
+    pr.add_argument("--template", help=tr("面单模板(默认:配置自带的)", "label template (default: the profile's own)"))
     pr.add_argument("--reason", help=tr("补打原因(已打印过的订单必填)", "reprint reason (required once printed)"))
     pr.add_argument(
         "--confirm",
@@ -101,8 +97,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "retry", help=tr("重发失败的打印任务(同一份文档)", "send a failed job again (the same document)")
     )
     rt.add_argument("job", type=int)
-    rt.add_argument("--printer", required=True)
-    rt.add_argument("--to")
+    _printer_arguments(rt)
     rt.add_argument("--operator", default=getpass.getuser())
     rt.set_defaults(run=run_retry)
 
@@ -120,9 +115,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     q = sub.add_parser("queue", help=tr("生僻字待处理队列", "the rare-character handling queue"))
     q.set_defaults(run=run_queue)
 
-    printers = commands.add_parser("printers", help=tr("打印机", "printers"))
-    psub = printers.add_subparsers(dest="printers_command", required=True)
-    psub.add_parser("list", help=tr("列出打印机", "list printers")).set_defaults(run=run_printers)
+
+def _printer_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--printer",
+        help=tr(
+            "打印机名(见 printers list;默认:默认打印机);与 --to 同用时也可写打印机配置名",
+            "printer name (see printers list; default: the default printer); with --to also a profile name",
+        ),
+    )
+    parser.add_argument(
+        "--to",
+        help=tr(
+            "改送到 tcp://主机:端口、file:目录 或 queue:队列",
+            "send to tcp://HOST:PORT, file:FOLDER or queue:NAME instead",
+        ),
+    )
 
 
 def _domain_id(args: argparse.Namespace, key: str) -> str:
@@ -182,7 +190,7 @@ def run_render(args: argparse.Namespace) -> int:
             raise UserError(tr(f"无法读取 {args.order_json}:{exc}", f"cannot read {args.order_json}: {exc}")) from exc
     else:
         document = _document(args, args.key)
-    label = render(profile, document)
+    label = render(profile, document, template=args.template)
     args.out.write_bytes(label.data)
     if args.preview:
         label.preview().save(args.preview, format="PNG")
@@ -196,10 +204,17 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def _printer(args: argparse.Namespace) -> Printer:
-    printer = get_printer(args.printer)
-    if args.to:
-        printer = Printer(printer.name, printer.profile, transport_from_uri(args.to), printer.configured)
-    return printer
+    """``--printer`` (default: the default printer); with ``--to`` sent there instead, and then
+    ``--printer`` may also name a profile."""
+    book = PrinterBook()
+    if not args.to:
+        return book.get(args.printer)
+    if args.printer in profile_names() and args.printer not in {s.name for s in book.load().specs}:
+        profile = args.printer
+    else:
+        profile = book.get(args.printer).profile.name
+    spec = PrinterSpec.from_uri((args.printer or profile)[:40], profile, args.to)
+    return Printer.of(spec, configured=False)
 
 
 def _outcome(args: argparse.Namespace, outcome: jobs.JobOutcome) -> int:
@@ -208,17 +223,14 @@ def _outcome(args: argparse.Namespace, outcome: jobs.JobOutcome) -> int:
     elif outcome.state == "done":
         if outcome.label is not None:
             _show_preflight(outcome.label.preflight)
-        emit_line(
-            tr(
-                f"任务 {outcome.job_id} 已打印 → {outcome.delivered_to}",
-                f"job {outcome.job_id} printed → {outcome.delivered_to}",
-            )
-        )
+        emit_line(tr(f"任务 {outcome.job_id}:{outcome.said('zh_CN')}", f"job {outcome.job_id}: {outcome.said('en')}"))
     else:
         sys.stderr.write(
             tr(f"任务 {outcome.job_id} 失败:{outcome.error_zh}\n", f"job {outcome.job_id} failed: {outcome.error}\n")
         )
-    return 0 if outcome.state == "done" else 3
+    if outcome.state == "done":
+        return 0
+    return EXIT_NOT_SENT if outcome.retryable else EXIT_SETTING
 
 
 def _replacements(pairs: list[str]) -> dict[str, str]:
@@ -237,8 +249,8 @@ def run_print(args: argparse.Namespace) -> int:
     typed = _replacements(args.replace)
     with open_cache(args) as cache:
         outcome = jobs.print_label(cache, domain_id, printer, operator=args.operator, reason=args.reason,
-                                   override=args.override, confirmed=args.confirm, typed=typed or None,
-                                   markers_accepted=args.accept_markers)  # fmt: skip
+                                   template=args.template, override=args.override, confirmed=args.confirm,
+                                   typed=typed or None, markers_accepted=args.accept_markers)  # fmt: skip
         return _outcome(args, outcome)
 
 
@@ -295,18 +307,4 @@ def run_queue(args: argparse.Namespace) -> int:
     for entry in entries:
         what = ", ".join(f"{s['char']}→{s['replacement']}" for s in entry["substitutions"])
         emit_line(f"{entry['order']}  {entry['profile']}  {what}")
-    return 0
-
-
-def run_printers(args: argparse.Namespace) -> int:
-    printers = list_printers()
-    rows = [{"name": p.name, "profile": p.profile.name, "language": p.profile.language, "dpi": p.profile.dpi,
-             "text_mode": p.profile.text_mode, "transport": p.transport.describe(), "configured": p.configured,
-             "title": p.profile.title(language()), "missing_fonts": list(p.profile.fonts().missing)}
-            for p in printers]  # fmt: skip
-    if args.json:
-        emit_json(rows)
-        return 0
-    for row in rows:
-        emit_line(f"{row['name']:<26} {row['transport']:<28} {row['title']}")
     return 0

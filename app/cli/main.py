@@ -8,7 +8,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit_cmd, console_cmd, hub_cmd, labels_cmd, mapping_cmd, orders_cmd, quarantine_cmd, sync_cmd
+from app.cli import (
+    audit_cmd,
+    console_cmd,
+    hub_cmd,
+    labels_cmd,
+    mapping_cmd,
+    orders_cmd,
+    printers_cmd,
+    quarantine_cmd,
+    sync_cmd,
+)
 from app.cli.common import UserError
 from app.i18n import set_language, tr
 from printing.errors import PrinterUnreachable, PrintingError
@@ -30,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, console_cmd):
+    for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, printers_cmd,
+                   console_cmd):  # fmt: skip
         module.register(commands)
     _accept_anywhere(parser, commands)
     return parser
@@ -68,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except PrintingError as exc:  # the printing layer says what went wrong in both languages
         sys.stderr.write(f"orderdesk: {tr(exc.zh, exc.en)}\n")
-        return 3 if isinstance(exc, PrinterUnreachable) else 2
+        if isinstance(exc, PrinterUnreachable):  # not taken: 3 retrying can help, 4 a setting must change
+            return 3 if exc.retryable else 4
+        return 2
     except BrokenPipeError:  # the reader went away (`orders export | head`): stop quietly, as the Python docs advise
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

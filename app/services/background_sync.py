@@ -1,6 +1,7 @@
 """Sync in the background on the console's asyncio loop (qasync): push the outbox, pull the feed,
 every few seconds, never blocking the UI (database work runs in threads, snapshot pages in worker
-processes). The status bar shows what :class:`SyncStatus` says."""
+processes). The status bar shows what :class:`SyncStatus` says. A new interval takes effect at once:
+the sleeping loop wakes and waits only what is left of the new interval since the last run ended."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ class BackgroundSync:
         self._task: asyncio.Task[None] | None = None
         self._counting: asyncio.Task[None] | None = None
         self._stopped = False
-        self._wake = asyncio.Event()
+        self._wake = asyncio.Event()  # sync now
+        self._rescheduled = asyncio.Event()  # the interval changed: work out the wait again
 
     def use_session(self, session: Session) -> None:
         """A new sign-in (after 401, or after signing in offline): the next run uses its token."""
@@ -95,6 +97,14 @@ class BackgroundSync:
     def sync_now(self) -> None:
         self._wake.set()
 
+    def set_interval(self, seconds: float) -> None:
+        """Sync every ``seconds`` from now on: the next run comes ``seconds`` after the last one ended
+        (at once when that is past), not after the old interval has run out."""
+        if not seconds > 0:
+            raise ValueError(f"sync interval {seconds!r}: more than 0 seconds")
+        self.interval_s = float(seconds)
+        self._rescheduled.set()
+
     async def stop(self) -> None:
         self._stopped = True
         if self._counting is not None:  # let its thread finish: none may outlive the window's loop
@@ -129,8 +139,22 @@ class BackgroundSync:
         )
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
+            self._wake.clear()  # a sync_now() while this run is under way asks for another run
             await self.once()
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval_s)
+            await self._sleep_until_due(loop.time())
+
+    async def _sleep_until_due(self, finished: float) -> None:
+        loop = asyncio.get_running_loop()
+        while not self._wake.is_set():
+            left = finished + self.interval_s - loop.time()
+            if left <= 0:
+                return
+            self._rescheduled.clear()
+            waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(self._rescheduled.wait())]
+            try:
+                await asyncio.wait(waits, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()

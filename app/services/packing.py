@@ -1,6 +1,7 @@
 """The packing station's work, Qt-free: a scanned code → the order, its state and its label
 preflight at once → print (a job of that order's own) → retry, dismiss, or reprint with a reason;
-and the rare-character handling queue. Every method may run in a worker thread."""
+and the rare-character handling queue. Every method may run in a worker thread. The printer and the
+label template can be switched while the console runs (Settings): the next scan and print use them."""
 
 from __future__ import annotations
 
@@ -72,28 +73,28 @@ class PrintRequest:
 
 
 class PackingStation:
-    def __init__(self, cache: Cache, printer: Printer, operator: str, *, template: str = "") -> None:
+    def __init__(self, cache: Cache, printer: Printer, operator: str, *, template: str | None = None) -> None:
         self.cache = cache
         self.printer = printer
         self.operator = operator
-        self.template = template  # empty: the profile's own
+        self.template = template or None  # None: the printer profile's own
 
-    def use_printer(self, printer: Printer, template: str = "") -> None:
-        """Settings changed: the next label goes to this printer (jobs under way finish where they are)."""
+    def set_printer(self, printer: Printer) -> None:
+        """Print on ``printer`` from the next scan on. A label already on screen was laid out for the
+        old printer: scan it again (a failed job is retried on the printer it was made for, or anew)."""
         self.printer = printer
-        self.template = template
 
-    def _template(self) -> dict[str, Any] | None:
-        from printing.profiles import load_template
-
-        return load_template(self.template) if self.template else None
+    def set_template(self, template: str | None) -> None:
+        """Lay labels out with ``template`` (None or empty: the printer profile's own) from the next
+        scan on; a template of another label size than the printer's is refused when the label is made."""
+        self.template = template or None
 
     def warm_up(self) -> float:
         """Render a sample label once (fonts, pinyin, barcodes loaded); seconds it took."""
         from printing.render import render
 
         started = time.perf_counter()
-        render(self.printer.profile, SAMPLE, printed_at=datetime.now(), template=self._template())
+        render(self.printer.profile, SAMPLE, printed_at=datetime.now(), template=self.template)
         return time.perf_counter() - started
 
     def look_up(self, code: str, typed: Mapping[str, str] | None = None) -> Scanned:
@@ -114,7 +115,7 @@ class PackingStation:
                 )
             document = order_document(c, ids[0])
             printed_by = jobs.last_done_job(c, ids[0])
-        label = render(self.printer.profile, document, template=self._template(), typed=typed)
+        label = render(self.printer.profile, document, template=self.template, typed=typed)
         return Scanned(document["domain_id"], document, label, printed_by, verdict(document), dict(typed or {}))
 
     def retype(self, scanned: Scanned, typed: Mapping[str, str]) -> Scanned:
@@ -142,6 +143,7 @@ class PackingStation:
             confirmed=request.confirmed,
             typed=request.scanned.typed or None,
             markers_accepted=request.markers_accepted,
+            template=self.template,
         )
 
     def retry(self, job_id: int) -> jobs.JobOutcome:

@@ -6,7 +6,6 @@ supervisor, each with its name as password — are listed at sign-in, so every r
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import tempfile
@@ -45,7 +44,7 @@ class DemoHome:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="orderdesk-demo-"))
         self._before = os.environ.get(HOME_VARIABLE)
-        self._settings = Settings(printer=DEMO_PRINTER)
+        self._settings = Settings()
 
     def __enter__(self) -> DemoHome:
         os.environ[HOME_VARIABLE] = str(self.folder)
@@ -71,13 +70,15 @@ class DemoHome:
         return self._settings
 
     def _write_printers(self) -> None:
-        """One PDF printer writing into the demo's folder; through the Ext-B profile where the system
-        has its fonts (fonts-hanazono), so that the rarest names print as written."""
+        """One PDF printer writing into the demo's folder, the default; through the Ext-B profile where
+        the system has its fonts (fonts-hanazono), so that the rarest names print as written."""
+        from printing.printer_spec import PrinterSpec
+        from printing.printers import PrinterBook
+
         profile = "pdf-76x130-extb" if find_system_font("HanaMinB.ttf") else "pdf-76x130"
-        config = self.folder / "config"
-        config.mkdir(parents=True, exist_ok=True)
-        printers = {DEMO_PRINTER: {"profile": profile, "transport": {"kind": "file", "folder": str(self.labels)}}}
-        (config / "printers.json").write_text(json.dumps(printers, indent=2), encoding="utf-8")
+        book = PrinterBook()  # in the demo's home: ORDERDESK_HOME is set
+        book.add(PrinterSpec(DEMO_PRINTER, profile, "file", folder=str(self.labels)))
+        book.set_default(DEMO_PRINTER)
 
     @asynccontextmanager
     async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:

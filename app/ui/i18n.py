@@ -1,6 +1,7 @@
 """The console's language: Chinese (zh_CN) by default, English selectable. Widgets write English
 source strings through Qt's tr(); `resources/translations/orderdesk_zh_CN.ts` (compiled to .qm)
-carries the Chinese. Text that services already give in both languages is chosen with :func:`pick`."""
+carries the Chinese; Qt's own `qtbase_zh_CN.qm` the words of standard dialogs (OK, Cancel). Text
+that services already give in both languages is chosen with :func:`pick`."""
 
 from __future__ import annotations
 

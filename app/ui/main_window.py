@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.background_sync import BackgroundSync, SyncStatus
 from app.services.packing import PackingStation
 from app.services.session import Session, sign_out
-from app.services.settings import Settings
+from app.services.settings import ConsoleConfig, Settings, SettingsSaved, apply_saved, resolve_printer
 from app.ui import theme
 from app.ui.errors import log
 from app.ui.i18n import pick
@@ -36,7 +36,7 @@ from app.ui.packing_page import PackingPage
 from app.ui.placeholders import FinancePage, SupervisionPage
 from app.ui.settings_page import SettingsPage
 from app.ui.words import duration
-from printing.printers import Printer, get_printer
+from printing.printers import Printer
 from sync.cache import Cache
 from sync.china_time import clock
 
@@ -52,12 +52,14 @@ class MainWindow(QMainWindow):
         settings: Settings,
         *,
         printer: Printer | None = None,
+        config: ConsoleConfig | None = None,
         start_sync: bool = True,
     ) -> None:
         super().__init__()
         self.session = session
         self.cache = cache
         self.settings = settings
+        self.config = config or ConsoleConfig.user()
         self._signing_out = False
         self.sign_out_note: str | None = None  # said at the next sign-in
         self.setWindowTitle(self.tr("OrderDesk — {user} ({role}) @ {hub}").format(
@@ -72,7 +74,7 @@ class MainWindow(QMainWindow):
             "orders": lambda: OrdersPage(cache, full_contact=session.sees_full_contact),
             "finance": FinancePage,
             "supervision": SupervisionPage,
-            "settings": lambda: SettingsPage(settings),
+            "settings": self._settings_page,
         }
         titles = {"packing": self.tr("Packing"), "orders": self.tr("Orders"), "finance": self.tr("Finance"),
                   "supervision": self.tr("Supervision"), "settings": self.tr("Settings")}  # fmt: skip
@@ -154,9 +156,22 @@ class MainWindow(QMainWindow):
         return {"packer": self.tr("packer"), "clerk": self.tr("finance clerk"),
                 "supervisor": self.tr("supervisor")}.get(role, role)  # fmt: skip
 
+    def _settings_page(self) -> SettingsPage:
+        page = SettingsPage(self.settings, book=self.config.printers, settings_path=self.config.settings_path)
+        page.saved.connect(self._apply_settings)
+        return page
+
+    def _apply_settings(self, saved: SettingsSaved) -> None:
+        """What applies at once is applied (sync interval, printer, template); the hub address at the
+        next sign-in and the language at the next start, as the settings page says beside them."""
+        station = self.packing_page.station if "packing" in self.pages else None
+        apply_saved(saved, sync=self.sync, station=station)
+        if station is not None:
+            self.packing_page.printer_changed()
+
     def _packing(self, printer: Printer | None) -> PackingPage:
-        chosen = printer or get_printer(self.settings.printer)
-        station = PackingStation(self.cache, chosen, self.session.user, template=self.settings.template)
+        chosen = printer or resolve_printer(self.settings, self.config.printers)
+        station = PackingStation(self.cache, chosen, self.session.user, template=self.settings.template or None)
         page = PackingPage(station, scan_days=self.settings.scan_days,
                            may_override=self.session.may_override_order_state)  # fmt: skip
         page.printed.connect(lambda _job: self.sync.sync_now())  # report the print now, not at the next tick

@@ -22,6 +22,7 @@ class JobLine:
     state: str  # queued | printing | done | failed | refused
     job: int | None = None
     detail: str = ""
+    retryable: bool = True  # a failed job F5 can send again (else a printer setting must change first)
 
     @property
     def open(self) -> bool:
@@ -67,9 +68,14 @@ class JobsPanel(QListWidget):
         return [item for item in self.all_items() if self.line(item).open]
 
     def newest_failed(self) -> QListWidgetItem | None:
-        """The selected failed job, else the newest one."""
-        selected = [i for i in self.selectedItems() if self.line(i).state == "failed"]
-        failed = selected or [i for i in self.all_items() if self.line(i).state == "failed"]
+        """The selected failed job F5 can retry, else the newest one."""
+
+        def retryable(item: QListWidgetItem) -> bool:
+            line = self.line(item)
+            return line.state == "failed" and line.retryable
+
+        selected = [i for i in self.selectedItems() if retryable(i)]
+        failed = selected or [i for i in self.all_items() if retryable(i)]
         return failed[0] if failed else None
 
     def settle(self, order: str) -> None:

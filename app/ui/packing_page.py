@@ -176,6 +176,7 @@ class PackingPage(QWidget):
         self.rare_queue.refresh()
         for job in station.unfinished():  # failed or unconfirmed earlier: still to be printed or dismissed
             self.jobs.add(JobLine(job["domain_id"], "failed", job["id"], pick(job["error_zh"], job["error"])))
+        self.jobs.scrollToTop()
 
     # -- focus and words ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -405,22 +406,25 @@ class PackingPage(QWidget):
         mine = self.current is not None and self.current.domain_id == order
         if outcome.state == "done":
             self.jobs.settle(order)
-            self.jobs.add(JobLine(order, "done", outcome.job_id, outcome.delivered_to or ""))
+            where = pick(outcome.delivery.zh, outcome.delivery.en) if outcome.delivery else outcome.delivered_to or ""
+            self.jobs.add(JobLine(order, "done", outcome.job_id, where))
             if self.jobs.row(item) >= 0:
                 self.jobs.remove(item)
             if mine and self.current is not None:
                 self.current = Scanned(self.current.domain_id, self.current.document, self.current.label,
                                        outcome.job_id, self.current.verdict, self.current.typed)  # fmt: skip
-                self.say(self.tr("Printed: job {job} → {where}").format(job=outcome.job_id,
-                                                                      where=outcome.delivered_to), "ok")  # fmt: skip
+                self.say(self.tr("Printed: job {job} — {where}").format(job=outcome.job_id, where=where), "ok")
             self.printed.emit(outcome.job_id)
             self.rare_queue.refresh()
         else:
             error = pick(outcome.error_zh, outcome.error)
-            self.jobs.show_line(item, JobLine(order, "failed", outcome.job_id, error))
-            if mine:
+            self.jobs.show_line(item, JobLine(order, "failed", outcome.job_id, error, outcome.retryable))
+            if mine and outcome.retryable:
                 self.say(self.tr("Job {job} failed: {error} — F5 retries the same label.").format(
                     job=outcome.job_id, error=error), "error")  # fmt: skip
+            elif mine:
+                self.say(self.tr("Job {job} failed: {error} — change the printer in Settings → Printers, then print "
+                                 "again.").format(job=outcome.job_id, error=error), "error")  # fmt: skip
         self._update_buttons()
 
     def clear(self) -> None:
@@ -433,6 +437,13 @@ class PackingPage(QWidget):
         self.print_button.setEnabled(self.current is not None)
         self.retry_button.setEnabled(self.jobs.newest_failed() is not None)
         self.dismiss_button.setEnabled(bool(self.jobs.open_lines()))
+
+    def printer_changed(self) -> None:
+        """Settings chose another printer or template: a label on screen was laid out for the old one,
+        so it is looked up again (jobs already queued finish on the printer they were made for)."""
+        self.rare_queue.refresh()
+        if self.current is not None:
+            self.look_up(self.current.domain_id)
 
     async def shutdown(self) -> None:
         """Questions still open are dropped; a look-up and the labels already queued finish first

@@ -16,17 +16,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="115" />
+        <location filename="../../app/ui/demo.py" line="116" />
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="116" />
+        <location filename="../../app/ui/demo.py" line="117" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="120" />
+        <location filename="../../app/ui/demo.py" line="121" />
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -171,32 +171,32 @@
 <context>
     <name>JobsPanel</name>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="52" />
+        <location filename="../../app/ui/packing_jobs.py" line="53" />
         <source>waiting for the printer</source>
         <translation>等待打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="53" />
+        <location filename="../../app/ui/packing_jobs.py" line="54" />
         <source>printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="54" />
+        <location filename="../../app/ui/packing_jobs.py" line="55" />
         <source>printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="55" />
+        <location filename="../../app/ui/packing_jobs.py" line="56" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="56" />
+        <location filename="../../app/ui/packing_jobs.py" line="57" />
         <source>not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="58" />
+        <location filename="../../app/ui/packing_jobs.py" line="59" />
         <source>job {job}</source>
         <translation>任务 {job}</translation>
     </message>
@@ -204,67 +204,67 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="41" />
+        <location filename="../../app/ui/login.py" line="42" />
         <source>Sign in to OrderDesk</source>
         <translation>登录 OrderDesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="48" />
+        <location filename="../../app/ui/login.py" line="49" />
         <source>Remember me on this computer (OS keyring)</source>
         <translation>在本机记住我(系统钥匙串)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="65" />
+        <location filename="../../app/ui/login.py" line="68" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="66" />
+        <location filename="../../app/ui/login.py" line="69" />
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="67" />
+        <location filename="../../app/ui/login.py" line="70" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="74" />
+        <location filename="../../app/ui/login.py" line="77" />
         <source>Demo users (the password is the user name): click one to fill it in</source>
         <translation>演示用户(密码与用户名相同):点击即可填入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="85" />
+        <location filename="../../app/ui/login.py" line="88" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="86" />
+        <location filename="../../app/ui/login.py" line="89" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="98" />
+        <location filename="../../app/ui/login.py" line="101" />
         <source>This computer has no keyring service, so the sign-in cannot be remembered: it lasts until you sign out or close OrderDesk, and signing in offline is not possible.</source>
         <translation>本机没有密钥环服务,无法记住登录:本次登录在退出登录或关闭 OrderDesk 前有效,也无法离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="112" />
+        <location filename="../../app/ui/login.py" line="115" />
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="115" />
+        <location filename="../../app/ui/login.py" line="118" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="128" />
+        <location filename="../../app/ui/login.py" line="131" />
         <source>Press Sign in again to sign in for this session only.</source>
         <translation>再次点击“登录”即可仅为本次会话登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="136" />
+        <location filename="../../app/ui/login.py" line="139" />
         <source>Without the hub, only {user}, who signed in here last, can sign in.</source>
         <translation>连不上中心时,只有本机上一次登录的 {user} 可以离线登录。</translation>
     </message>
@@ -272,97 +272,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="62" />
+        <location filename="../../app/ui/main_window.py" line="65" />
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76" />
+        <location filename="../../app/ui/main_window.py" line="79" />
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76" />
+        <location filename="../../app/ui/main_window.py" line="79" />
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76" />
+        <location filename="../../app/ui/main_window.py" line="79" />
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77" />
+        <location filename="../../app/ui/main_window.py" line="80" />
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77" />
+        <location filename="../../app/ui/main_window.py" line="80" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="118" />
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
+        <location filename="../../app/ui/main_window.py" line="124" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="157" />
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171" />
+        <location filename="../../app/ui/main_window.py" line="234" />
+        <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
+        <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177" />
+        <location filename="../../app/ui/main_window.py" line="193" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179" />
+        <location filename="../../app/ui/main_window.py" line="195" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183" />
+        <location filename="../../app/ui/main_window.py" line="199" />
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -713,7 +718,7 @@
     </message>
     <message>
         <location filename="../../app/ui/packing_page.py" line="118" />
-        <location filename="../../app/ui/packing_page.py" line="428" />
+        <location filename="../../app/ui/packing_page.py" line="432" />
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
@@ -743,35 +748,45 @@
         <translation>打印任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="249" />
+        <location filename="../../app/ui/packing_page.py" line="250" />
         <source>cannot print: would come out as the marker {text}</source>
         <translation>无法打印:会印成标记 {text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="250" />
+        <location filename="../../app/ui/packing_page.py" line="251" />
         <source>printed as typed: {text}</source>
         <translation>按输入改印为:{text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="277" />
+        <location filename="../../app/ui/packing_page.py" line="278" />
         <source>refund: {state}</source>
         <translation>退款:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="307" />
+        <location filename="../../app/ui/packing_page.py" line="308" />
         <source>Only a supervisor may print it.</source>
         <translation>只有主管可以强制打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="311" />
-        <location filename="../../app/ui/packing_page.py" line="316" />
+        <location filename="../../app/ui/packing_page.py" line="312" />
+        <location filename="../../app/ui/packing_page.py" line="317" />
         <source>Not printed.</source>
         <translation>未打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="323" />
+        <location filename="../../app/ui/packing_page.py" line="324" />
         <source>Not printed: the marker characters need a decision.</source>
         <translation>未打印:无法打印的字符需要先处理。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="416" />
+        <source>Printed: job {job} — {where}</source>
+        <translation>已打印:任务 {job} — {where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="426" />
+        <source>Job {job} failed: {error} — change the printer in Settings → Printers, then print again.</source>
+        <translation>任务 {job} 失败:{error} — 请在“设置 → 打印机”中修改打印机后再打印。</translation>
     </message>
     <message>
         <location filename="../../app/ui/packing_page.py" line="171" />
@@ -784,57 +799,52 @@
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="209" />
+        <location filename="../../app/ui/packing_page.py" line="210" />
         <source>Looking up {code}…</source>
         <translation>正在查找 {code}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="247" />
+        <location filename="../../app/ui/packing_page.py" line="248" />
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="248" />
+        <location filename="../../app/ui/packing_page.py" line="249" />
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="260" />
+        <location filename="../../app/ui/packing_page.py" line="261" />
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="265" />
+        <location filename="../../app/ui/packing_page.py" line="266" />
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="268" />
+        <location filename="../../app/ui/packing_page.py" line="269" />
         <source>Some characters cannot print: Enter asks what to print instead.</source>
         <translation>有字符无法打印:按回车选择改印的文字。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="270" />
+        <location filename="../../app/ui/packing_page.py" line="271" />
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="335" />
+        <location filename="../../app/ui/packing_page.py" line="336" />
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="390" />
+        <location filename="../../app/ui/packing_page.py" line="391" />
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="414" />
-        <source>Printed: job {job} → {where}</source>
-        <translation>已打印:任务 {job} → {where}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/packing_page.py" line="422" />
+        <location filename="../../app/ui/packing_page.py" line="423" />
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
@@ -842,6 +852,94 @@
         <location filename="../../app/ui/packing_page.py" line="168" />
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterDialog</name>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <source>Add a printer</source>
+        <translation>添加打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <source>Edit printer {name}</source>
+        <translation>编辑打印机 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="44" />
+        <source>e.g. packing-1</source>
+        <translation>如:打包台1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="49" />
+        <source>PDF files into a folder</source>
+        <translation>PDF 文件(存入目录)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="50" />
+        <source>Network printer (raw TCP port)</source>
+        <translation>网络打印机(原始 TCP 端口)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="51" />
+        <source>System print queue (CUPS)</source>
+        <translation>系统打印队列(CUPS)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="53" />
+        <source>e.g. 192.168.1.50</source>
+        <translation>如:192.168.1.50</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="58" />
+        <source>empty: the system's default queue</source>
+        <translation>留空:使用系统默认队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="61" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="69" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="70" />
+        <source>Printer profile</source>
+        <translation>打印机配置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="71" />
+        <source>Labels go to</source>
+        <translation>面单送往</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="72" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="73" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="74" />
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="75" />
+        <source>Folder</source>
+        <translation>目录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/printer_dialog.py" line="112" />
+        <source>Folder for label files</source>
+        <translation>面单文件目录</translation>
     </message>
 </context>
 <context>
@@ -924,59 +1022,184 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="56" />
+        <location filename="../../app/ui/settings_page.py" line="190" />
         <source>The printer profile's own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="68" />
+        <location filename="../../app/ui/settings_page.py" line="80" />
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="70" />
+        <location filename="../../app/ui/settings_page.py" line="76" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="77" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="78" />
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="79" />
+        <source>Make default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="93" />
+        <source>Printers</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="95" />
+        <source>The default printer (★) prints the labels; changes apply at once.</source>
+        <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="105" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="114" />
+        <source>Labels, sync and sign-in</source>
+        <translation>面单、同步与登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="119" />
+        <source>Applies at the next sign-in.</source>
+        <translation>下次登录时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="120" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="120" />
+        <source>Applies at the next start.</source>
+        <translation>下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="121" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="75" />
+        <location filename="../../app/ui/settings_page.py" line="119" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="76" />
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="78" />
+        <location filename="../../app/ui/settings_page.py" line="117" />
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="79" />
-        <source>Language (applies at the next start)</source>
-        <translation>语言(下次启动生效)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="80" />
+        <location filename="../../app/ui/settings_page.py" line="118" />
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="94" />
+        <location filename="../../app/ui/settings_page.py" line="157" />
+        <source>PDF files</source>
+        <translation>PDF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="157" />
+        <source>network printer</source>
+        <translation>网络打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="158" />
+        <source>system queue</source>
+        <translation>系统队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="165" />
+        <source>the system's default queue</source>
+        <translation>系统默认队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="218" />
+        <source>Printer {name} added.</source>
+        <translation>已添加打印机 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="218" />
+        <source>Printer {name} saved.</source>
+        <translation>已保存打印机 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="225" />
+        <source>Remove printer</source>
+        <translation>删除打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="225" />
+        <source>Remove printer {name}?</source>
+        <translation>删除打印机 {name}?</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="234" />
+        <source>Printer {name} removed; the default printer is {default}.</source>
+        <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="248" />
+        <source>{name} is the default printer now.</source>
+        <translation>{name} 现为默认打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="257" />
+        <source>Its labels have another size than template {template}: the label template is the printer profile's own now.</source>
+        <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="282" />
+        <source>Printing a test label on {name}…</source>
+        <translation>正在用 {name} 打印测试面单…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="289" />
+        <source>Test print failed; try again once the printer is ready: {error}</source>
+        <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="291" />
+        <source>Test print failed; change this printer's settings first: {error}</source>
+        <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="296" />
+        <source>Test label: {where}</source>
+        <translation>测试面单:{where}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="324" />
+        <source>the hub address applies at the next sign-in</source>
+        <translation>中心地址将在下次登录时生效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="326" />
+        <source>the language applies at the next start</source>
+        <translation>语言将在下次启动时生效</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="327" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="101" />
-        <source>Printing a test label…</source>
-        <translation>正在打印测试面单…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/settings_page.py" line="114" />
-        <source>Test label sent to {where}.</source>
-        <translation>测试面单已发送到 {where}。</translation>
+        <location filename="../../app/ui/settings_page.py" line="327" />
+        <source>Saved; {later}.</source>
+        <translation>已保存;{later}。</translation>
     </message>
 </context>
 <context>

@@ -92,11 +92,15 @@ def test_scan_and_queue(run) -> None:
     assert len(json.loads(out)) == 1
 
 
-def test_printers_list(run) -> None:
-    out, _ = run("printers", "list", "--json")
+def test_profiles_are_what_printers_are_made_from_and_a_fresh_machine_prints_pdf_files(run, tmp_path) -> None:
+    out, _ = run("printers", "profiles", "--json")
     names = {p["name"]: p for p in json.loads(out)}
     assert names["zpl-203-76x130-gb2312"]["text_mode"] == "resident"
-    assert names["escpos-80mm"]["transport"].startswith("tcp://")
+    assert names["escpos-80mm"]["suggested_transport"] == "tcp"
+    out, _ = run("printers", "list", "--json")
+    (only,) = json.loads(out)  # no printer at a made-up address: one that works anywhere, saying where
+    assert (only["name"], only["default"], only["kind"]) == ("pdf-folder", True, "file")
+    assert only["where"] == str(tmp_path / "documents" / "labels")
 
 
 def test_print_refuses_an_unpaid_order_until_told_and_a_cancelled_one_until_overridden(run, tmp_path: Path) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,38 +17,7 @@ from printing.transports import FileTransport, RawTcpTransport
 from sync.cache import Cache, audit
 from sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
-
-
-class RecordingPrinter:
-    """A raw-9100 printer: takes connections, keeps each job's bytes, closes when the sender does."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.received: list[bytes] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-                self.received.append(b"".join(chunks))
-
-    def close(self) -> None:
-        self.server.close()
-
-
-@pytest.fixture
-def printer_server() -> Iterator[RecordingPrinter]:
-    server = RecordingPrinter()
-    yield server
-    server.close()
+from tests.recording_printer import RecordingPrinter
 
 
 def free_port() -> int:
