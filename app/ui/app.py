@@ -83,6 +83,7 @@ async def ask_to_sign_in(hub_url: str, quit_event: asyncio.Event, **options: Any
     """The sign-in dialog; None when it is cancelled or the console is told to quit meanwhile."""
     from PySide6.QtWidgets import QDialog
 
+    from app.ui.lifetimes import retire
     from app.ui.login import LoginDialog
 
     dialog = LoginDialog(hub_url, **options)
@@ -94,9 +95,10 @@ async def ask_to_sign_in(hub_url: str, quit_event: asyncio.Event, **options: Any
     quitting.cancel()
     if not done.done():
         dialog.reject()
+        retire(dialog)
         return None
     session = dialog.session if done.result() == QDialog.DialogCode.Accepted else None
-    dialog.deleteLater()
+    retire(dialog)
     return session
 
 
@@ -131,6 +133,7 @@ async def run_shifts(
     on_window: Callable[[Any], Awaitable[None]] | None = None,
 ) -> None:
     """Sign in, work, sign out, sign in again — until the window closes or the console quits."""
+    from app.ui.lifetimes import retire
     from app.ui.main_window import MainWindow
 
     session = first
@@ -148,8 +151,7 @@ async def run_shifts(
         outcome = await _until_finished(window, quit_event)
         await window.shutdown()
         note = window.sign_out_note
-        window.hide()
-        window.deleteLater()
+        retire(window)
         if outcome != "signed_out":
             return
         session = None

@@ -111,6 +111,8 @@ async def _seed_with_progress(work: object, orders: int, quit_event: asyncio.Eve
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QProgressDialog
 
+    from app.ui.lifetimes import retire
+
     translate = QCoreApplication.translate
     progress = QProgressDialog(
         translate("Demo", "Preparing {count} demo orders…").format(count=f"{orders:,}"),
@@ -140,6 +142,5 @@ async def _seed_with_progress(work: object, orders: int, quit_event: asyncio.Eve
     finally:
         quit_event_task.cancel()
         progress.canceled.disconnect(cancel.set)  # closing a progress dialog says "canceled" too
-        progress.close()
-        progress.deleteLater()
+        retire(progress)
     return finished

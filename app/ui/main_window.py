@@ -105,8 +105,10 @@ class MainWindow(QMainWindow):
         if "orders" in self.pages:
             self.orders_page.reload()
         self._warming: asyncio.Future[float] | None = None
+        self._warm_timer = QTimer(self, singleShot=True, interval=300)  # a child: it dies with the window
+        self._warm_timer.timeout.connect(self._warm_up_printing)
         if "packing" in self.pages:  # fonts, pinyin and barcodes load while the packer looks at the window
-            QTimer.singleShot(300, self._warm_up_printing)
+            self._warm_timer.start()
 
     def _status_bar(self, session: Session) -> None:
         self.sync_label = QLabel()
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
 
     async def shutdown(self) -> None:
         self._ticker.stop()
+        self._warm_timer.stop()
         await self.sync.stop()
         if self._warming is not None:
             with contextlib.suppress(Exception):

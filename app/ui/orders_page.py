@@ -36,7 +36,8 @@ from sync.cache import Cache
 from sync.china_time import day_start_ms, now_in_china
 from sync.states import Fulfilment
 
-FIRST_SCREEN = 500  # rows fetched first, so a large result shows at once while the rest loads
+FIRST_SCREEN = 500
+ADDRESS_WIDTH = 300  # rows fetched first, so a large result shows at once while the rest loads
 
 
 class OrdersPage(QWidget):
@@ -96,7 +97,7 @@ class OrdersPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested.connect(self._sort_by)  # from now on: the indicator above is the default
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)  # the address
+        self.table.horizontalHeader().setStretchLastSection(True)
         self._sized = False
         self.detail = OrderDetail(cache, full_contact=full_contact)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -211,9 +212,9 @@ class OrdersPage(QWidget):
         self._sized = True
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount()):
-            if column != 6:
-                self.table.resizeColumnToContents(column)
-                header.resizeSection(column, min(header.sectionSize(column) + 8, 260))
+            self.table.resizeColumnToContents(column)
+            widest = ADDRESS_WIDTH if column == 6 else 260  # an address is long: enough to read the street
+            header.resizeSection(column, min(header.sectionSize(column) + 8, widest))
 
     def _show_current(self) -> None:
         order_id = self.selected_id()

@@ -92,6 +92,12 @@ def test_scan_and_queue(run) -> None:
     assert len(json.loads(out)) == 1
 
 
+def test_a_scan_that_finds_nothing_says_so_and_exits_0(run) -> None:
+    out, _ = run("labels", "scan", "--days", "7", "--profile", "zpl-203-76x130-gb2312", "--json")  # orders of January
+    result = json.loads(out)
+    assert (result["scanned"], result["orders"], result["queued"]) == (0, [], 0)
+
+
 def test_profiles_are_what_printers_are_made_from_and_a_fresh_machine_prints_pdf_files(run, tmp_path) -> None:
     out, _ = run("printers", "profiles", "--json")
     names = {p["name"]: p for p in json.loads(out)}

@@ -34,9 +34,11 @@ def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
     finished_early = 0
     progress: list[int] = []
     for _ in range(kills):
+        started = time.time()
         process = subprocess.Popen(command, env=environ_without_display(environment), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rnd.uniform(0.4, 3.0))
+        _writing(cache_path, started, process)  # however slowly a loaded machine starts the process
+        time.sleep(rnd.uniform(0.0, 2.0))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         else:
@@ -60,6 +62,16 @@ def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
     assert left == [], f"batch files of killed runs were not swept: {left}"
     total = len(expected_state(hub, tmp_path))
     assert any(0 < held < total for held in progress), f"no kill landed mid-sync: {progress}"
+
+
+def _writing(cache_path: Path, since: float, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Wait until the run writes to the cache (its write-ahead log changes), or ends."""
+    wal = Path(f"{cache_path}-wal")
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_mtime > since:
+            return
+        time.sleep(0.02)
 
 
 def _orphans_gone(timeout: float = 10.0) -> bool:

@@ -6,17 +6,21 @@ whenever Qt processes events (:func:`wait_for`, :func:`run`)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from app.ui import i18n
 
 T = TypeVar("T")
+_CLOSED_LOOPS: list[asyncio.AbstractEventLoop] = []
 
 
 @pytest.fixture
@@ -35,6 +39,14 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     running.close()
     asyncio.set_event_loop(None)
     asyncio.events._set_running_loop(None)  # whatever a test left behind, the next test's asyncio.run works
+    # One process, many loops (the console has one). A closed loop's QObjects (its timer, its
+    # call-soon signaller) are kept for the life of the process: left to the garbage collector they
+    # may be destroyed in some worker thread of a later test, where their Qt timers cannot be
+    # stopped — and the next timer event lands on freed memory. What the test closed is deleted now,
+    # on the UI thread.
+    _CLOSED_LOOPS.append(running)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def wait_for(loop: asyncio.AbstractEventLoop, condition: Callable[[], Any], timeout: float = 30.0) -> Any:

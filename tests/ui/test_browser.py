@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
+from app.services.browser import SEARCH_LIMIT
 from app.services.packing import PackingStation
 from app.ui.orders_page import OrdersPage
 from app.ui.packing_page import PackingPage
@@ -22,7 +24,7 @@ from printing.transports import FileTransport
 from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.cache.pipeline import apply_batches
-from tests.ui.conftest import run
+from tests.ui.conftest import run, wait_for
 
 ORDERS = 100_000
 
@@ -89,6 +91,21 @@ def test_browse_and_filter_100k_orders(loop, big_cache, qtbot) -> None:
     assert found >= 1 and all(name in (page.model.row_at(i) or ()).receiver_name for i in range(min(found, 50)))
     page.table.selectRow(0)
     assert page.detail.document is not None and page.detail.document["receiver"]["name"].find(name) >= 0
+    page.search.setText("深圳市南山")  # a city and a district: the address is searchable too
+    shenzhen = count(big_cache, "WHERE receiver_city = '深圳市' AND receiver_district = '南山区'")
+    assert reload(loop, page) == min(shenzhen, SEARCH_LIMIT) and shenzhen > 0
+    page.search.setText("")
+    page.channel.setCurrentIndex(page.channel.findData("douyin"))
+    reload(loop, page)
+    page.table.selectRow(3)
+    chosen = page.selected_id()
+    page.model.sort(4, Qt.SortOrder.AscendingOrder)  # a click on "Receiver": sorted in SQL, the order stays selected
+    wait_for(loop, lambda: page.loading is not None and page.loading.done())
+    names = [page.model.row_at(i).receiver_name for i in range(20)]
+    assert names == sorted(names) and page.selected_id() == chosen
+    page.channel.setCurrentIndex(page.channel.findData("pdd"))  # it leaves the list: the detail says so
+    reload(loop, page)
+    assert page.detail.document is None and "不在列表中" in page.detail.overview.toPlainText()
 
 
 def test_cancelling_the_batch_scan_stops_it_and_queues_nothing(loop, big_cache, qtbot, tmp_path) -> None:
