@@ -77,3 +77,11 @@ def one_value(path: Path, sql: str) -> object:
         return db.execute(sql).fetchone()[0]
     finally:
         db.close()
+
+
+def copy_of(good: Path, folder: Path, name: str = "cache.sqlite3") -> Path:
+    """A copy of the synced cache, as a person would copy a file (no WAL, no check record)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copyfile(good, target)
+    return target

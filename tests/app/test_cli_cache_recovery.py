@@ -17,8 +17,7 @@ from sync.cache import Cache
 from sync.cache.mapping_store import import_table
 from sync.cache.migrate import backup_file
 from sync.mapping.registry import bundled_documents
-from tests.app.conftest import copy_of
-from tests.damage import cli, one_value, overwrite_in
+from tests.damage import cli, copy_of, one_value, overwrite_in
 
 
 def local_work(cache_path: Path, labels: Path) -> dict[str, object]:

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync.cache.full_check import full_check
-from tests.app.conftest import copy_of
-from tests.damage import cli, one_value, overwrite_in
+from tests.damage import cli, copy_of, one_value, overwrite_in
 
 KILLED_WRITER = r"""
 import os, sys
