@@ -6,6 +6,7 @@ a page of a given table or index, never a guess about where a page lies."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import sqlite3
@@ -34,12 +35,16 @@ def cli(cache: Path, *args: str, env: dict[str, str] | None = None, **kwargs: ob
 
 
 def sync_into(path: Path, hub_url: str, token: str) -> None:
+    """A first sync from the hub into ``path``, on a loop of its own (in a thread of its own: a Qt
+    test may have the console's loop running in this one)."""
+
     async def run() -> None:
         with Cache(path) as cache:
             async with HubClient(hub_url, token) as client:
                 await Syncer(client, CacheWriter(cache, operator="sync")).run_once()
 
-    asyncio.run(run())
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, run()).result()
 
 
 def pages_of(path: Path, name: str) -> list[int]:

@@ -158,11 +158,20 @@ class CacheTroubleDialog(QDialog):
         self.continue_button.setFocus()
 
 
+def _remembered(hub_url: str) -> Session | None:
+    """A remembered sign-in the hub still takes (in a worker thread, on a loop of its own)."""
+    try:
+        return asyncio.run(resume(hub_url))
+    except (HubError, CredentialsError) as exc:
+        log.info("no remembered sign-in for %s: %s", hub_url, exc)
+        return None
+
+
 async def _session(hub_url: str, parent: QWidget) -> Session | None:
     """The signed-in session a rebuild needs: a remembered one, else the sign-in dialog."""
     from app.ui.login import LoginDialog
 
-    session = await resume(hub_url)
+    session = await asyncio.to_thread(_remembered, hub_url)
     if session is not None:
         return session
     dialog = LoginDialog(hub_url, parent=parent)
@@ -172,26 +181,30 @@ async def _session(hub_url: str, parent: QWidget) -> Session | None:
     return dialog.session if await done == QDialog.DialogCode.Accepted else None
 
 
+def _restore(path: Path, hub_url: str) -> Recovery:
+    """Restore the backup; with a remembered sign-in, catch up with the hub and place the print history."""
+    from sync.rebuild import restore_and_sync
+
+    session = _remembered(hub_url)
+    if session is None:  # not signed in: the console's own sync catches up after sign-in
+        return restore(path, operator="console")[0]
+    return asyncio.run(restore_and_sync(path, None, hub_url, session.token, operator=session.user))
+
+
 async def _repair(choice: Choice, path: Path, hub_url: str, dialog: CacheTroubleDialog) -> Recovery | None:
-    from sync.rebuild import rebuild, restore_and_sync
+    """The chosen way out. The work (a first sync: minutes at 1,000,000 orders) runs in a worker thread
+    on a loop of its own; the dialog's loop only waits for it."""
+    from sync.rebuild import rebuild
 
     if choice is Choice.RESTORE:
         dialog.working(dialog.restoring_text())
-        try:
-            session = await resume(hub_url)
-        except (HubError, CredentialsError) as exc:  # the hub can wait: a restore needs none
-            log.info("restoring without a sync: %s", exc)
-            session = None
-        if session is None:  # not signed in: the console's own sync catches up after sign-in
-            recovery, _ = await asyncio.to_thread(restore, path, operator="console")
-            return recovery
-        return await restore_and_sync(path, None, hub_url, session.token, operator=session.user)
+        return await asyncio.to_thread(_restore, path, hub_url)
     session = await _session(hub_url, dialog)
     if session is None:
         dialog.failed(dialog.sign_in_needed_text())
         return None
     dialog.working(dialog.rebuilding_text())
-    return await rebuild(path, hub_url, session.token, operator=session.user)
+    return await asyncio.to_thread(asyncio.run, rebuild(path, hub_url, session.token, operator=session.user))
 
 
 async def open_cache_or_ask(path: Path, hub_url: str, parent: QWidget | None = None) -> Cache | None:

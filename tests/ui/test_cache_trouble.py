@@ -9,17 +9,32 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.services.background_sync import BackgroundSync
 from app.services.session import Session
 from app.ui.cache_trouble import CacheTroubleDialog, open_cache_or_ask, watch_cache
+from hub.demo import seed
 from sync.cache import Cache
 from sync.cache.full_check import full_check
 from sync.cache.migrate import backup_file
-from tests.damage import copy_of, one_value, overwrite_in
+from tests.conftest import token_for
+from tests.damage import copy_of, one_value, overwrite_in, sync_into
 from tests.ui.conftest import run, wait_for
+
+
+@pytest.fixture
+def synced(hub, tmp_path: Path) -> SimpleNamespace:
+    """The hub of this test (150 demo orders) and a cache synced from it, as the other console tests do."""
+    seed(hub.store, 150, seed_value=33)
+    token = token_for(hub.url, "supervisor")
+    good = tmp_path / "synced" / "good.sqlite3"
+    good.parent.mkdir()
+    sync_into(good, hub.url, token)
+    return SimpleNamespace(url=hub.url, token=token, good=good, orders=150)
 
 
 def the_dialog() -> CacheTroubleDialog:
