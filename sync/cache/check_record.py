@@ -91,23 +91,23 @@ def save(path: Path, record: CheckRecord) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def note_open(path: Path, existed: bool) -> CheckRecord:
+def note_open(path: Path, existed: bool) -> tuple[CheckRecord, bool]:
     """At open, before SQLite touches the file: a file unlike the one OrderDesk left was changed
-    outside OrderDesk. A new file, made here, counts as checked."""
-    record = load(path)
+    outside OrderDesk. A new file, made here, counts as checked. Returns the record and whether it
+    changed (the caller saves it once the file passed the cheap check: nothing is written beside a
+    file that is not a cache)."""
     if not existed:
-        save(path, CheckRecord(passed_at_ms=now_ms()))
-        return load(path)
+        return CheckRecord(passed_at_ms=now_ms()), True
+    record = load(path)
     current = fingerprint(path)
+    changed = False
     if record.finding is not None and current is not None and record.finding.get("ino") != current["ino"]:
         record.finding = None  # the file was replaced since: check it afresh
-        record.changed_outside_at_ms = record.changed_outside_at_ms or now_ms()
+        changed = True
     if record.closed != current and record.changed_outside_at_ms is None:
         record.changed_outside_at_ms = now_ms()
-        save(path, record)
-    elif record.finding is None and record.changed_outside_at_ms is not None:
-        save(path, record)
-    return record
+        changed = True
+    return record, changed
 
 
 def note_closed(path: Path) -> None:

@@ -60,12 +60,14 @@ class Cache:
     def __init__(self, path: Path, *, upgrade: bool = True) -> None:
         self.path = path
         existed = open_check.check_place(path)
-        self.checks = check_record.note_open(path, existed)
+        self.checks, noted = check_record.note_open(path, existed)
         if existed:
             known = check_record.known_finding(path, self.checks)
             if known is not None:
                 raise known
             open_check.check_file(path)
+        if noted:
+            check_record.save(path, self.checks)
         self._writer = _engine(path, "IMMEDIATE")
         self._reader = _engine(path, "DEFERRED")
         try:
