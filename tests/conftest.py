@@ -1,10 +1,12 @@
-"""Shared fixtures: a real SQLite cache file per test, and builders for orders and observations."""
+"""Shared fixtures: a real SQLite cache file per test, a hub with a cache synced from it per module,
+and builders for orders and observations."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -144,3 +146,26 @@ def printer_server() -> Iterator[Any]:
     server = RecordingPrinter()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """The real hub (150 demo orders: one snapshot page, no worker processes) on loopback, a
+    supervisor's token, and ``good``: a closed cache file synced from it, for tests to copy."""
+    from hub.demo import seed
+    from hub.server import BackgroundHub
+    from hub.store import HubStore
+    from tests.damage import sync_into
+
+    folder = tmp_path_factory.mktemp("synced")
+    store = HubStore(f"sqlite:///{folder / 'hub.sqlite3'}")
+    store.ensure_demo_users()
+    seed(store, 150, seed_value=33)  # two receivers with names outside the BMP (𪚥): labels substitute
+    server = BackgroundHub(store)
+    server.start()
+    token = token_for(server.url, "supervisor")
+    good = folder / "good.sqlite3"
+    sync_into(good, server.url, token)
+    yield SimpleNamespace(hub=server, url=server.url, token=token, good=good, orders=150)
+    server.stop()
+    store.close()

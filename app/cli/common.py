@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.i18n import tr
 from sync.cache import Cache, default_cache_path
+from sync.cache.trouble import CacheUnusable
+
+EXIT_CACHE_UNUSABLE = 74  # the cache file is damaged or unusable (sysexits' EX_IOERR)
+OPENED: list[Path] = []  # the cache files this run opened: a SQLite error is theirs
 
 
 class UserError(Exception):
@@ -19,9 +24,47 @@ class UserError(Exception):
         self.code = code
 
 
-def open_cache(args: argparse.Namespace) -> Cache:
-    path = Path(args.cache) if args.cache else default_cache_path()
-    return Cache(path)
+def cache_path(args: argparse.Namespace) -> Path:
+    return Path(args.cache).expanduser().absolute() if getattr(args, "cache", None) else default_cache_path()
+
+
+def open_cache(args: argparse.Namespace, *, full_check: str = "when_changed") -> Cache:
+    """The cache, after the cheap check; and after the full check too when the file changed outside
+    OrderDesk since its last check (``full_check="daily"``: also when none passed in 24 hours;
+    ``"never"``: commands that check something themselves, like `audit verify`). A cache that fails
+    raises `CacheUnusable`, which `main` turns into its message and exit code 74."""
+    path = cache_path(args)
+    OPENED.append(path)
+    cache = Cache(path)
+    due = cache.full_check_due(daily=full_check == "daily") if full_check != "never" else None
+    if due is not None:
+        try:
+            _check_fully(cache, due)
+        except BaseException:
+            cache.close()
+            raise
+    return cache
+
+
+def _check_fully(cache: Cache, due: str) -> None:
+    from sync.cache.full_check import full_check
+
+    size = cache.path.stat().st_size / 1e6
+    why = {
+        "never": tr("此前从未完整检查过", "it was never fully checked"),
+        "changed": tr("上次检查后它在 OrderDesk 之外被改动过(或有进程未正常关闭它)",
+                      "it changed outside OrderDesk since its last check (or a process did not close it)"),
+        "stale": tr("距上次完整检查已超过 24 小时", "its last full check is over 24 hours old"),
+    }[due]  # fmt: skip
+    sys.stderr.write(tr(f"正在完整检查缓存文件({size:,.0f} MB):{why}\n",
+                        f"checking the whole cache file ({size:,.0f} MB): {why}\n"))  # fmt: skip
+    result = full_check(cache.path)
+    if not result.ok:
+        raise result.problems[0]
+
+
+def unusable_message(exc: CacheUnusable) -> str:
+    return tr(exc.zh, exc.en)
 
 
 def emit_json(document: Any) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from app.cli import (
     audit_cmd,
+    cache_cmd,
     console_cmd,
     hub_cmd,
     labels_cmd,
@@ -19,9 +20,11 @@ from app.cli import (
     quarantine_cmd,
     sync_cmd,
 )
-from app.cli.common import UserError
+from app.cli.common import EXIT_CACHE_UNUSABLE, OPENED, UserError, emit_json, unusable_message
 from app.i18n import set_language, tr
 from printing.errors import PrinterUnreachable, PrintingError
+from sync.cache import check_record
+from sync.cache.trouble import CacheUnusable, RecoveryError, classify
 
 log = logging.getLogger("orderdesk")
 
@@ -41,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
     for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, printers_cmd,
-                   console_cmd):  # fmt: skip
+                   cache_cmd, console_cmd):  # fmt: skip
         module.register(commands)
     _accept_anywhere(parser, commands)
     return parser
@@ -74,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.run(args))
+    except CacheUnusable as exc:
+        return _unusable(exc, args)
+    except RecoveryError as exc:
+        sys.stderr.write(f"orderdesk: {tr(exc.zh, exc.en)}\n")
+        return exc.code
     except UserError as exc:
         sys.stderr.write(f"orderdesk: {exc}\n")
         return exc.code
@@ -90,9 +98,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(tr("orderdesk: 已取消\n", "orderdesk: cancelled\n"))
         return 130
     except Exception as exc:  # one place turns the unexpected into words; the details go to the log
+        trouble = _cache_trouble(exc)
+        if trouble is not None:  # SQLite found the file damaged (or the disk full…) while working
+            log.info("cache trouble while working", exc_info=True)
+            if trouble.kind == "damaged":
+                check_record.note_failed(trouble.path, trouble)  # the next open says so at once
+            return _unusable(trouble, args)
         log.exception("unexpected error")
         sys.stderr.write(tr(f"orderdesk: 出现意外错误:{exc}\n", f"orderdesk: unexpected error: {exc}\n"))
         return 70
+
+
+def _cache_trouble(exc: BaseException) -> CacheUnusable | None:
+    """The cache trouble behind an error (or behind what it was raised from), if a cache was opened."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and OPENED:
+        seen.add(id(current))
+        trouble = classify(current, OPENED[-1])
+        if trouble is not None:
+            return trouble
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _unusable(exc: CacheUnusable, args: argparse.Namespace) -> int:
+    """A damaged or unusable cache: what is wrong and what to do, and exit code 74."""
+    if getattr(args, "json", False):
+        emit_json({"ok": False, "cache": exc.as_json()})
+    sys.stderr.write(f"orderdesk: {unusable_message(exc)}\n")
+    return EXIT_CACHE_UNUSABLE
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ import sys
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
+from sync.cache import Cache
 from sync.cache.apply import CacheWriter
+from sync.cache.full_check import full_check
 from sync.client import HubClient, HubError, revoke_token
 from sync.credentials import CredentialsError, forget_token, load_token, store_token, stored_token
 from sync.syncer import Syncer
@@ -44,23 +46,50 @@ def register(commands: argparse._SubParsersAction) -> None:
     sync.set_defaults(run=run_sync)
 
 
-def _credentials_error(exc: CredentialsError) -> UserError:
+def credentials_error(exc: CredentialsError) -> UserError:
     return UserError(str(exc) if language() == "en" else exc.zh)
 
 
-def _hub_error(exc: HubError) -> UserError:
+def hub_error(exc: HubError, then: str = "") -> UserError:
     if exc.status == 401:
         return UserError(
             tr(
                 "订单中心拒绝了令牌或密码:请重新登录(orderdesk login)",
                 "the hub refused the token or password: sign in again (orderdesk login)",
             )
+            + then
         )
     if exc.status == 0:
-        return UserError(tr(f"连不上订单中心:{exc}", f"cannot reach the hub: {exc}"))
+        return UserError(tr(f"连不上订单中心:{exc}", f"cannot reach the hub: {exc}") + then)
     if exc.status == 429:  # too many failed sign-ins: the hub says how long to wait
-        return UserError(tr(f"订单中心:{exc.zh}", f"the hub: {exc.en}"))
-    return UserError(tr(f"订单中心拒绝了请求({exc.status}):{exc.zh}", f"the hub refused ({exc.status}): {exc.en}"))
+        return UserError(tr(f"订单中心:{exc.zh}", f"the hub: {exc.en}") + then)
+    return UserError(
+        tr(f"订单中心拒绝了请求({exc.status}):{exc.zh}", f"the hub refused ({exc.status}): {exc.en}") + then
+    )
+
+
+def token_for(hub_url: str) -> str:
+    """The token for ``hub_url`` (keyring or ORDERDESK_TOKEN), or a UserError saying to sign in."""
+    try:
+        token = load_token(hub_url)
+    except CredentialsError as exc:
+        raise credentials_error(exc) from None
+    if not token:
+        raise UserError(
+            tr(
+                f"还没有登录 {hub_url}:先运行 orderdesk login",
+                f"not signed in to {hub_url}: run orderdesk login first",
+            )
+        )
+    return token
+
+
+def _check_if_due(cache: Cache) -> None:
+    """`sync --watch`: the daily full check between rounds (CacheUnusable ends the watch)."""
+    if cache.full_check_due(daily=True):
+        result = full_check(cache.path)
+        if not result.ok:
+            raise result.problems[0]
 
 
 def run_login(args: argparse.Namespace) -> int:
@@ -74,9 +103,9 @@ def run_login(args: argparse.Namespace) -> int:
         answer = asyncio.run(sign_in())
         store_token(args.hub, args.user, answer["access_token"])
     except HubError as exc:
-        raise _hub_error(exc) from None
+        raise hub_error(exc) from None
     except CredentialsError as exc:
-        raise _credentials_error(exc) from None
+        raise credentials_error(exc) from None
     if args.json:
         emit_json({"hub": args.hub, "user": answer["user"], "role": answer["role"], "expires_at": answer["expires_at"]})
     else:
@@ -103,7 +132,7 @@ def run_logout(args: argparse.Namespace) -> int:
     try:
         token = stored_token(args.hub)
     except CredentialsError as exc:
-        raise _credentials_error(exc) from None
+        raise credentials_error(exc) from None
     revoked: bool | None = None
     unreachable: HubError | None = None
     if token:
@@ -114,7 +143,7 @@ def run_logout(args: argparse.Namespace) -> int:
     try:
         forget_token(args.hub)
     except CredentialsError as exc:
-        raise _credentials_error(exc) from None
+        raise credentials_error(exc) from None
     if args.json:
         emit_json({"hub": args.hub, "signed_out": True, "had_token": bool(token), "revoked_at_hub": revoked,
                    "hub_not_told": tr(unreachable.zh, unreachable.en) if unreachable else None})  # fmt: skip
@@ -135,26 +164,19 @@ def run_logout(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    try:
-        token = load_token(args.hub)
-    except CredentialsError as exc:
-        raise _credentials_error(exc) from None
-    if not token:
-        raise UserError(
-            tr(
-                f"还没有登录 {args.hub}:先运行 orderdesk login",
-                f"not signed in to {args.hub}: run orderdesk login first",
-            )
-        )
+    token = token_for(args.hub)
 
     async def rounds() -> dict:
-        with open_cache(args) as cache:
+        # The full check runs first when the file changed outside OrderDesk or none passed in 24 hours:
+        # a sync never says "caught up" about a file that fails its checks.
+        with open_cache(args, full_check="daily") as cache:
             async with HubClient(args.hub, token) as client:
                 syncer = Syncer(client, CacheWriter(cache, operator="sync"), page_size=args.page_size)
                 while True:
                     summary = await syncer.run_once()
                     if not args.watch:
                         return summary.as_json()
+                    await asyncio.to_thread(_check_if_due, cache)
                     sys.stderr.write(tr(f"\r已同步:订单 {summary.orders_applied},状态 {summary.observations_applied}",
                                         f"\rsynced: orders {summary.orders_applied}, observations {summary.observations_applied}"))  # fmt: skip
                     await asyncio.sleep(args.interval)
@@ -162,7 +184,7 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(rounds())
     except HubError as exc:
-        raise _hub_error(exc) from None
+        raise hub_error(exc) from None
     if args.json:
         emit_json(result)
     else:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 
 from app.services.session import Session
 from sync import outbox
-from sync.cache import Cache
+from sync.cache import Cache, check_record
 from sync.cache.apply import CacheWriter
+from sync.cache.trouble import classify
 from sync.client import HubClient, HubError
 from sync.syncer import Syncer
 
@@ -117,6 +118,12 @@ class BackgroundSync:
             self._task = None
 
     async def once(self) -> None:
+        # A full check that failed (app/ui/cache_trouble.watch_cache) stops the sync: never "synced"
+        # about a file that fails its checks.
+        found = check_record.known_finding(self.cache.path, check_record.load(self.cache.path))
+        if found is not None:
+            self._set(syncing=False, error_en=found.en, error_zh=found.zh)
+            return
         self._set(syncing=True)
         try:
             async with HubClient(self.session.hub_url, self.session.token, attempts=3, max_backoff=5.0) as client:
@@ -126,6 +133,15 @@ class BackgroundSync:
             log.warning("sync: %s (%s)", en, exc)
             self._set(syncing=False, online=exc.status not in (0, 401) and exc.status < 500, error_en=en,
                       error_zh=zh, needs_sign_in=exc.status == 401)  # fmt: skip
+            return
+        except Exception as exc:
+            trouble = classify(exc, self.cache.path)
+            if trouble is None:
+                raise
+            log.error("sync: %s", trouble.en, exc_info=True)
+            if trouble.kind == "damaged":
+                check_record.note_failed(self.cache.path, trouble)
+            self._set(syncing=False, error_en=trouble.en, error_zh=trouble.zh)
             return
         self._set(
             syncing=False,

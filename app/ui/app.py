@@ -169,8 +169,17 @@ def run_console(hub_url: str | None, cache_path: Path | None, language: str | No
             address = hub_url or settings.hub_url  # a hub changed in settings applies at the next sign-in
             return await ask_to_sign_in(address, quit_event, user=remembered_user(address) or "", note=note)
 
-        with Cache(cache_path or default_cache_path()) as cache:
-            await run_shifts(cache, settings, quit_event, login, first=first)
+        from app.ui.cache_trouble import open_cache_or_ask, watch_cache
+
+        cache = await open_cache_or_ask(cache_path or default_cache_path(), url)  # damaged: restore, rebuild or quit
+        if cache is None:
+            return
+        with cache:
+            watcher = asyncio.ensure_future(watch_cache(cache, None, quit_event))  # the full check, when due
+            try:
+                await run_shifts(cache, settings, quit_event, login, first=first)
+            finally:
+                watcher.cancel()
 
     return _run(main, language, settings)
 

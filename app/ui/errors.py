@@ -15,6 +15,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.ui.i18n import pick
+from sync.cache import check_record
+from sync.cache.trouble import CacheUnusable, classify
 from sync.client import HubError
 from sync.errors import BilingualError
 from sync.paths import log_dir
@@ -40,11 +42,27 @@ def start_logging() -> Path:
     return path
 
 
+_cache_path: list[Path] = []  # the cache this console works on: a SQLite error there is about it
+
+
+def use_cache_path(path: Path) -> None:
+    _cache_path[:] = [path]
+
+
+def cache_trouble(exc: BaseException) -> CacheUnusable | None:
+    """The cache trouble an error means (a damaged page found while working, the disk full…)."""
+    path = _cache_path[0] if _cache_path else Path("cache.sqlite3")
+    return classify(exc, path)
+
+
 def message_for(exc: BaseException) -> str:
     """What to tell the person, in their language, for any exception."""
     translate = QCoreApplication.translate
     if isinstance(exc, BilingualError):
         return pick(exc.zh, exc.en)
+    trouble = cache_trouble(exc)
+    if trouble is not None:
+        return pick(trouble.zh, trouble.en)
     if isinstance(exc, HubError):
         if exc.status == 401:
             return translate("Errors", "The hub did not accept the sign-in: check the user name and password.")
@@ -62,6 +80,9 @@ def message_for(exc: BaseException) -> str:
 
 def show(parent: QWidget | None, exc: BaseException) -> None:
     log.error("shown to the user: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
+    trouble = cache_trouble(exc)
+    if trouble is not None and trouble.kind == "damaged" and _cache_path:
+        check_record.note_failed(trouble.path, trouble)  # the next start offers restore and rebuild
     if QApplication.instance() is None or getattr(sys, "_orderdesk_quiet_errors", False):
         return
     QMessageBox.warning(parent, QCoreApplication.translate("Errors", "OrderDesk"), message_for(exc))

@@ -1,6 +1,119 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CacheTroubleDialog</name>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="50" />
+        <source>The local cache cannot be used</source>
+        <translation>本地缓存无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="53" />
+        <source>OrderDesk found a problem with its local cache file</source>
+        <translation>OrderDesk 发现本地缓存文件有问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="62" />
+        <source>Restore the backup of {time}</source>
+        <translation>恢复 {time} 的备份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="64" />
+        <source>Rebuild from the hub</source>
+        <translation>从订单中心重建</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="65" />
+        <source>Quit now</source>
+        <translation>立即退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="65" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="66" />
+        <source>Keep working for now</source>
+        <translation>暂时继续工作</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="66" />
+        <source>Open OrderDesk</source>
+        <translation>打开 OrderDesk</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="84" />
+        <source>Quit now, and OrderDesk offers to restore the automatic backup or to rebuild the cache from the hub when it starts again. Until then nothing more is synced into this file.</source>
+        <translation>请立即退出:下次启动时,OrderDesk 会提供恢复自动备份或从订单中心重建缓存的选项。在此之前不会再向该文件同步任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="91" />
+        <source>Restore the backup: the file as it was at {time}; orders and observations since then come back with the next sync.</source>
+        <translation>恢复备份:文件回到 {time} 时的样子;此后的订单和状态会在下次同步时回来。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="93" />
+        <source>Rebuild from the hub: every order comes back from the hub; print jobs, actions not yet sent and imported mapping tables are salvaged from the damaged file where they can be read.</source>
+        <translation>从订单中心重建:所有订单从订单中心取回;打印任务、尚未推送的动作和导入的映射表会尽可能从损坏的文件中抢救出来。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="95" />
+        <source>Either way the damaged file is kept beside the new one, never deleted.</source>
+        <translation>无论哪种方式,损坏的文件都会保留在新文件旁边,不会删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="111" />
+        <source>Restoring the backup…</source>
+        <translation>正在恢复备份……</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="114" />
+        <source>Rebuilding from the hub: moving the damaged file aside, salvaging, syncing…</source>
+        <translation>正在从订单中心重建:移开损坏的文件、抢救数据、同步……</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="117" />
+        <source>A rebuild needs a sign-in to the hub.</source>
+        <translation>重建需要先登录订单中心。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="133" />
+        <source>Restored from the backup of {time}.</source>
+        <translation>已用 {time} 的备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="135" />
+        <source>Rebuilt from the hub.</source>
+        <translation>已从订单中心重建。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="137" />
+        <source>The previous file is kept at {path}.</source>
+        <translation>原文件保留在 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="138" />
+        <source>Salvaged and put back: actions {a} of {a_all}, print jobs {j} of {j_all}, mapping tables {m} of {m_all}.</source>
+        <translation>已抢救并放回:动作 {a}/{a_all},打印任务 {j}/{j_all},映射表 {m}/{m_all}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="144" />
+        <source>Not brought back:</source>
+        <translation>未能找回:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="146" />
+        <source>Salvage report: {path}</source>
+        <translation>抢救报告:{path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/cache_trouble.py" line="150" />
+        <source>The cache is usable again.</source>
+        <translation>缓存已恢复可用。</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDialog</name>
     <message>
         <location filename="../../app/ui/packing_dialogs.py" line="104" />
@@ -16,17 +129,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="116" />
+        <location filename="../../app/ui/demo.py" line="118" />
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="117" />
+        <location filename="../../app/ui/demo.py" line="119" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="121" />
+        <location filename="../../app/ui/demo.py" line="123" />
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -57,32 +170,32 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="50" />
+        <location filename="../../app/ui/errors.py" line="68" />
         <source>The hub did not accept the sign-in: check the user name and password.</source>
         <translation>中心未接受登录:请检查用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="52" />
+        <location filename="../../app/ui/errors.py" line="70" />
         <source>The hub cannot be reached: check the address and the network.</source>
         <translation>无法连接订单中心:请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="53" />
+        <location filename="../../app/ui/errors.py" line="71" />
         <source>The hub answered with an error ({status}): {detail}</source>
         <translation>订单中心返回错误({status}):{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="57" />
+        <location filename="../../app/ui/errors.py" line="75" />
         <source>A file or connection failed: {detail}</source>
         <translation>文件或连接出错:{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="58" />
+        <location filename="../../app/ui/errors.py" line="76" />
         <source>Something unexpected went wrong. The details were written to {path}.</source>
         <translation>出现意外错误。详细信息已写入 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="67" />
+        <location filename="../../app/ui/errors.py" line="88" />
         <source>OrderDesk</source>
         <translation>OrderDesk 订单台</translation>
     </message>
@@ -302,72 +415,72 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
+        <location filename="../../app/ui/main_window.py" line="122" />
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="158" />
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="158" />
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="193" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193" />
+        <location filename="../../app/ui/main_window.py" line="195" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195" />
+        <location filename="../../app/ui/main_window.py" line="197" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199" />
+        <location filename="../../app/ui/main_window.py" line="201" />
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -625,63 +738,63 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="52" />
+        <location filename="../../app/ui/orders_page.py" line="53" />
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="56" />
+        <location filename="../../app/ui/orders_page.py" line="57" />
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="60" />
+        <location filename="../../app/ui/orders_page.py" line="61" />
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="64" />
+        <location filename="../../app/ui/orders_page.py" line="65" />
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="65" />
+        <location filename="../../app/ui/orders_page.py" line="66" />
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="66" />
+        <location filename="../../app/ui/orders_page.py" line="67" />
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="67" />
+        <location filename="../../app/ui/orders_page.py" line="68" />
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="68" />
+        <location filename="../../app/ui/orders_page.py" line="69" />
         <source>Created (China time) from</source>
         <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="83" />
+        <location filename="../../app/ui/orders_page.py" line="84" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="123" />
+        <location filename="../../app/ui/orders_page.py" line="124" />
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="155" />
-        <location filename="../../app/ui/orders_page.py" line="175" />
+        <location filename="../../app/ui/orders_page.py" line="156" />
+        <location filename="../../app/ui/orders_page.py" line="176" />
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="185" />
+        <location filename="../../app/ui/orders_page.py" line="186" />
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
-from sync.cache import migrate
+from sync.cache import check_record, migrate, open_check
+from sync.cache.trouble import classify
 from sync.paths import data_dir
 
 
@@ -48,14 +50,38 @@ def _engine(path: Path, begin: str) -> Engine:
 
 
 class Cache:
-    """One cache file. ``write()`` takes the write lock at once; ``read()`` never blocks a writer."""
+    """One cache file. ``write()`` takes the write lock at once; ``read()`` never blocks a writer.
+
+    Opening runs the cheap check (``open_check.py``, a few milliseconds) and notes whether the file
+    changed outside OrderDesk since OrderDesk last closed it (``check_record.py``); a file that
+    cannot be used raises `CacheUnusable` saying why. ``full_check_due()`` says whether the full
+    check (``full_check.py``) should run before the file is trusted."""
 
     def __init__(self, path: Path, *, upgrade: bool = True) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        existed = open_check.check_place(path)
+        self.checks, noted = check_record.note_open(path, existed)
+        if existed:
+            known = check_record.known_finding(path, self.checks)
+            if known is not None:
+                raise known
+            open_check.check_file(path)
+        if noted:
+            check_record.save(path, self.checks)
         self._writer = _engine(path, "IMMEDIATE")
         self._reader = _engine(path, "DEFERRED")
-        self.backup: Path | None = migrate.upgrade(self._writer, path) if upgrade else None
+        try:
+            self.backup: Path | None = migrate.upgrade(self._writer, path) if upgrade else None
+        except DBAPIError as exc:
+            self.close(record=False)
+            trouble = classify(exc, path)
+            if trouble is None:
+                raise
+            raise trouble from exc
+
+    def full_check_due(self, *, daily: bool = False) -> str | None:
+        """Why the full check should run now ("never", "changed", "stale" with ``daily``), or None."""
+        return check_record.load(self.path).due(daily=daily)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -71,9 +97,12 @@ class Cache:
     def writer_engine(self) -> Engine:
         return self._writer
 
-    def close(self) -> None:
+    def close(self, *, record: bool = True) -> None:
+        """Close every connection (the last one out checkpoints the WAL) and note how the file was left."""
         self._writer.dispose()
         self._reader.dispose()
+        if record:
+            check_record.note_closed(self.path)
 
     def __enter__(self) -> Cache:
         return self
