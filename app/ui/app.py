@@ -64,9 +64,11 @@ def _run(main: Callable[[asyncio.Event], Awaitable[None]], language: str | None,
     errors.install(lambda: app.activeWindow())
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
-    # Ctrl-C in the terminal closes the console as its window's close does. Python runs a signal
+    # Ctrl-C in the terminal (or a SIGTERM: a session ending) closes the console as its window's close
+    # does. Python runs a signal
     # handler only between bytecodes, so a timer gives it a moment while Qt waits for events.
-    previous = signal.signal(signal.SIGINT, lambda *_: loop.call_soon_threadsafe(quit_event.set))
+    quit_on_signal = lambda *_: loop.call_soon_threadsafe(quit_event.set)  # noqa: E731
+    previous = {number: signal.signal(number, quit_on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
     heartbeat = QTimer(interval=200)
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start()
@@ -75,7 +77,8 @@ def _run(main: Callable[[asyncio.Event], Awaitable[None]], language: str | None,
             loop.run_until_complete(main(quit_event))
     finally:
         heartbeat.stop()
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 
@@ -189,28 +192,36 @@ def run_demo(orders: int, language: str | None, screenshots: Path | None, quit_a
 
     check_display()
     with DemoHome() as home:  # a temporary home: the user's settings, printers and sign-ins stay untouched
-        settings = home.settings()
 
         async def main(quit_event: asyncio.Event) -> None:
-            async with home.hub(orders, quit_event) as hub:
-                if hub is None:  # seeding was cancelled
-                    return
-                first = await hub.sign_in("supervisor")
+            await demo_shifts(home, orders, quit_event, screenshots=screenshots, quit_after=quit_after)
 
-                async def login() -> Session | None:
-                    return await ask_to_sign_in(hub.url, quit_event, demo_users=hub.users, remember_allowed=False)
+        return _run(main, language, home.settings())
 
-                async def on_window(window: Any) -> None:
-                    if screenshots is not None:
-                        await take_screenshots(window, screenshots)
-                        quit_event.set()
-                    elif quit_after is not None:
-                        asyncio.get_running_loop().call_later(quit_after, quit_event.set)
 
-                with Cache(home.cache_path) as cache:
-                    await run_shifts(cache, settings, quit_event, login, first=first, on_window=on_window)
+async def demo_shifts(
+    home: Any, orders: int, quit_event: asyncio.Event, *, screenshots: Path | None = None,
+    quit_after: float | None = None,
+) -> None:  # fmt: skip
+    """The demo's run: its hub seeded, the supervisor signed in, then shifts as in the console, the
+    sign-in dialog listing the demo's users."""
+    async with home.hub(orders, quit_event) as hub:
+        if hub is None:  # seeding was cancelled
+            return
+        first = await hub.sign_in("supervisor")
 
-        return _run(main, language, settings)
+        async def login(note: str | None) -> Session | None:
+            return await ask_to_sign_in(hub.url, quit_event, demo_users=hub.users, remember_allowed=False, note=note)
+
+        async def on_window(window: Any) -> None:
+            if screenshots is not None:
+                await take_screenshots(window, screenshots)
+                quit_event.set()
+            elif quit_after is not None:
+                asyncio.get_running_loop().call_later(quit_after, quit_event.set)
+
+        with Cache(home.cache_path) as cache:
+            await run_shifts(cache, home.settings(), quit_event, login, first=first, on_window=on_window)
 
 
 async def take_screenshots(window: Any, folder: Path) -> list[Path]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -57,6 +57,19 @@ class _StationDialog(QDialog):
         self.layout_.addWidget(self.buttons)
 
 
+class _ReasonBox(QLineEdit):
+    """The reason box: a digit 1–5 typed into it while it is empty picks that preset reason."""
+
+    preset = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        number = event.text()
+        if not self.text() and len(number) == 1 and "1" <= number <= str(len(REPRINT_REASONS)):
+            self.preset.emit(int(number))
+            return
+        super().keyPressEvent(event)
+
+
 class ReprintReasonDialog(_StationDialog):
     """Preset reasons on the keys 1–5, or a reason typed in the box."""
 
@@ -64,15 +77,15 @@ class ReprintReasonDialog(_StationDialog):
         super().__init__(parent, self.tr("Reprint"),
                          self.tr("Order {order} was printed by job {job}. Why is it printed again?").format(
                              order=domain_id, job=printed_by))  # fmt: skip
-        self.reason = QLineEdit()
+        self.reason = _ReasonBox()
         self.reason.setPlaceholderText(self.tr("Another reason: type it here"))
+        self.reason.preset.connect(lambda number: self.presets[number - 1].click())
         self.presets: list[QPushButton] = []
         for number, (zh, en) in enumerate(REPRINT_REASONS, 1):
             text = pick(zh, en)
             button = QPushButton(f"{number}  {text}")
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, chosen=text: self._choose(chosen))
-            QShortcut(QKeySequence(str(number)), self, activated=button.click)
             self.presets.append(button)
             self.layout_.addWidget(button)
         self.layout_.addWidget(self.reason)
@@ -83,9 +96,8 @@ class ReprintReasonDialog(_StationDialog):
         self.reason.setFocus()
 
     def _choose(self, text: str) -> None:
-        if not self.reason.text().strip():  # a number typed into the box is part of the typed reason
-            self.reason.setText(text)
-            self.accept()
+        self.reason.setText(text)
+        self.accept()
 
     def accept(self) -> None:
         if not self.reason.text().strip():

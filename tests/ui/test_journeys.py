@@ -17,14 +17,24 @@ from PySide6.QtWidgets import QApplication
 from app.services.settings import Settings
 from app.ui import i18n
 from app.ui.app import ask_to_sign_in, run_shifts
+from app.ui.packing_dialogs import ReprintReasonDialog
 from hub.demo import CANCEL_FIELDS, CANCELS, recent, seed
 from hub.server import BackgroundHub
 from printing.printers import Printer
 from printing.profiles import load_profile
 from printing.transports import RawTcpTransport
 from sync.contract import ObservationRecord
-from tests.ui.conftest import wait_for
-from tests.ui.journeys import SlowPrinter, click, fully_inside, main_window, scan, shot, sign_in_with_keys
+from tests.ui.conftest import shown_dialog, wait_for
+from tests.ui.journeys import (
+    SlowPrinter,
+    click,
+    fully_inside,
+    login_dialog,
+    main_window,
+    scan,
+    shot,
+    sign_in_with_keys,
+)
 
 
 @pytest.fixture
@@ -138,6 +148,13 @@ def test_a_packers_shift_with_a_slow_printer_a_dead_printer_a_cancelled_order_an
         ).all()  # fmt: skip
     assert [tuple(j) for j in jobs] == [(a, None), (b, None)]
     assert len(slow_printer.received) == 2
+    QTest.keyClick(page.scan_box, Qt.Key.Key_Return)  # B once more: a reprint asks why; "2" picks a preset
+    reason = wait_for(loop, lambda: shown_dialog(page, ReprintReasonDialog))
+    shot(window, "journey-2-reprint-reason")
+    QTest.keyClick(reason.reason, Qt.Key.Key_2)
+    wait_for(loop, lambda: page.idle() and len(slow_printer.received) == 3, timeout=60)
+    with cache.read() as c:
+        assert c.exec_driver_sql("SELECT reason FROM print_jobs ORDER BY id DESC LIMIT 1").scalar() == "面单损坏"
 
     # A cancelled order: its state is shown, and Enter does not print it.
     wait_for(loop, lambda: window.sync.status.orders_applied > 0 or "已取消" in fulfilment_of(cache, cancelled))
@@ -162,7 +179,7 @@ def test_a_packers_shift_with_a_slow_printer_a_dead_printer_a_cancelled_order_an
     slow_printer.start()
     QTest.keyClick(page.scan_box, Qt.Key.Key_F5)
     wait_for(loop, lambda: page.idle() and page.jobs.newest_failed() is None, timeout=60)
-    assert len(slow_printer.received) == 3
+    assert len(slow_printer.received) == 4
 
     # The hub goes away: the console says offline, prints on, counts the results waiting; it comes back.
     port = int(seeded.url.rsplit(":", 1)[1])
@@ -252,3 +269,28 @@ def test_the_console_in_english_says_everything_in_english(loop, seeded, cache, 
         wait_for(loop, task.done, timeout=60)
     finally:
         i18n.install("zh_CN")
+
+
+def test_the_demo_signs_out_to_its_users_and_every_role_can_be_tried(loop, qtbot, tmp_path, monkeypatch) -> None:
+    from app.ui.app import demo_shifts
+    from app.ui.demo import DemoHome
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    quit_event = asyncio.Event()
+    with DemoHome() as home:
+        task = asyncio.ensure_future(demo_shifts(home, 120, quit_event))
+        window = main_window(loop)
+        assert window.session.role == "supervisor"
+        click(window.logout_button)
+        dialog = login_dialog(loop)
+        assert set(dialog.demo_buttons) == {"packer", "clerk", "supervisor"} and not dialog.remember.isVisible()
+        shot(dialog, "journey-6-demo-sign-in")
+        click(dialog.demo_buttons["packer"])  # fills in the demo user and password
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+        packer = main_window(loop, not_this=window)
+        assert workspaces(packer) == ["打包", "订单", "设置"]
+        packer.close()  # the window's close ends the demo
+        wait_for(loop, task.done, timeout=60)
+        assert task.exception() is None
+        folder = home.folder
+    assert not folder.exists()  # its hub, cache and labels went with it
