@@ -10,18 +10,25 @@ import time
 
 
 class RecordingPrinter:
-    """A raw-9100 printer: takes connections, keeps each job's bytes, closes when the sender does."""
+    """A raw-9100 printer: takes connections, keeps each job's bytes, closes when the sender does —
+    or, slow like a real thermal printer, ``hang_up_after_s`` later. ``stop()`` / ``start()`` switch it
+    off and on again at the same port."""
 
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
+    def __init__(self, hang_up_after_s: float = 0.0) -> None:
+        self.hang_up_after_s = hang_up_after_s
         self.received: list[bytes] = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.port = 0
+        self.start()
 
-    def _serve(self) -> None:
+    def start(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR: the same port again
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, args=(self.server,), daemon=True).start()
+
+    def _serve(self, server: socket.socket) -> None:
         while True:
             try:
-                connection, _ = self.server.accept()
+                connection, _ = server.accept()
             except OSError:
                 return
             with connection:
@@ -29,9 +36,12 @@ class RecordingPrinter:
                 while chunk := connection.recv(65536):
                     chunks.append(chunk)
                 self.received.append(b"".join(chunks))
+                time.sleep(self.hang_up_after_s)  # the label comes out, then the printer hangs up
 
-    def close(self) -> None:
+    def stop(self) -> None:
         self.server.close()
+
+    close = stop
 
 
 class ResettingPrinter:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +16,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
+from tests.recording_printer import RecordingPrinter
 from tests.ui.conftest import type_text, wait_for
 
 
-class SlowPrinter:
-    """A raw-9100 printer that takes each label, then keeps the connection ``seconds`` before closing
-    (a thermal printer is slow); ``stop()`` / ``start()`` switch it off and on at the same port."""
-
-    def __init__(self, seconds: float = 1.5) -> None:
-        self.seconds = seconds
-        self.received: list[bytes] = []
-        self.port = 0
-        self.start()
-
-    def start(self) -> None:
-        self.server = socket.socket()
-        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.server.bind(("127.0.0.1", self.port))
-        self.server.listen()
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._serve, args=(self.server,), daemon=True).start()
-
-    def _serve(self, server: socket.socket) -> None:
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            with connection:
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-                self.received.append(b"".join(chunks))
-                time.sleep(self.seconds)  # printing: the label comes out slowly, then the printer hangs up
-
-    def stop(self) -> None:
-        self.server.close()
+def slow_printer() -> RecordingPrinter:
+    """A raw-9100 printer that keeps each connection 1.5 s after the label (a thermal printer is slow)."""
+    return RecordingPrinter(hang_up_after_s=1.5)
 
 
 def shot(window: QWidget, name: str) -> None:

@@ -26,7 +26,6 @@ from printing.transports import RawTcpTransport
 from sync.contract import ObservationRecord
 from tests.ui.conftest import shown_dialog, wait_for
 from tests.ui.journeys import (
-    SlowPrinter,
     click,
     fully_inside,
     login_dialog,
@@ -34,6 +33,7 @@ from tests.ui.journeys import (
     scan,
     shot,
     sign_in_with_keys,
+    slow_printer,
 )
 
 
@@ -43,9 +43,9 @@ def seeded(hub):
     return hub
 
 
-@pytest.fixture
-def slow_printer():
-    printer = SlowPrinter()
+@pytest.fixture(name="slow_printer")
+def slow_printer_fixture():
+    printer = slow_printer()
     yield printer
     printer.stop()
 
