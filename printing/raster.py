@@ -9,7 +9,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from printing.barcodes import code128_bars, code128_modules, qr_matrix, qr_runs
+from printing.fonts import FontChain
 from printing.layout import MM_PER_PT, Layout
+from printing.preflight import Segment
 from printing.profiles import MM_PER_INCH, PrinterProfile
 
 WHITE, BLACK = 1, 0
@@ -39,11 +41,10 @@ def rasterise(profile: PrinterProfile, layout: Layout) -> Image.Image:
         x = line.x * scale
         y = line.baseline * scale
         for segment in line.segments:
-            # Resident-font text is previewed with the chain's first font that has each character.
-            index = segment.face if segment.face is not None else fonts.face_for(segment.text[0]) or 0
-            face = fonts.faces[index]
-            draw.text((round(x), round(y)), segment.text, font=_font(face.path, size_px), fill=BLACK, anchor="ls")
-            x += sum(face.advance(c) for c in segment.text) * size_px
+            for index, text in _runs(fonts, segment):
+                face = fonts.faces[index]
+                draw.text((round(x), round(y)), text, font=_font(face.path, size_px), fill=BLACK, anchor="ls")
+                x += sum(face.advance(c) for c in text) * size_px
     for code in layout.barcodes:
         modules = code128_modules(code.value)
         width = max(1, int(code.w * scale) // modules)  # whole dots per module, so every bar is crisp
@@ -68,3 +69,19 @@ def packed_rows(image: Image.Image, *, black_is_one: bool) -> bytes:
     """The bitmap as rows of whole bytes, most significant bit leftmost."""
     data = image.tobytes()  # mode "1" packs 1 = white
     return data.translate(_INVERT) if black_is_one else data
+
+
+def _runs(fonts: FontChain, segment: Segment) -> list[tuple[int, str]]:
+    """(face index, text) runs of a segment. A resident-font segment (face None: the printer's own
+    font draws it) is previewed character by character in the chain's first font that has each one —
+    one face for the whole field drew "蒋Dá兰" as boxes where Chinese met Latin."""
+    if segment.face is not None:
+        return [(segment.face, segment.text)]
+    runs: list[tuple[int, str]] = []
+    for char in segment.text:
+        index = fonts.face_for(char) or 0
+        if runs and runs[-1][0] == index:
+            runs[-1] = (index, runs[-1][1] + char)
+        else:
+            runs.append((index, char))
+    return runs

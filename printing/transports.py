@@ -63,6 +63,13 @@ def _unacknowledged(connection: socket.socket) -> int:
         return 0
 
 
+class _NotAPrinter(Exception):
+    """The peer answered like a web, SSH or mail server: a raw printer port never says a word unasked."""
+
+    def __init__(self, said: bytes) -> None:
+        self.said = said.decode("ascii", "replace").splitlines()[0] if said else ""
+
+
 class _Stalled(Exception):
     def __init__(self, left: int) -> None:
         self.left = left
@@ -76,8 +83,11 @@ def _wait_until_taken(connection: socket.socket, timeout_s: float) -> None:
     connection.settimeout(min(1.0, timeout_s))
     while True:
         try:
-            if connection.recv(4096) == b"":
+            answer = connection.recv(4096)
+            if answer == b"":
                 return
+            if answer.lstrip().startswith((b"HTTP/", b"<!DOCTYPE", b"<html", b"SSH-", b"220 ")):
+                raise _NotAPrinter(answer[:40])
             silent = False
         except TimeoutError:
             silent = True
@@ -111,6 +121,13 @@ class RawTcpTransport:
                 connection.sendall(data)
                 connection.shutdown(socket.SHUT_WR)
                 _wait_until_taken(connection, self.timeout_s)
+        except _NotAPrinter as other:
+            raise PrinterMisconfigured(
+                f"{where} is not a raw printer port: it answered like another server ({other.said!r}). Nothing was "
+                "printed: check the printer's address and port (usually 9100) in Settings → Printers",
+                f"{where} 不是打印机的原始打印端口:它像别的服务器一样应答了({other.said!r})。没有打印任何内容:"
+                "请在“设置 → 打印机”中检查地址和端口(通常为 9100)",
+            ) from None
         except _Stalled as stalled:
             raise PrinterUnreachable(
                 f"printer {where} stopped taking the label ({stalled.left} of {len(data)} bytes not taken after "

@@ -99,3 +99,22 @@ def test_every_shipped_profile_renders() -> None:
             continue
         label = render(profile, document(name="龘𠀾"), printed_at=PRINTED_AT)
         assert label.data and label.preview().size == (profile.width_dots, profile.height_dots)
+
+
+def test_a_resident_font_label_is_previewed_in_fonts_that_have_each_character() -> None:
+    """A packer trusts the preview: "蒋Dá兰" on a GB2312-resident profile was drawn in one face, and
+    the Chinese came out as boxes beside the Latin."""
+    from printing.raster import _runs
+
+    profile = load_profile("zpl-203-76x130-gb2312")
+    document = {"domain_id": "DB20261121R28H2LZ69J8Z", "channel_order_no": "WE20261121002325",
+                "waybill_no": "SF1400000000001", "carrier": "SF",
+                "receiver": {"name": "蒋龘兰", "phone": "13800000000", "province": "浙江省", "city": "杭州市",
+                             "district": "西湖区", "address": "文三路95号23幢"},
+                "lines": [{"title": "商品 A-1", "quantity": 2}]}  # fmt: skip
+    label = render(profile, document)
+    fonts = profile.fonts()
+    drawn = [(fonts.faces[index], text) for line in label.layout.lines for segment in line.segments
+             for index, text in _runs(fonts, segment)]  # fmt: skip
+    assert any("Dá" in text for _, text in drawn) and any("蒋" in text for _, text in drawn)
+    assert all(ord(char) in face.codepoints for face, text in drawn for char in text if not char.isspace())

@@ -183,3 +183,27 @@ def test_a_real_cups_pdf_queue_prints_the_label_on_label_sized_paper(tmp_path: P
     assert pages, f"cups-pdf wrote no readable PDF named {title}* into {out}"
     box = pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (76, 130)
+
+
+@pytest.mark.parametrize(
+    "answer", [b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", b"SSH-2.0-OpenSSH_9.2\r\n"]
+)
+def test_an_address_that_answers_like_another_server_is_not_printed_to(answer: bytes) -> None:
+    """Found by trying: a wrong address whose port 9100 was a web server took the label, answered
+    "HTTP/1.1 400", and the job was recorded as printed."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(answer)
+            time.sleep(0.5)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        with pytest.raises(PrinterMisconfigured) as refused:
+            RawTcpTransport("127.0.0.1", server.getsockname()[1], 3.0).send(b"^XA^FDx^FS^XZ", name="x.zpl", raw=True)
+    finally:
+        server.close()
+    assert not refused.value.retryable and "9100" in refused.value.zh and "不是打印机" in refused.value.zh
