@@ -38,6 +38,10 @@ def verdict(document: Mapping[str, Any]) -> Verdict:
     if refund == "refunding":
         return Verdict("confirm", "refunding", f"order {domain_id} has a refund open: check before shipping",
                        f"订单 {domain_id} 有进行中的退款:发货前请先确认")  # fmt: skip
+    if refund == "partially_refunded":
+        return Verdict("confirm", "partly_refunded",
+                       f"part of order {domain_id} was refunded: pack only the lines not refunded",
+                       f"订单 {domain_id} 已部分退款:只装未退款的商品")  # fmt: skip
     if fulfilment in (None, "PENDING_PAYMENT"):
         return Verdict("confirm", "unpaid", f"order {domain_id} is not paid yet",
                        f"订单 {domain_id} 尚未付款")  # fmt: skip

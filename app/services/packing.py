@@ -6,6 +6,7 @@ label template can be switched while the console runs (Settings): the next scan 
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -101,17 +102,19 @@ class PackingStation:
         """A keyboard-wedge scan: unified id (any case), channel order no. or waybill no."""
         from printing.render import render
 
-        code = code.strip()
+        code = unicodedata.normalize("NFKC", code).strip()  # a scanner through a full-width IME: ＳＦ１… is SF1…
         if not code:
             raise PrintingError("nothing was scanned", "没有扫到内容")
+        shown = code if len(code) <= 40 else code[:40] + "…"
         with self.cache.read() as c:
             ids = find_orders(c, code)
             if not ids:
-                raise PrintingError(f"no cached order for {code}", f"缓存中没有与 {code} 对应的订单")
+                raise PrintingError(f"no order {shown} on this computer (not synced yet?)",
+                                    f"本机还没有与 {shown} 对应的订单(可能尚未同步)")  # fmt: skip
             if len(ids) > 1:
                 raise PrintingError(
-                    f"{code} names {len(ids)} orders: scan the waybill or the unified id",
-                    f"{code} 对应 {len(ids)} 个订单:请扫运单号或统一订单号",
+                    f"{shown} names {len(ids)} orders: scan the waybill or the unified id",
+                    f"{shown} 对应 {len(ids)} 个订单:请扫运单号或统一订单号",
                 )
             document = order_document(c, ids[0])
             printed_by = jobs.last_done_job(c, ids[0])

@@ -129,12 +129,17 @@ class OverrideDialog(_StationDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("Why it ships anyway"))
         self.layout_.addWidget(self.reason)
+        self.error = QLabel()
+        self.error.setStyleSheet(theme.error_style())
+        self.layout_.addWidget(self.error)
         self.finish_layout(self.tr("Print with this reason"))
         self.reason.setFocus()
 
     def accept(self) -> None:
         if self.reason.text().strip():
             super().accept()
+        else:
+            self.error.setText(self.tr("Type the reason: it goes into the audit trail."))
 
     def chosen(self) -> str:
         return self.reason.text().strip()

@@ -4,6 +4,7 @@ dismisses them; a result always lands on its own job's line, whatever was scanne
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from app.ui import theme
+from sync.china_time import clock
 
 KEPT_DONE = 20  # printed jobs stay listed for reference, the newest this many
 JOB_ROLE = Qt.ItemDataRole.UserRole
@@ -19,10 +21,12 @@ JOB_ROLE = Qt.ItemDataRole.UserRole
 @dataclass
 class JobLine:
     order: str
-    state: str  # queued | printing | done | failed | refused
+    state: str  # queued | printing | done | failed | refused | skipped
     job: int | None = None
     detail: str = ""
     retryable: bool = True  # a failed job F5 can send again (else a printer setting must change first)
+    note: str = ""  # what stays said whatever the state: a reprint and its reason
+    failures: int = 0  # how often it failed so far (a retry that fails again says so)
 
     @property
     def open(self) -> bool:
@@ -55,10 +59,13 @@ class JobsPanel(QListWidget):
             "done": self.tr("printed"),
             "failed": self.tr("failed"),
             "refused": self.tr("not printed"),
+            "skipped": self.tr("not printed: the next order was scanned"),
         }[line.state]
+        if line.state == "failed" and line.failures > 1:
+            words = self.tr("failed {times} times, last at {at}").format(times=line.failures, at=clock(time.time()))
         job = self.tr("job {job}").format(job=line.job) if line.job is not None else ""
-        item.setText("  ·  ".join(part for part in (line.order, job, words, line.detail) if part))
-        brush = {"done": "ok", "failed": "error", "refused": "error"}.get(line.state)
+        item.setText("  ·  ".join(part for part in (line.order, job, line.note, words, line.detail) if part))
+        brush = {"done": "ok", "failed": "error", "refused": "error", "skipped": "warning"}.get(line.state)
         item.setForeground(QBrush(theme.colour(brush)) if brush else QBrush())
 
     def all_items(self) -> list[QListWidgetItem]:
@@ -79,11 +86,16 @@ class JobsPanel(QListWidget):
         return failed[0] if failed else None
 
     def settle(self, order: str) -> None:
-        """``order`` is printed now: its earlier failed and refused lines are done with."""
+        """``order`` is printed now (or looked at again): its failed, refused and skipped lines are done
+        with."""
         for item in self.all_items():
             line = self.line(item)
-            if line.order == order and line.open:
+            if line.order == order and (line.open or line.state == "skipped"):
                 self.takeItem(self.row(item))
+
+    def queued_or_printing(self, order: str) -> bool:
+        return any(self.line(i).order == order and self.line(i).state in ("queued", "printing")
+                   for i in self.all_items())  # fmt: skip
 
     def remove(self, item: QListWidgetItem) -> None:
         self.takeItem(self.row(item))

@@ -14,17 +14,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -122,6 +125,11 @@ class PackingPage(QWidget):
         self.state = QLabel()
         self.state.setFont(theme.font(theme.STATION_POINTS, bold=True))
         self.state.setWordWrap(True)
+        self.items = QLabel()  # what goes in the box: lines, refunded ones marked
+        self.items.setFont(theme.font(theme.STATION_POINTS - 4))
+        self.items.setWordWrap(True)
+        for label in (self.summary, self.state, self.items):  # a 300-character scan must not widen the window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.checks = QListWidget()
         self.checks.setFont(theme.font(theme.STATION_POINTS - 2))
         self.checks.setWordWrap(True)
@@ -129,6 +137,7 @@ class PackingPage(QWidget):
         self.message = QLabel()
         self.message.setFont(big)
         self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.print_button = QPushButton(self.tr("Print (Enter)"))
         self.retry_button = QPushButton(self.tr("Retry (F5)"))
         self.dismiss_button = QPushButton(self.tr("Dismiss (Del)"))
@@ -148,6 +157,7 @@ class PackingPage(QWidget):
         left.addWidget(self.scan_box)
         left.addWidget(self.summary)
         left.addWidget(self.state)
+        left.addWidget(self.items)
         left.addWidget(self.checks, 1)
         left.addWidget(self.message)
         left.addLayout(buttons)
@@ -216,27 +226,37 @@ class PackingPage(QWidget):
             found = await asyncio.to_thread(self.station.look_up, code)
         except PrintingError as exc:
             if generation == self._generation:
-                self._show_nothing(pick(exc.zh, exc.en))
+                self._show_nothing(pick(exc.zh, exc.en), trouble=True)
             return
         except Exception as exc:  # a damaged order or a bug: said in words, the details logged
             log.exception("look-up of %s failed", code)
             if generation == self._generation:
-                self._show_nothing(message_for(exc))
+                self._show_nothing(message_for(exc), trouble=True)
             return
         if generation == self._generation:  # a newer scan wins
             self.show_scanned(found)
 
-    def _show_nothing(self, why: str) -> None:
+    def _show_nothing(self, why: str, *, trouble: bool = False) -> None:
         self.current = None
         self.summary.setText(why)
+        self.summary.setStyleSheet(theme.error_style() if trouble else "")
+        if trouble:
+            QApplication.beep()  # a packer looking at the parcel hears that the scan did not find it
         self.state.clear()
+        self.items.clear()
         self.checks.clear()
         self.preview.clear()
         self.say("")
         self._update_buttons()
 
     def show_scanned(self, found: Scanned) -> None:
+        before = self.current
+        if (before is not None and before.domain_id != found.domain_id and before.printed_by is None
+                and before.verdict.level != "refuse" and not self.jobs.queued_or_printing(before.domain_id)):  # fmt: skip
+            self.jobs.add(JobLine(before.domain_id, "skipped"))  # scanned over without printing: said, not lost
+        self.jobs.settle(found.domain_id) if found.printed_by is not None else None
         self.current = found
+        self.summary.setStyleSheet("")
         d = found.document
         receiver = d["receiver"]
         self.summary.setText(f"{found.domain_id}\n{receiver['name']}  ·  "
@@ -271,7 +291,19 @@ class PackingPage(QWidget):
             self.say(self.tr("Press Enter to print."))
         self._update_buttons()
 
+    def _show_items(self, found: Scanned) -> None:
+        parts = []
+        for line in found.document.get("lines", []):
+            text = f"{line['title']} ×{line['quantity']}"
+            if line.get("refund") == "refunded":
+                text = self.tr("{item} (refunded: do not pack)").format(item=text)
+            elif line.get("refund") == "refunding":
+                text = self.tr("{item} (refund requested)").format(item=text)
+            parts.append(text)
+        self.items.setText(self.tr("In the box: {items}").format(items="; ".join(parts)) if parts else "")
+
     def _show_state(self, found: Scanned) -> None:
+        self._show_items(found)
         d = found.document
         parts = [fulfilment_text(d["fulfilment"], d["cancelled"])]
         if d["refund"] and d["refund"] != "none":
@@ -309,7 +341,7 @@ class PackingPage(QWidget):
                 return None
             dialog = OverrideDialog(self, pick(v.zh, v.en))
             if not await ask(dialog):
-                self.say(self.tr("Not printed."))
+                self.say(pick(v.zh, v.en) + " " + self.tr("Not printed."), "error")
                 return None
             request = PrintRequest(scanned, override=dialog.chosen())
         elif v.level == "confirm":
@@ -340,7 +372,11 @@ class PackingPage(QWidget):
         return request
 
     def _queue_print(self, request: PrintRequest) -> None:
-        item = self.jobs.add(JobLine(request.domain_id, "queued"))
+        note = self.tr("reprint: {reason}").format(reason=request.reason) if request.reason else ""
+        if request.override:
+            note = self.tr("override: {reason}").format(reason=request.override)
+        self.jobs.settle(request.domain_id)
+        item = self.jobs.add(JobLine(request.domain_id, "queued", note=note))
         self._submit(lambda: self.station.print(request), item)
 
     def retry_failed(self) -> None:
@@ -350,7 +386,7 @@ class PackingPage(QWidget):
         line = self.jobs.line(item)
         job = line.job
         assert job is not None
-        self.jobs.show_line(item, JobLine(line.order, "queued", job))
+        self.jobs.show_line(item, replace(line, state="queued"))
         self._submit(lambda: self.station.retry(job), item)
 
     def dismiss_selected(self) -> None:
@@ -364,6 +400,8 @@ class PackingPage(QWidget):
                     self.say(pick(exc.zh, exc.en), "error")
                     continue
             self.jobs.remove(item)
+            self.say(self.tr("{order}: set aside, not printed. Scan it again to print it later.").format(
+                order=line.order))  # fmt: skip
         self._update_buttons()
         self.focus_scan()
 
@@ -385,7 +423,7 @@ class PackingPage(QWidget):
 
     async def _print(self, work: Work, item: QListWidgetItem) -> None:
         line = self.jobs.line(item)
-        self.jobs.show_line(item, JobLine(line.order, "printing", line.job))
+        self.jobs.show_line(item, replace(line, state="printing"))
         mine = self.current is not None and self.current.domain_id == line.order
         if mine:
             self.say(self.tr("Printing…"))
@@ -395,21 +433,23 @@ class PackingPage(QWidget):
             words = pick(exc.zh, exc.en) if isinstance(exc, PrintingError) else message_for(exc)
             if not isinstance(exc, PrintingError):
                 log.exception("printing %s failed", line.order)
-            self.jobs.show_line(item, JobLine(line.order, "refused", line.job, words))
+            self.jobs.show_line(item, replace(line, state="refused", detail=words))
             if self.current is not None and self.current.domain_id == line.order:
                 self.say(words, "error")
+            QApplication.beep()
             return
         self._landed(item, line.order, outcome)
 
     def _landed(self, item: QListWidgetItem, order: str, outcome: JobOutcome) -> None:
         """A job's result, on its own line and its own order, whatever is on screen now."""
         mine = self.current is not None and self.current.domain_id == order
+        line = self.jobs.line(item)
         if outcome.state == "done":
             self.jobs.settle(order)
             where = pick(outcome.delivery.zh, outcome.delivery.en) if outcome.delivery else outcome.delivered_to or ""
-            self.jobs.add(JobLine(order, "done", outcome.job_id, where))
             if self.jobs.row(item) >= 0:
                 self.jobs.remove(item)
+            self.jobs.add(replace(line, state="done", job=outcome.job_id, detail=where))
             if mine and self.current is not None:
                 self.current = Scanned(self.current.domain_id, self.current.document, self.current.label,
                                        outcome.job_id, self.current.verdict, self.current.typed)  # fmt: skip
@@ -418,7 +458,9 @@ class PackingPage(QWidget):
             self.rare_queue.refresh()
         else:
             error = pick(outcome.error_zh, outcome.error)
-            self.jobs.show_line(item, JobLine(order, "failed", outcome.job_id, error, outcome.retryable))
+            QApplication.beep()
+            self.jobs.show_line(item, replace(line, state="failed", job=outcome.job_id, detail=error,
+                                              retryable=outcome.retryable, failures=line.failures + 1))  # fmt: skip
             if mine and outcome.retryable:
                 self.say(self.tr("Job {job} failed: {error} — F5 retries the same label.").format(
                     job=outcome.job_id, error=error), "error")  # fmt: skip
