@@ -183,6 +183,24 @@ def channel_key(channel: str, shop: str, channel_order_no: str) -> str:
     return f"{channel}\x1f{shop}\x1f{channel_order_no}"
 
 
+def deciding_reference(
+    domain_id: str | None, channel_key: str | None, waybill_no: str | None
+) -> tuple[str, str] | None:
+    """Which of an observation's references names its order: the most specific one it carries, never a
+    less specific one in its stead. ("domain_id" | "channel_key" | "waybill_no", value), or None.
+
+    A channel status that also carries a waybill is about its own order, not about every order the
+    waybill is on; and the rule depends on the observation alone, not on which orders exist yet, so
+    the hub and every cache attach it to the same orders whatever the order of arrival."""
+    if domain_id:
+        return "domain_id", domain_id
+    if channel_key:
+        return "channel_key", channel_key
+    if waybill_no:
+        return "waybill_no", waybill_no
+    return None
+
+
 def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
 

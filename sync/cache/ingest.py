@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
-from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key
+from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key, deciding_reference
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
@@ -96,8 +96,16 @@ class PreparedObservation(NamedTuple):
     def key(self) -> str:
         return self.fold.key
 
-    def for_order(self, key: str) -> FoldObservation:
-        return self.fold if key == self.fold.key else self.fold._replace(key=key)
+    @property
+    def deciding(self) -> tuple[str, str] | None:
+        """The reference that names its order (contract.deciding_reference)."""
+        return deciding_reference(self.ref_domain_id, self.ref_channel_key, self.ref_waybill_no)
+
+    @property
+    def via_waybill(self) -> str | None:
+        """The waybill it reaches its orders through, when that is what names them (else None): such an
+        observation leaves an order whose waybill changes."""
+        return None if self.ref_domain_id or self.ref_channel_key else self.ref_waybill_no
 
     def row(self, obs: FoldObservation, order_id: int, now: int) -> tuple[Any, ...]:
         m = obs.mapped
@@ -106,7 +114,7 @@ class PreparedObservation(NamedTuple):
             self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
             self.payload_json, m.mapping_version, m.rule_id, m.fulfilment, m.refund, m.refund_scope,
             int(m.cancelled), m.signal, int(m.exception),
-            int(m.unmapped),
+            int(m.unmapped), self.via_waybill,
         )  # fmt: skip
 
     def pending_json(self) -> str:
@@ -258,19 +266,17 @@ def first_folds(
     orders: list[PreparedOrder], observations: list[PreparedObservation], operator: str
 ) -> dict[str, FirstFold]:
     """Each order's rows as if it were new, from the batch's observations that name it, resolved as the
-    writer resolves them (unified id, then channel key, then a waybill no other order in the batch has).
-    The writer checks each guess before it takes it (first_fold.py)."""
+    writer resolves them (by the reference that decides: unified id, channel key, or a waybill no other
+    order in the batch has). The writer checks each guess before it takes it (first_fold.py)."""
     by_channel = {o.key: o for o in orders}
     by_domain = {o.domain_id: o for o in orders if o.domain_id}
     waybills = Counter(o.get("waybill_no") for o in orders if o.get("waybill_no"))
     by_waybill = {o.get("waybill_no"): o for o in orders if waybills[o.get("waybill_no")] == 1}
     arrivals: dict[str, list[tuple[str, FoldObservation]]] = defaultdict(list)
+    index = {"domain_id": by_domain, "channel_key": by_channel, "waybill_no": by_waybill}
     for obs in observations:
-        target = (
-            (by_domain.get(obs.ref_domain_id) if obs.ref_domain_id else None)
-            or (by_channel.get(obs.ref_channel_key) if obs.ref_channel_key else None)
-            or (by_waybill.get(obs.ref_waybill_no) if obs.ref_waybill_no else None)
-        )
+        deciding = obs.deciding
+        target = index[deciding[0]].get(deciding[1]) if deciding else None
         if target is not None:
             arrivals[target.key].append((obs.payload_json, obs.fold))
     return {o.key: fold_new_order(o, o.fresh_id, operator, arrivals.get(o.key, ())) for o in orders}
