@@ -10,7 +10,9 @@ those glyphs). Anything else falls back, in this order:
    marks if the profile cannot print those;
 3. ``marker``: ``[U+2003E]``, readable and carrying the code point.
 
-Never dropped, never a `.notdef` box, never `?`."""
+Never dropped, never a `.notdef` box, never `?` — except the invisible format characters and
+variation selectors that text people wrote may carry (sync/text_rules.py): those are left out
+(``removed``), the characters they belong to print."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from pypinyin import Style, lazy_pinyin
 
 from printing.errors import PrintingError
 from printing.profiles import PrinterProfile
+from sync.text_rules import left_off_labels
 
 MARKER_ALPHABET = "[]U+0123456789ABCDEF…"
 NAME_FIELDS = frozenset({"receiver_name", "sender_name"})
@@ -38,7 +41,7 @@ _SPACES = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\u3000": " "})
 
 class Decision(NamedTuple):
     face: int | None  # the chain's font that draws it (None in resident mode)
-    method: str | None  # None: printed as written; else font | pinyin | marker
+    method: str | None  # None: printed as written; else font | pinyin | marker | removed
     replacement: str
 
 
@@ -92,7 +95,9 @@ class CharPolicy:
     def decide(self, char: str, field: str) -> Decision:
         if ord(char) in self.plain:
             return Decision(self.face(char), None, char)
-        if unicodedata.category(char)[0] == "C":  # controls, format characters, unassigned
+        if left_off_labels(char):  # an invisible joiner, selector or soft hyphen: nothing to print
+            return Decision(None, "removed", "")
+        if unicodedata.category(char)[0] == "C":  # controls, bidi controls, unassigned
             return Decision(None, "marker", marker(char))
         fallback = self.face(char)  # not plain, so a fallback font's
         if fallback is not None:

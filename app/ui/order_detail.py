@@ -24,6 +24,7 @@ from printing.jobs import jobs_of
 from printing.label_data import mask_phone
 from sync.cache import Cache
 from sync.cache.queries import order_document
+from sync.text_rules import visible
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -87,7 +88,7 @@ class OrderDetail(QTabWidget):
     def _show_payload(self, row: int, *_: int) -> None:
         if self.document and 0 <= row < len(self.document["observations"]):
             payload = self.document["observations"][row]["payload"]
-            self.payload.setPlainText(json.dumps(payload, ensure_ascii=False, indent=2))
+            self.payload.setPlainText(visible(json.dumps(payload, ensure_ascii=False, indent=2)))
 
     def _overview(self, d: dict[str, Any]) -> str:
         e = html.escape

@@ -34,6 +34,7 @@ from app.ui.i18n import pick
 from printing import scan
 from printing.errors import PrintingError
 from printing.jobs import JobOutcome
+from sync.text_rules import visible
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -180,9 +181,10 @@ class PackingPage(QWidget):
         for s in checked.substitutions:
             how = {"font": self.tr("printed in the fallback font {font}").format(font=s.font or ""),
                    "pinyin": self.tr("printed as pinyin {text}").format(text=s.replacement),
-                   "marker": self.tr("printed as the marker {text}").format(text=s.replacement)}[s.method]  # fmt: skip
-            item = QListWidgetItem(f"{field_label(s.field)}: {s.char} ({s.codepoint}) — {how}")
-            item.setBackground(Qt.GlobalColor.yellow if s.method != "font" else Qt.GlobalColor.cyan)
+                   "marker": self.tr("printed as the marker {text}").format(text=s.replacement),
+                   "removed": self.tr("left out: an invisible character")}[s.method]  # fmt: skip
+            item = QListWidgetItem(f"{field_label(s.field)}: {visible(s.char)} ({s.codepoint}) — {how}")
+            item.setBackground(Qt.GlobalColor.yellow if s.method not in ("font", "removed") else Qt.GlobalColor.cyan)
             self.checks.addItem(item)
         for p in checked.problems:
             item = QListWidgetItem(pick(p.zh, p.en))

@@ -628,6 +628,11 @@
         <translation>以标记 {text} 打印</translation>
     </message>
     <message>
+        <location filename="../../app/ui/packing_page.py" line="185" />
+        <source>left out: an invisible character</source>
+        <translation>不可见字符,不打印</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/packing_page.py" line="192" />
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
