@@ -81,6 +81,12 @@ def _charset_codes(charset: str) -> frozenset[int]:
     return frozenset(codes)
 
 
+@cache
+def _tspl_unsafe(charset: str) -> frozenset[int]:
+    """Characters whose encoding holds a backslash byte (GBK's second bytes reach 0x5C)."""
+    return frozenset(c for c in _charset_codes(charset) if 0x5C in chr(c).encode(charset))
+
+
 @dataclass(frozen=True)
 class CharPolicy:
     """How one profile prints each character; built once per profile (see :func:`policy`)."""
@@ -116,14 +122,15 @@ class CharPolicy:
 def policy(profile: PrinterProfile) -> CharPolicy:
     if profile.text_mode == "resident":
         codes = set(_charset_codes(str(profile.resident_charset)))
+        codes -= {c for c in codes if unicodedata.category(chr(c))[0] == "C"}  # DEL, and C1 in gbk
+        if profile.language == "tspl":  # a quoted TSPL string takes no backslash byte (see tspl.py)
+            codes -= _tspl_unsafe(str(profile.resident_charset))
     else:
         codes = set()
         for face in profile.fonts().faces:
             if face.base:
                 codes |= face.codepoints
         codes &= {c for c in codes if unicodedata.category(chr(c))[0] != "C"}
-    if profile.text_mode == "resident" and profile.language == "tspl":
-        codes.discard(ord("\\"))  # TSPL has no escape for it, and `\[L]` would end the command
     codes.discard(ord("\u3000"))
     codes.add(ord(" "))
     missing = [c for c in MARKER_ALPHABET if ord(c) not in codes]
