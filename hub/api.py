@@ -16,6 +16,7 @@ from hub.feed import BadCursor, feed_cursor, page_token, read_feed_cursor, read_
 from hub.ingest import parse_ingest
 from hub.store import HubStore, now_ms
 from sync.contract import canonical_json
+from sync.json_input import MAX_DEPTH, Unreadable, read_json
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "invoice_request": frozenset({"clerk", "supervisor"}),
@@ -214,10 +215,9 @@ def create_app(store: HubStore) -> FastAPI:
         if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             body: Any = dict(await request.form())  # Kuaidi100 pushes its JSON as the form field `param`
         else:
-            try:
-                body = await request.json()
-            except ValueError:
-                raise HTTPException(400, "the body is not JSON") from None
+            body = read_json(await request.body(), MAX_DEPTH + 2)  # the body nests a record two levels down
+            if isinstance(body, Unreadable):
+                raise HTTPException(400, f"the body {body.en} / 请求体{body.zh}")
 
         def write() -> IngestResult:  # in the thread pool: the event loop keeps serving others
             parsed = parse_ingest(source, body)

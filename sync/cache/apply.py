@@ -136,6 +136,7 @@ class _Transaction:
 
     def run(self, batch: PreparedBatch) -> ApplyReport:
         self.report.quarantined.extend(batch.quarantined)
+        self.report.observations_duplicate += batch.repeated
         self.first_folds = batch.first_folds
         self.orders(batch.orders)
         self.release_left_waybills()

@@ -23,7 +23,7 @@ from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_js
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
-from sync.record_errors import RecordError, describe_errors
+from sync.record_errors import RecordError, describe_errors, shown
 from sync.states import SourceSystem
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,6 +56,29 @@ class Quarantined:
 
     def errors_json(self) -> str:
         return json.dumps([e.model_dump() for e in self.errors], ensure_ascii=False, default=str)
+
+
+LINE_KEPT = 1_000_000  # characters of a refused line kept in quarantine
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedLine:
+    """A line of an import file that is no record at all (not UTF-8, not JSON, nested too deep, a
+    number too long): it travels with the records of its batch, so that with or without a preparing
+    worker it goes to quarantine the same way, as it was read, with why."""
+
+    reference: str  # file name:line number
+    text: str  # the line (bytes that are not UTF-8 as \xNN), cut at LINE_KEPT characters
+    error: RecordError
+
+    @classmethod
+    def of(cls, reference: str, text: str, error: RecordError) -> RefusedLine:
+        if len(text) > LINE_KEPT:
+            text = f"{text[:LINE_KEPT]}… ({len(text) - LINE_KEPT:,} more characters)"
+        return cls(reference[:200], text, error.model_copy(update={"value": shown(error.value)}))
+
+    def quarantined(self) -> Quarantined:
+        return Quarantined("line", "", self.reference, json.dumps(self.text, ensure_ascii=False), [self.error])
 
 
 class PreparedOrder(NamedTuple):
@@ -151,6 +174,7 @@ class PreparedBatch:
     observations: list[PreparedObservation] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     first_folds: dict[str, FirstFold] = field(default_factory=dict)  # order key → its rows, were it new
+    repeated: int = 0  # observations given twice in the batch (kept once)
 
 
 def _raw_json(raw: Any) -> str:
@@ -295,6 +319,9 @@ def prepare(
     batch = PreparedBatch()
     latest: dict[str, PreparedOrder] = {}
     for raw in orders:
+        if isinstance(raw, RefusedLine):
+            batch.quarantined.append(raw.quarantined())
+            continue
         prepared = prepare_order(raw)
         if isinstance(prepared, Quarantined):
             batch.quarantined.append(prepared)
@@ -310,6 +337,8 @@ def prepare(
         elif prepared_obs.key not in seen:
             seen.add(prepared_obs.key)
             batch.observations.append(prepared_obs)
+        else:
+            batch.repeated += 1
     if fold_new_as is not None:
         batch.first_folds = first_folds(batch.orders, batch.observations, fold_new_as)
     return batch
