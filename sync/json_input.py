@@ -48,6 +48,10 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_finite)  # made once: json.loads with
+# hooks would build a decoder per line
+
+
 class Unreadable(NamedTuple):
     """Why some bytes hold no JSON value we take, in English and Chinese."""
 
@@ -65,7 +69,7 @@ def read_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
             f"不是有效的 UTF-8:第 {exc.start + 1} 个字节 0x{raw[exc.start]:02X}",
         )
     try:
-        item = json.loads(text, parse_constant=_constant, parse_float=_finite)
+        item = _DECODER.decode(text)
     except RecursionError:
         return Unreadable("is nested too deeply to read", "嵌套层数过多,无法读取")
     except ValueError as exc:  # JSONDecodeError, NaN / Infinity, an integer of more than 4,300 digits
@@ -79,7 +83,7 @@ def read_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
         return Unreadable(
             f"nests {depth}+ levels deep (at most {max_depth})", f"嵌套 {depth} 层以上(最多 {max_depth} 层)"
         )
-    if _SURROGATE_ESCAPE.search(raw):
+    if (b"\\ud" in raw or b"\\uD" in raw) and _SURROGATE_ESCAPE.search(raw):
         try:
             json.dumps(item, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
