@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, insert, select, update
 
 from hub.schema import actions, changes, meta, metadata, observations, orders, users
-from sync.contract import ObservationRecord, OrderRecord, canonical_json, channel_key
+from sync.contract import ObservationRecord, OrderRecord, canonical_json, channel_key, deciding_reference
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 
 LEGACY_SECRET_KEY = "secret"  # hub_meta's key of the signing secret, before it left the database
@@ -143,19 +143,21 @@ class HubStore:
             return []
         latest = {channel_key(r.channel, r.shop, r.channel_order_no): r for r in records}  # last version wins
         records, keys = list(latest.values()), list(latest)
-        known: dict[str, tuple[int, str, str]] = {}
+        known: dict[str, tuple[int, str, str, str]] = {}  # channel key → row id, unified id, sha, waybill
         for part in range(0, len(records), 300):
             chunk = records[part : part + 300]
             nos = {r.channel_order_no for r in chunk}
             for row in c.execute(select(orders.c.id, orders.c.domain_id, orders.c.channel, orders.c.shop,
-                                        orders.c.channel_order_no, orders.c.record_sha)
+                                        orders.c.channel_order_no, orders.c.record_sha, orders.c.waybill_no)
                                  .where(orders.c.channel_order_no.in_(nos))):  # fmt: skip
                 known[channel_key(row.channel, row.shop, row.channel_order_no)] = (
                     row.id,
                     row.domain_id,
                     row.record_sha,
+                    row.waybill_no,
                 )
         new_rows, updates, feed, ids = [], [], [], []
+        reached: tuple[set[str], set[str], set[str]] = (set(), set(), set())  # unified ids, channel keys, waybills
         for record, key in zip(records, keys, strict=True):
             found = known.get(key)
             domain_id = (
@@ -176,9 +178,16 @@ class HubStore:
                    "record_json": text, "record_sha": sha}  # fmt: skip
             if found:
                 updates.append({**row, "row_id": found[0]})
+                if record.waybill_no and record.waybill_no != found[3]:
+                    reached[2].add(record.waybill_no)
             else:
                 new_rows.append(row)
-                known[key] = (0, domain_id, sha)
+                known[key] = (0, domain_id, sha, record.waybill_no)
+                if record.domain_id:  # one made here just now cannot have been named by anything stored
+                    reached[0].add(domain_id)
+                reached[1].add(key)
+                if record.waybill_no:
+                    reached[2].add(record.waybill_no)
             feed.append(("order", domain_id, text))
         if new_rows:
             c.execute(insert(orders), new_rows)
@@ -187,6 +196,10 @@ class HubStore:
             statement = update(orders).where(orders.c.id == bindparam("row_id"))
             c.execute(statement.values({k: bindparam(f"new_{k}") for k in columns}),
                       [{"row_id": r["row_id"], **{f"new_{k}": r[k] for k in columns}} for r in updates])  # fmt: skip
+        # Observations stored before their order (or before it took this waybill) follow it in the feed
+        # again: a cache that first synced in between was past their first feed change, and its
+        # listing could not show them with an order that did not yet have them.
+        feed.extend(("observation", row.key, row.record_json) for row in self._now_reaching(c, *reached))
         self._append(c, feed)
         return ids
 
@@ -239,10 +252,13 @@ class HubStore:
         return list(c.execute(query.order_by(changes.c.seq).limit(limit)))
 
     def prune(self, keep: int) -> int:
-        """Drop all but the newest ``keep`` changes (the retention a cursor must stay within)."""
+        """Drop all but the newest ``keep`` changes (the retention a cursor must stay within). The newest
+        change always stays: it is where the feed stands, and the next change number follows it (an
+        empty table would hand out numbers already behind cursors given out, and those readers would
+        never see the changes that got them)."""
         with self.write() as c:
             _, high = self.feed_bounds(c)
-            return c.execute(delete(changes).where(changes.c.seq <= high - keep)).rowcount or 0
+            return c.execute(delete(changes).where(changes.c.seq <= high - max(keep, 1))).rowcount or 0
 
     def list_orders(
         self, c: Connection, after_id: int, limit: int, until_id: int | None = None
@@ -273,7 +289,8 @@ class HubStore:
         return (found[0][1], found[0][2]) if found else None
 
     def _with_observations(self, c: Connection, rows: list[Any]) -> list[tuple[int, str, list[str]]]:
-        """Match observations to orders as the cache does: unified id, else channel key, else waybill."""
+        """Match observations to orders as the cache does: by the reference that decides (unified id,
+        else channel key, else waybill: contract.deciding_reference), whichever page the order is on."""
         if not rows:
             return []
         by_domain = {row.domain_id: i for i, row in enumerate(rows)}
@@ -290,15 +307,33 @@ class HubStore:
             | observations.c.ref_waybill_no.in_(list(by_waybill))
         )  # fmt: skip
         for key, ref_domain_id, ref_channel_key, ref_waybill_no, record_json in c.execute(query).all():  # one fetch
-            if ref_domain_id in by_domain:
-                targets = [by_domain[ref_domain_id]]
-            elif ref_channel_key in by_channel:
-                targets = [by_channel[ref_channel_key]]
+            if ref_domain_id:
+                targets = [by_domain[ref_domain_id]] if ref_domain_id in by_domain else []
+            elif ref_channel_key:
+                targets = [by_channel[ref_channel_key]] if ref_channel_key in by_channel else []
             else:
                 targets = by_waybill.get(ref_waybill_no, [])
             for i in targets:
                 attached[i][key] = record_json
         return [(row.id, row.record_json, list(attached[i].values())) for i, row in enumerate(rows)]
+
+    def _now_reaching(self, c: Connection, domain_ids: set[str], keys: set[str], waybills: set[str]) -> list[Any]:
+        """Stored observations that name these orders (by the reference that decides), in the order they
+        came: what an order that arrives, or takes a new waybill, now gets. Each reference column is
+        probed through its own index; which reference decides is checked here, not in SQL (a condition
+        such as ``ref_domain_id IS NULL`` led SQLite to scan that index's NULLs: every observation)."""
+        o = observations.c
+        found: dict[int, Any] = {}
+        for kind, column, values in (("domain_id", o.ref_domain_id, domain_ids),
+                                     ("channel_key", o.ref_channel_key, keys), ("waybill_no", o.ref_waybill_no, waybills)):  # fmt: skip
+            ordered = sorted(values)
+            for start in range(0, len(ordered), 500):
+                query = select(o.id, o.key, o.record_json, o.ref_domain_id, o.ref_channel_key, o.ref_waybill_no)
+                for row in c.execute(query.where(column.in_(ordered[start : start + 500]))):
+                    deciding = deciding_reference(row.ref_domain_id, row.ref_channel_key, row.ref_waybill_no)
+                    if deciding is not None and deciding[0] == kind:
+                        found[row.id] = row
+        return [found[i] for i in sorted(found)]
 
     # -- actions --------------------------------------------------------------------------------
     def find_action(self, c: Connection, key: str) -> Any:

@@ -10,7 +10,9 @@ those glyphs). Anything else falls back, in this order:
    marks if the profile cannot print those;
 3. ``marker``: ``[U+2003E]``, readable and carrying the code point.
 
-Never dropped, never a `.notdef` box, never `?`."""
+Never dropped, never a `.notdef` box, never `?` — except the invisible format characters and
+variation selectors that text people wrote may carry (sync/text_rules.py): those are left out
+(``removed``), the characters they belong to print."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from pypinyin import Style, lazy_pinyin
 
 from printing.errors import PrintingError
 from printing.profiles import PrinterProfile
+from sync.text_rules import left_off_labels
 
 MARKER_ALPHABET = "[]U+0123456789ABCDEF…"
 NAME_FIELDS = frozenset({"receiver_name", "sender_name"})
@@ -38,7 +41,7 @@ _SPACES = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\u3000": " "})
 
 class Decision(NamedTuple):
     face: int | None  # the chain's font that draws it (None in resident mode)
-    method: str | None  # None: printed as written; else font | pinyin | marker
+    method: str | None  # None: printed as written; else font | pinyin | marker | removed
     replacement: str
 
 
@@ -78,6 +81,12 @@ def _charset_codes(charset: str) -> frozenset[int]:
     return frozenset(codes)
 
 
+@cache
+def _tspl_unsafe(charset: str) -> frozenset[int]:
+    """Characters whose encoding holds a backslash byte (GBK's second bytes reach 0x5C)."""
+    return frozenset(c for c in _charset_codes(charset) if 0x5C in chr(c).encode(charset))
+
+
 @dataclass(frozen=True)
 class CharPolicy:
     """How one profile prints each character; built once per profile (see :func:`policy`)."""
@@ -92,7 +101,9 @@ class CharPolicy:
     def decide(self, char: str, field: str) -> Decision:
         if ord(char) in self.plain:
             return Decision(self.face(char), None, char)
-        if unicodedata.category(char)[0] == "C":  # controls, format characters, unassigned
+        if left_off_labels(char):  # an invisible joiner, selector or soft hyphen: nothing to print
+            return Decision(None, "removed", "")
+        if unicodedata.category(char)[0] == "C":  # controls, bidi controls, unassigned
             return Decision(None, "marker", marker(char))
         fallback = self.face(char)  # not plain, so a fallback font's
         if fallback is not None:
@@ -111,14 +122,15 @@ class CharPolicy:
 def policy(profile: PrinterProfile) -> CharPolicy:
     if profile.text_mode == "resident":
         codes = set(_charset_codes(str(profile.resident_charset)))
+        codes -= {c for c in codes if unicodedata.category(chr(c))[0] == "C"}  # DEL, and C1 in gbk
+        if profile.language == "tspl":  # a quoted TSPL string takes no backslash byte (see tspl.py)
+            codes -= _tspl_unsafe(str(profile.resident_charset))
     else:
         codes = set()
         for face in profile.fonts().faces:
             if face.base:
                 codes |= face.codepoints
         codes &= {c for c in codes if unicodedata.category(chr(c))[0] != "C"}
-    if profile.text_mode == "resident" and profile.language == "tspl":
-        codes.discard(ord("\\"))  # TSPL has no escape for it, and `\[L]` would end the command
     codes.discard(ord("\u3000"))
     codes.add(ord(" "))
     missing = [c for c in MARKER_ALPHABET if ord(c) not in codes]

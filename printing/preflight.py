@@ -16,7 +16,8 @@ class Substitution(NamedTuple):
     field: str
     char: str
     codepoint: str  # like U+2003E
-    method: str  # font | pinyin | marker | typed (a person typed what to print instead)
+    method: str  # font | pinyin | marker | removed (an invisible format character left out) | typed (a person
+    # typed what to print instead)
     replacement: str
     font: str | None  # the fallback font's name, for method font
 
@@ -55,8 +56,9 @@ class Preflight:
 
     @property
     def ok(self) -> bool:
-        """Every character prints as written (a fallback font still prints it) and nothing is wrong."""
-        return not self.problems and all(s.method == "font" for s in self.substitutions)
+        """Every character prints as written (a fallback font still prints it; an invisible format
+        character left out prints nothing either way) and nothing is wrong."""
+        return not self.problems and all(s.method in ("font", "removed") for s in self.substitutions)
 
     @property
     def markers(self) -> list[Substitution]:

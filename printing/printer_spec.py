@@ -16,7 +16,7 @@ from printing.errors import PrinterSettingRefused
 from printing.profiles import PrinterProfile, load_profile, profile_names
 from printing.transports import FileTransport, RawTcpTransport, SystemQueueTransport, Transport
 from sync.paths import documents_dir
-from sync.record_errors import FORBIDDEN
+from sync.text_rules import first_refused
 
 KINDS = ("file", "tcp", "queue")
 NAME_MAX = 40
@@ -34,8 +34,12 @@ def _text(field: str, value: Any, *, what_en: str, what_zh: str, limit: int) -> 
     if not isinstance(value, str):
         raise PrinterSettingRefused(field, value, f"{what_en} is text", f"{what_zh}应为文本")
     text = value.strip()
-    if FORBIDDEN.search(text):
-        raise PrinterSettingRefused(field, value, "holds a control or direction character", "含有控制字符或方向字符")
+    refused = first_refused(text, code=True)  # the one rule for text coming in (sync/text_rules.py)
+    if refused is not None:
+        index, char = refused
+        position = index + 1
+        raise PrinterSettingRefused(field, value, f"holds the invisible or control character U+{ord(char):04X} at "
+                                    f"position {position}", f"第 {position} 个字符 U+{ord(char):04X} 是不可见字符或控制字符")  # fmt: skip
     if len(text) > limit:
         raise PrinterSettingRefused(field, value, f"at most {limit} characters", f"最多 {limit} 个字符")
     return text

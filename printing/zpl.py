@@ -26,6 +26,12 @@ def field_data(text: str) -> str:
     return "".join(chr(b) if _SAFE.fullmatch(bytes((b,))) else f"_{b:02X}" for b in text.encode("utf-8"))
 
 
+def code128_data(value: str) -> str:
+    """A Code 128 value as `^BC` field data: `>` starts an invocation code there (`>5` would switch the
+    subset), so a `>` of the value itself is written `>0`, as the ZPL manual's table says."""
+    return field_data(value.replace(">", ">0"))
+
+
 def _count(n: int) -> str:
     high, low = divmod(n, 20)
     return (chr(ord("f") + high) if high else "") + (chr(ord("F") + low) if low else "")
@@ -97,7 +103,7 @@ def resident_label(profile: PrinterProfile, layout: Layout, copies: int = 1) -> 
         f"^PW{profile.width_dots}",
         f"^LL{profile.height_dots}",
         "^LH0,0",
-        f"^CW1,{field_data(profile.resident_font)}",
+        f"^CW1,{profile.resident_font}",  # the profile schema allows letters, digits and : . - only
     ]
     for rule in layout.rules:
         t = max(1, round(rule.thickness * dots))
@@ -112,7 +118,7 @@ def resident_label(profile: PrinterProfile, layout: Layout, copies: int = 1) -> 
         module = max(1, int(code.w * dots) // code128_modules(code.value))
         out.append(
             f"^FO{round(code.x * dots)},{round(code.y * dots)}^BY{module},3,{round(code.h * dots)}"
-            f"^BCN,{round(code.h * dots)},N,N,N^FH_^FD{field_data(code.value)}^FS"
+            f"^BCN,{round(code.h * dots)},N,N,N^FH_^FD{code128_data(code.value)}^FS"
         )
     for qr in layout.qr_codes:
         magnification = max(1, min(10, int(qr.size * dots) // (len(qr_matrix(qr.value)) + 2)))

@@ -23,23 +23,51 @@ from pydantic import (
     model_validator,
 )
 
+from sync import text_rules
 from sync.domain_id import CHINA_TZ, is_domain_id
-from sync.record_errors import DOMAIN_ID_PATTERN, PHONE_PATTERN, SAFE_PATTERN, Invalid
+from sync.record_errors import DOMAIN_ID_PATTERN, PHONE_PATTERN, Invalid
 
 MAX_FEN = 10**12  # ten billion yuan: anything above is a unit mistake, not an order
 
 
-def _text(max_length: int, min_length: int = 0, pattern: str = SAFE_PATTERN) -> Any:
-    """Text as a record may carry it: trimmed, bounded, no control or invisible characters."""
+def _text(max_length: int, min_length: int = 0, pattern: str = text_rules.CODE_PATTERN) -> Any:
+    """A code as a record may carry it (an order no., a status, an id): trimmed, bounded, and without
+    controls, direction changes or any invisible format character (sync/text_rules.py)."""
     constraints = StringConstraints(
         strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
     )
     return Annotated[StrictStr, constraints]
 
 
+def _tidied(min_length: int) -> Any:
+    def tidy(value: str) -> str:
+        tidied = text_rules.tidy(value)
+        if tidied is not value and len(tidied) < min_length:
+            index = next(i for i in range(len(value)) if text_rules.removable(value, i))
+            point = f"U+{ord(value[index]):04X}"
+            raise Invalid(
+                f"nothing is left once the invisible characters are removed ({point} at position {index + 1})",
+                f"去掉不可见字符(第 {index + 1} 个字符 {point})后内容为空",
+            )
+        return tidied
+
+    return tidy
+
+
+def _written(max_length: int, min_length: int = 0) -> Any:
+    """Text a person wrote (a name, an address, a note): as a code, except that invisible format
+    characters that do nothing where they stand are removed rather than refused (sync/text_rules.py)."""
+    return Annotated[_text(max_length, min_length, text_rules.TEXT_PATTERN), AfterValidator(_tidied(min_length))]
+
+
 def _china_time(value: datetime) -> datetime:
-    """Platforms send Beijing time without an offset: a naive time is taken as UTC+8."""
-    return value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
+    """Platforms send Beijing time without an offset: a naive time is taken as UTC+8. A time outside
+    the years 1970–2099 is a mistake (and year 1 at +14:00 cannot even be shown in Beijing time).
+    (The year, not a comparison of aware times: that costs 1 µs a record, measured.)"""
+    value = value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value
+    if not 1970 <= value.year <= 2099:
+        raise Invalid("a time between 1970 and 2099 is expected", "时间应在 1970 年至 2099 年之间")
+    return value
 
 
 def _domain_id(value: str) -> str:
@@ -63,18 +91,18 @@ class _Record(BaseModel):
 
 
 class Receiver(_Record):
-    name: _text(64, 1)
+    name: _written(64, 1)
     phone: _text(32, 0, PHONE_PATTERN) = ""
-    province: _text(32) = ""
-    city: _text(32) = ""
-    district: _text(32) = ""
-    address: _text(256) = ""
+    province: _written(32) = ""
+    city: _written(32) = ""
+    district: _written(32) = ""
+    address: _written(256) = ""
 
 
 class OrderLine(_Record):
     line_no: Annotated[StrictInt, Field(ge=1, le=10_000)]
     sku: Code
-    title: _text(256) = ""
+    title: _written(256) = ""
     quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
     unit_price_fen: Fen
     discount_fen: Fen = 0  # coupon and discount allocated to this line
@@ -101,7 +129,7 @@ class OrderRecord(_Record):
     freight_fen: Fen = 0
     waybill_no: _text(64) = ""
     carrier: _text(32) = ""
-    buyer_note: _text(512) = ""
+    buyer_note: _written(512) = ""
 
     @model_validator(mode="after")
     def _lines_unique(self) -> OrderRecord:
@@ -181,6 +209,24 @@ class ObservationRecord(_Record):
 def channel_key(channel: str, shop: str, channel_order_no: str) -> str:
     """How an order is named on its channel, as one string: channel, shop and order no. together."""
     return f"{channel}\x1f{shop}\x1f{channel_order_no}"
+
+
+def deciding_reference(
+    domain_id: str | None, channel_key: str | None, waybill_no: str | None
+) -> tuple[str, str] | None:
+    """Which of an observation's references names its order: the most specific one it carries, never a
+    less specific one in its stead. ("domain_id" | "channel_key" | "waybill_no", value), or None.
+
+    A channel status that also carries a waybill is about its own order, not about every order the
+    waybill is on; and the rule depends on the observation alone, not on which orders exist yet, so
+    the hub and every cache attach it to the same orders whatever the order of arrival."""
+    if domain_id:
+        return "domain_id", domain_id
+    if channel_key:
+        return "channel_key", channel_key
+    if waybill_no:
+        return "waybill_no", waybill_no
+    return None
 
 
 def canonical_json(value: Any) -> str:

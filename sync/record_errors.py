@@ -5,11 +5,12 @@ Every error names the field (``receiver.name``, ``lines[0].unit_price_fen``) and
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+from sync import text_rules
 
 
 class Invalid(ValueError):
@@ -30,12 +31,6 @@ class RecordError(BaseModel):
         return self.message if language == "en" else self.message_zh
 
 
-# Characters no text may hold (checked inside pydantic-core through SAFE_PATTERN; found again here only
-# to say which one and where).
-FORBIDDEN = re.compile(
-    "[\\x00-\\x1f\\x7f-\\x9f\\ue000-\\uf8ff\\U000f0000-\\U0010ffff\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]"
-)
-SAFE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\p{Co}]*$"
 PHONE_PATTERN = r"^[0-9+\-* ()]*$"
 DOMAIN_ID_PATTERN = r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$"
 _PATTERN_MESSAGES = {
@@ -90,17 +85,38 @@ def _location(loc: tuple[Any, ...]) -> str:
     return text or "$"
 
 
+_CHARACTER_KINDS = {  # text_rules.kind_of → what it is and why it is refused, in English and Chinese
+    "control": ("control or invisible character", "", "控制符", ""),
+    "bidi": ("bidirectional control character", "it changes the order the text displays in",
+             "双向控制字符", "会改变文字的显示顺序"),
+    "separator": ("line or paragraph separator", "a field is one line", "换行或分段符", "此项只能是一行"),
+    "annotation": ("interlinear annotation character", "it hides text", "行间注释字符", "会隐藏文字"),
+    "private": ("private-use character", "it names no character", "私用区字符", "不代表任何字符"),
+    "noncharacter": ("noncharacter", "it names no character", "非字符码位", "不代表任何字符"),
+    "surrogate": ("lone surrogate", "it names no character", "孤立的代理码位", "不代表任何字符"),
+    "format": ("invisible format character", "a code may not hold one", "不可见的格式字符", "编码中不允许"),
+}  # fmt: skip
+
+
+def character_messages(value: str, *, code: bool) -> tuple[str, str] | None:
+    """Which character of ``value`` is refused, by code point and position (from 1), and why."""
+    found = text_rules.first_refused(value, code=code)
+    if found is None:
+        return None
+    index, char = found
+    what, why, what_zh, why_zh = _CHARACTER_KINDS[text_rules.kind_of(char)]
+    point = f"U+{ord(char):04X}"
+    return (
+        f"{what} {point} at position {index + 1}" + (f": {why}" if why else ""),
+        f"第 {index + 1} 个字符 {point} 是{what_zh}" + (f":{why_zh}" if why_zh else ""),
+    )
+
+
 def _pattern_messages(pattern: str, value: str) -> tuple[str, str]:
     if pattern in _PATTERN_MESSAGES:
         return _PATTERN_MESSAGES[pattern]
-    found = FORBIDDEN.search(value)
-    if found:
-        code, at = f"U+{ord(found.group()):04X}", found.start()
-        return (
-            f"control or invisible character {code} at position {at}",
-            f"第 {at} 个字符 {code} 是控制符或不可见字符",
-        )
-    return "contains characters that are not allowed", "含有不允许的字符"
+    found = character_messages(value, code=pattern == text_rules.CODE_PATTERN)
+    return found or ("contains characters that are not allowed", "含有不允许的字符")
 
 
 def _messages(error: Any) -> tuple[str, str]:
@@ -108,6 +124,10 @@ def _messages(error: Any) -> tuple[str, str]:
     english = str(error["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         return _pattern_messages(str(context.get("pattern", "")), str(error.get("input")))
+    if kind == "string_unicode" and isinstance(error.get("input"), str):  # a lone surrogate
+        found = character_messages(error["input"], code=False)
+        if found:
+            return found
     if kind == "value_error" and isinstance(context.get("error"), Invalid):
         return english, context["error"].zh
     template = _ZH.get(kind)
@@ -123,12 +143,21 @@ VALUE_CHARACTERS = 200  # a value is echoed at most this long: an error never re
 
 
 def cut_value(value: Any, limit: int = VALUE_CHARACTERS) -> Any:
-    """A value as an error may echo it: scalars as they are, text and structures cut short (with …)."""
-    if isinstance(value, bool | int | float | type(None)):
+    """A value as an error may echo it: small scalars as they are; text and structures cut short (with
+    …); a 4,000-digit number as its first digits and its length; always text that can be stored and
+    sent (a lone surrogate becomes its escape)."""
+    if isinstance(value, bool) or value is None or isinstance(value, float):
         return value
+    if isinstance(value, int):
+        if -(10**18) < value < 10**18:
+            return value
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else None  # str() stops at 4,300 digits
+        return f"{'-' if value < 0 else ''}{str(abs(value))[:20] if digits else '…'}… ({digits or '> 4000'} digits)"
     if not isinstance(value, str):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return value if len(value) <= limit else value[:limit] + "…"
+    if len(value) > limit:
+        value = value[:limit] + "…"
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def describe_error_list(errors: Iterable[Mapping[str, Any]], skip: int = 0) -> list[RecordError]:

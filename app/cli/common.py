@@ -12,6 +12,13 @@ from app.i18n import tr
 from sync.cache import Cache, default_cache_path
 from sync.cache.trouble import CacheUnusable
 
+# Exit codes, every one in one place (the README's CLI section says the same).
+EXIT_NOT_FOUND = 1  # not found, or a verification failed
+EXIT_REFUSED = 2  # refused input: nothing was done
+EXIT_NOT_SENT = 3  # the printer did not take the label: retrying can help
+EXIT_PRINTER_SETTING = 4  # a printer setting must change first
+EXIT_PARTLY_REFUSED = 5  # orders import: done, but some records were refused and are in quarantine
+EXIT_UNEXPECTED = 70  # a bug: logged
 EXIT_CACHE_UNUSABLE = 74  # the cache file is damaged or unusable (sysexits' EX_IOERR)
 OPENED: list[Path] = []  # the cache files this run opened: a SQLite error is theirs
 

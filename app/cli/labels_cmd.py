@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UserError, emit_json, emit_line, open_cache
+from app.cli.common import EXIT_NOT_SENT, EXIT_PRINTER_SETTING, UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from printing import jobs, scan
 from printing.preflight import Preflight, check_text
@@ -17,9 +17,6 @@ from printing.printer_spec import PrinterSpec
 from printing.printers import Printer, PrinterBook
 from printing.profiles import load_profile, profile_names
 from sync.cache.queries import find_orders, order_document
-
-EXIT_NOT_SENT = 3  # the printer did not take the label: retrying can help
-EXIT_SETTING = 4  # a printer setting must change first (no such queue, an address that names no machine)
 
 TEXT_FIELDS = ["receiver_name", "receiver_address", "receiver_phone", "items", "carrier", "sender_name"]
 
@@ -230,7 +227,7 @@ def _outcome(args: argparse.Namespace, outcome: jobs.JobOutcome) -> int:
         )
     if outcome.state == "done":
         return 0
-    return EXIT_NOT_SENT if outcome.retryable else EXIT_SETTING
+    return EXIT_NOT_SENT if outcome.retryable else EXIT_PRINTER_SETTING
 
 
 def _replacements(pairs: list[str]) -> dict[str, str]:

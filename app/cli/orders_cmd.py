@@ -1,4 +1,7 @@
-"""`orderdesk orders …`: import records, show one order's full chain, export every order."""
+"""`orderdesk orders …`: import records, show one order's full chain, export every order.
+
+`orders import` exits 0 when every record was applied (or waits for its order), 4 when some were
+refused (they are in quarantine; the rest was imported), 2 when the file cannot be read at all."""
 
 from __future__ import annotations
 
@@ -9,15 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UserError, emit_json, emit_line, open_cache
+from app.cli.common import EXIT_PARTLY_REFUSED, UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from sync import labels
 from sync.cache.apply import ApplyReport, CacheWriter
+from sync.cache.jsonl import read_records
 from sync.cache.pipeline import apply_batches
 from sync.cache.queries import export_orders, find_orders, order_document
 from sync.china_time import shown_iso
 
 BATCH = 5000
+REFUSED = EXIT_PARTLY_REFUSED
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -42,6 +47,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=int,
         default=1,
         help=tr("并行预处理进程数(0:不用)", "preparing processes beside the writer (0: none)"),
+    )
+    i.add_argument(
+        "--batch",
+        type=int,
+        default=BATCH,
+        help=tr("每个事务的记录数", "records per transaction"),
     )
     i.set_defaults(run=run_import)
 
@@ -101,31 +112,12 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """("order" | "observation", record) per line; a line that is not JSON is passed on as text."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield "order", f"line {number}: not JSON ({exc.msg}): {line.strip()[:200]}"
-                continue
-            if isinstance(item, dict) and len(item) == 1 and "observation" in item:
-                yield "observation", item["observation"]
-            elif isinstance(item, dict) and len(item) == 1 and "order" in item:
-                yield "order", item["order"]
-            else:
-                yield "order", item
-
-
-def _batches(path: Path) -> Iterator[tuple[list[Any], list[Any]]]:
+def _batches(path: Path, size: int = BATCH) -> Iterator[tuple[list[Any], list[Any]]]:
     orders: list[Any] = []
     observations: list[Any] = []
     for kind, record in read_records(path):
         (orders if kind == "order" else observations).append(record)
-        if len(orders) + len(observations) >= BATCH:
+        if len(orders) + len(observations) >= size:
             yield orders, observations
             orders, observations = [], []
     if orders or observations:
@@ -135,10 +127,16 @@ def _batches(path: Path) -> Iterator[tuple[list[Any], list[Any]]]:
 def run_import(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise UserError(tr(f"找不到文件 {args.file}", f"no such file: {args.file}"))
+    try:
+        args.file.open("rb").close()
+    except OSError as exc:
+        raise UserError(
+            tr(f"无法读取 {args.file}:{exc.strerror}", f"cannot read {args.file}: {exc.strerror}")
+        ) from None
     total = ApplyReport()
     with open_cache(args) as cache:
         writer = CacheWriter(cache, operator=args.operator)
-        for report in apply_batches(writer, _batches(args.file), workers=args.workers):
+        for report in apply_batches(writer, _batches(args.file, max(1, args.batch)), workers=args.workers):
             total.add(report)
             done = total.orders_new + total.orders_updated
             sys.stderr.write(tr(f"\r已应用 {done} 个订单", f"\rapplied {done} orders"))
@@ -157,4 +155,8 @@ def run_import(args: argparse.Namespace) -> int:
                 emit_line(
                     f"  ✗ {q.kind} {q.reference or '?'}: {error.field} = {error.value!r}: {error.text(language())}"
                 )
+    if total.quarantined:
+        sys.stderr.write(tr(f"{len(total.quarantined)} 条记录被拒绝,已放入隔离区(orderdesk quarantine list)\n",
+                            f"{len(total.quarantined)} records refused, kept in quarantine (orderdesk quarantine list)\n"))  # fmt: skip
+        return REFUSED
     return 0

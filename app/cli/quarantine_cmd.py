@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from sync.cache.apply import CacheWriter
+from sync.cache.ingest import RefusedLine
+from sync.cache.jsonl import read_value, unwrap
 from sync.cache.quarantine import close_entry, get_entry, list_entries
 
 
@@ -64,17 +65,23 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_resubmit(args: argparse.Namespace) -> int:
+    """The corrected record: a JSON document, or a line as `orders import` takes it ({"order": …} or
+    {"observation": …}), which also says what a refused line was meant to be."""
     try:
-        record = json.loads(args.file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        kind, record = unwrap(read_value(args.file.read_bytes().removeprefix(b"\xef\xbb\xbf"), 1, args.file.name))
+    except OSError as exc:
         raise UserError(tr(f"无法读取 {args.file}:{exc}", f"cannot read {args.file}: {exc}")) from None
+    if isinstance(record, RefusedLine):
+        raise UserError(
+            tr(f"无法读取 {args.file}:{record.error.message_zh}", f"cannot read {args.file}: {record.error.message}")
+        )
     with open_cache(args) as cache:
         with cache.read() as c:
             entry = get_entry(c, args.id)
         if entry is None or entry["status"] != "open":
             raise UserError(tr(f"#{args.id} 不是待处理记录", f"#{args.id} is not an open entry"), code=1)
         writer = CacheWriter(cache, operator=args.operator)
-        is_order = entry["kind"] == "order"
+        is_order = (kind or entry["kind"]) != "observation"  # a refused line: an order unless it says otherwise
         report = writer.apply([record] if is_order else [], [] if is_order else [record])
         if report.quarantined:
             errors = "; ".join(

@@ -27,6 +27,7 @@ from sync import labels
 from sync.cache import Cache
 from sync.cache.queries import order_document
 from sync.china_time import shown, shown_iso
+from sync.text_rules import visible
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -117,7 +118,7 @@ class OrderDetail(QTabWidget):
     def _show_payload(self, row: int, *_: int) -> None:
         if self.document and 0 <= row < len(self.document["observations"]):
             payload = self.document["observations"][row]["payload"]
-            self.payload.setPlainText(json.dumps(payload, ensure_ascii=False, indent=2))
+            self.payload.setPlainText(visible(json.dumps(payload, ensure_ascii=False, indent=2)))
 
     def _overview(self, d: dict[str, Any]) -> str:
         e = html.escape

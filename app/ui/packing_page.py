@@ -43,6 +43,7 @@ from app.ui.packing_queue import RareQueueTab
 from app.ui.words import fulfilment_text, refund_label
 from printing.errors import PrintingError
 from printing.jobs import JobOutcome
+from sync.text_rules import visible
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -268,9 +269,12 @@ class PackingPage(QWidget):
             how = {"font": self.tr("printed in the fallback font {font}").format(font=s.font or ""),
                    "pinyin": self.tr("printed as pinyin {text}").format(text=s.replacement),
                    "marker": self.tr("cannot print: would come out as the marker {text}").format(text=s.replacement),
-                   "typed": self.tr("printed as typed: {text}").format(text=s.replacement)}[s.method]  # fmt: skip
-            item = QListWidgetItem(f"{field_label(s.field)}: {s.char} ({s.codepoint}) — {how}")
-            colour = {"font": "fallback_font", "marker": "problem"}.get(s.method, "substitution")
+                   "typed": self.tr("printed as typed: {text}").format(text=s.replacement),
+                   "removed": self.tr("left out: an invisible character")}[s.method]  # fmt: skip
+            item = QListWidgetItem(f"{field_label(s.field)}: {visible(s.char)} ({s.codepoint}) — {how}")
+            colour = {"font": "fallback_font", "removed": "fallback_font", "marker": "problem"}.get(
+                s.method, "substitution"
+            )
             item.setBackground(theme.colour(colour))
             self.checks.addItem(item)
         for p in checked.problems:

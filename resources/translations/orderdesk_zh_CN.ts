@@ -203,67 +203,67 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="56" />
+        <location filename="../../app/ui/packing_page.py" line="57" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="57" />
+        <location filename="../../app/ui/packing_page.py" line="58" />
         <source>Receiver's phone</source>
         <translation>收件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="58" />
+        <location filename="../../app/ui/packing_page.py" line="59" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="59" />
+        <location filename="../../app/ui/packing_page.py" line="60" />
         <source>Sender</source>
         <translation>寄件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="60" />
+        <location filename="../../app/ui/packing_page.py" line="61" />
         <source>Sender's phone</source>
         <translation>寄件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="61" />
+        <location filename="../../app/ui/packing_page.py" line="62" />
         <source>Sender's address</source>
         <translation>寄件地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="62" />
+        <location filename="../../app/ui/packing_page.py" line="63" />
         <source>Items</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="63" />
+        <location filename="../../app/ui/packing_page.py" line="64" />
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="64" />
+        <location filename="../../app/ui/packing_page.py" line="65" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="65" />
+        <location filename="../../app/ui/packing_page.py" line="66" />
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="66" />
+        <location filename="../../app/ui/packing_page.py" line="67" />
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="67" />
+        <location filename="../../app/ui/packing_page.py" line="68" />
         <source>Buyer's note</source>
         <translation>买家留言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="68" />
+        <location filename="../../app/ui/packing_page.py" line="69" />
         <source>Print time</source>
         <translation>打印时间</translation>
     </message>
@@ -526,153 +526,153 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="57" />
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="58" />
         <location filename="../../app/ui/order_detail.py" line="65" />
+        <location filename="../../app/ui/order_detail.py" line="66" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="57" />
+        <location filename="../../app/ui/order_detail.py" line="58" />
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="57" />
+        <location filename="../../app/ui/order_detail.py" line="58" />
         <source>Observed (China time)</source>
         <translation>观测时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
+        <location filename="../../app/ui/order_detail.py" line="59" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="59" />
         <location filename="../../app/ui/order_detail.py" line="65" />
+        <location filename="../../app/ui/order_detail.py" line="66" />
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
+        <location filename="../../app/ui/order_detail.py" line="59" />
         <source>Mapping rule</source>
         <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
+        <location filename="../../app/ui/order_detail.py" line="65" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="64" />
         <location filename="../../app/ui/order_detail.py" line="65" />
-        <location filename="../../app/ui/order_detail.py" line="74" />
+        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="75" />
         <source>At (China time)</source>
         <translation>时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="65" />
+        <location filename="../../app/ui/order_detail.py" line="66" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="67" />
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="69" />
+        <location filename="../../app/ui/order_detail.py" line="70" />
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="70" />
+        <location filename="../../app/ui/order_detail.py" line="71" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="71" />
+        <location filename="../../app/ui/order_detail.py" line="72" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="72" />
+        <location filename="../../app/ui/order_detail.py" line="73" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="73" />
+        <location filename="../../app/ui/order_detail.py" line="74" />
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77" />
+        <location filename="../../app/ui/order_detail.py" line="78" />
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78" />
+        <location filename="../../app/ui/order_detail.py" line="79" />
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="79" />
+        <location filename="../../app/ui/order_detail.py" line="80" />
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="80" />
+        <location filename="../../app/ui/order_detail.py" line="81" />
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="81" />
+        <location filename="../../app/ui/order_detail.py" line="82" />
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="110" />
+        <location filename="../../app/ui/order_detail.py" line="111" />
         <source>The order shown before is not in the list any more.</source>
         <translation>之前显示的订单已不在列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="124" />
+        <location filename="../../app/ui/order_detail.py" line="125" />
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="124" />
+        <location filename="../../app/ui/order_detail.py" line="125" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="124" />
+        <location filename="../../app/ui/order_detail.py" line="125" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="126" />
+        <location filename="../../app/ui/order_detail.py" line="127" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="127" />
+        <location filename="../../app/ui/order_detail.py" line="128" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="128" />
+        <location filename="../../app/ui/order_detail.py" line="129" />
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="130" />
+        <location filename="../../app/ui/order_detail.py" line="131" />
         <source>shop</source>
         <translation>店铺</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="130" />
+        <location filename="../../app/ui/order_detail.py" line="131" />
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
     </message>
@@ -840,174 +840,179 @@
 <context>
     <name>PackingPage</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="119" />
+        <location filename="../../app/ui/packing_page.py" line="120" />
         <source>Scan a barcode: unified id, channel order no. or waybill no.</source>
         <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="121" />
-        <location filename="../../app/ui/packing_page.py" line="474" />
+        <location filename="../../app/ui/packing_page.py" line="122" />
+        <location filename="../../app/ui/packing_page.py" line="478" />
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="141" />
+        <location filename="../../app/ui/packing_page.py" line="142" />
         <source>Print (Enter)</source>
         <translation>打印(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="142" />
+        <location filename="../../app/ui/packing_page.py" line="143" />
         <source>Retry (F5)</source>
         <translation>重试(F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="143" />
+        <location filename="../../app/ui/packing_page.py" line="144" />
         <source>Dismiss (Del)</source>
         <translation>忽略(Del)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="144" />
+        <location filename="../../app/ui/packing_page.py" line="145" />
         <source>Clear (Esc)</source>
         <translation>清空(Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="166" />
+        <location filename="../../app/ui/packing_page.py" line="167" />
         <source>Print jobs</source>
         <translation>打印任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="270" />
+        <location filename="../../app/ui/packing_page.py" line="271" />
         <source>cannot print: would come out as the marker {text}</source>
         <translation>无法打印:会印成标记 {text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="271" />
+        <location filename="../../app/ui/packing_page.py" line="272" />
         <source>printed as typed: {text}</source>
         <translation>按输入改印为:{text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="299" />
+        <location filename="../../app/ui/packing_page.py" line="273" />
+        <source>left out: an invisible character</source>
+        <translation>不可见字符,不打印</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="303" />
         <source>{item} (refunded: do not pack)</source>
         <translation>{item}(已退款:不要装箱)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="301" />
+        <location filename="../../app/ui/packing_page.py" line="305" />
         <source>{item} (refund requested)</source>
         <translation>{item}(申请退款中)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="303" />
+        <location filename="../../app/ui/packing_page.py" line="307" />
         <source>In the box: {items}</source>
         <translation>装箱:{items}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="310" />
+        <location filename="../../app/ui/packing_page.py" line="314" />
         <source>refund: {state}</source>
         <translation>退款:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="340" />
+        <location filename="../../app/ui/packing_page.py" line="344" />
         <source>Only a supervisor may print it.</source>
         <translation>只有主管可以强制打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="344" />
-        <location filename="../../app/ui/packing_page.py" line="349" />
+        <location filename="../../app/ui/packing_page.py" line="348" />
+        <location filename="../../app/ui/packing_page.py" line="353" />
         <source>Not printed.</source>
         <translation>未打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="356" />
+        <location filename="../../app/ui/packing_page.py" line="360" />
         <source>Not printed: the marker characters need a decision.</source>
         <translation>未打印:无法打印的字符需要先处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="375" />
+        <location filename="../../app/ui/packing_page.py" line="379" />
         <source>reprint: {reason}</source>
         <translation>补打:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="377" />
+        <location filename="../../app/ui/packing_page.py" line="381" />
         <source>override: {reason}</source>
         <translation>主管强制:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="403" />
+        <location filename="../../app/ui/packing_page.py" line="407" />
         <source>{order}: set aside, not printed. Scan it again to print it later.</source>
         <translation>{order}:已搁置,未打印。之后再扫描即可打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="456" />
+        <location filename="../../app/ui/packing_page.py" line="460" />
         <source>Printed: job {job} — {where}</source>
         <translation>已打印:任务 {job} — {where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="468" />
+        <location filename="../../app/ui/packing_page.py" line="472" />
         <source>Job {job} failed: {error} — change the printer in Settings → Printers, then print again.</source>
         <translation>任务 {job} 失败:{error} — 请在“设置 → 打印机”中修改打印机后再打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="181" />
+        <location filename="../../app/ui/packing_page.py" line="182" />
         <source>Scan and print</source>
         <translation>扫描打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="182" />
+        <location filename="../../app/ui/packing_page.py" line="183" />
         <source>Rare-character queue</source>
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="220" />
+        <location filename="../../app/ui/packing_page.py" line="221" />
         <source>Looking up {code}…</source>
         <translation>正在查找 {code}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="268" />
+        <location filename="../../app/ui/packing_page.py" line="269" />
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="269" />
+        <location filename="../../app/ui/packing_page.py" line="270" />
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="281" />
+        <location filename="../../app/ui/packing_page.py" line="285" />
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="286" />
+        <location filename="../../app/ui/packing_page.py" line="290" />
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="289" />
+        <location filename="../../app/ui/packing_page.py" line="293" />
         <source>Some characters cannot print: Enter asks what to print instead.</source>
         <translation>有字符无法打印:按回车选择改印的文字。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="291" />
+        <location filename="../../app/ui/packing_page.py" line="295" />
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="368" />
+        <location filename="../../app/ui/packing_page.py" line="372" />
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="429" />
+        <location filename="../../app/ui/packing_page.py" line="433" />
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="465" />
+        <location filename="../../app/ui/packing_page.py" line="469" />
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="178" />
+        <location filename="../../app/ui/packing_page.py" line="179" />
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
     </message>

@@ -21,7 +21,7 @@ from sync.cache import audit
 from sync.cache.first_fold import FirstFold, fold_new_order, state_text
 from sync.cache.ingest import PreparedBatch, PreparedObservation, PreparedOrder, Quarantined, channel_key, prepare
 from sync.cache.mapping_store import active_registry
-from sync.cache.pending import adopt_pending, park_pending
+from sync.cache.pending import adopt_pending, park_pending, release_left_waybills
 from sync.cache.store import Cache
 from sync.cache.stored import (
     StoredOrder,
@@ -40,7 +40,7 @@ from sync.record_errors import RecordError
 
 _COUNTS = (
     "orders_new", "orders_updated", "observations_new", "observations_duplicate", "observations_pending",
-    "state_changes", "anomalies_opened", "anomalies_resolved", "audit_entries",
+    "observations_released", "state_changes", "anomalies_opened", "anomalies_resolved", "audit_entries",
 )  # fmt: skip
 
 
@@ -51,6 +51,7 @@ class ApplyReport:
     observations_new: int = 0
     observations_duplicate: int = 0
     observations_pending: int = 0
+    observations_released: int = 0  # left an order whose waybill changed; waiting again
     state_changes: int = 0
     anomalies_opened: int = 0
     anomalies_resolved: int = 0
@@ -135,16 +136,18 @@ class _Transaction:
 
     def run(self, batch: PreparedBatch) -> ApplyReport:
         self.report.quarantined.extend(batch.quarantined)
+        self.report.observations_duplicate += batch.repeated
         self.first_folds = batch.first_folds
         self.orders(batch.orders)
+        self.release_left_waybills()
         self.observations(batch.observations)
         adopting = [w for w in self.work.values() if w.adopts_pending]
         for prepared, order_ids in adopt_pending(self.c, self.registry, adopting):
-            for order_id, key in self.keys_for(prepared, order_ids):
-                if key in self.work[order_id].attached:
+            for order_id in order_ids:
+                if prepared.key in self.work[order_id].attached:
                     self.report.observations_duplicate += 1  # delivered again while it waited
                 else:
-                    self.attach(order_id, prepared, key)
+                    self.attach(order_id, prepared)
         stored = {i: w.stored for i, w in self.work.items() if w.stored is not None}
         if stored:
             load_details(self.c, stored)  # type: ignore[arg-type]
@@ -192,82 +195,77 @@ class _Transaction:
         quarantined = Quarantined("order", p.get("channel"), p.get("channel_order_no"), p.record_json, [error])
         self.report.quarantined.append(quarantined)
 
+    def release_left_waybills(self) -> None:
+        """An order given another waybill lets go of what reached it through the old one."""
+        leaving = {}
+        for order_id, w in self.work.items():
+            if (
+                w.stored is not None
+                and w.record is not None
+                and w.stored.row["waybill_no"] != w.record.get("waybill_no")
+            ):
+                leaving[order_id] = w.record.get("waybill_no")
+        if leaving:
+            for order_id, keys in release_left_waybills(self.c, leaving, self.now).items():
+                self.work[order_id].released = keys
+                self.report.observations_released += len(keys)
+
     # -- observations ---------------------------------------------------------------------------
     def observations(self, prepared: list[PreparedObservation]) -> None:
         if not prepared:
             return
-        by_domain: dict[str, list[int]] = defaultdict(list)
-        by_channel: dict[str, list[int]] = defaultdict(list)
-        by_waybill: dict[str, list[int]] = defaultdict(list)
-        domain_of: dict[int, str] = {}
+        index: dict[str, dict[str, list[int]]] = {"domain_id": defaultdict(list), "channel_key": defaultdict(list),
+                                                  "waybill_no": defaultdict(list)}  # fmt: skip
         for order_id, work in self.work.items():
-            domain_of[order_id] = work.domain_id
-            by_domain[work.domain_id].append(order_id)
+            index["domain_id"][work.domain_id].append(order_id)
             if work.record is not None:
-                by_channel[work.record.key].append(order_id)
+                index["channel_key"][work.record.key].append(order_id)
                 if work.record.get("waybill_no"):
-                    by_waybill[work.record.get("waybill_no")].append(order_id)
-        wanted_domain = {o.ref_domain_id for o in prepared if o.ref_domain_id} - set(by_domain)
-        wanted_channel = {o.ref_channel_key for o in prepared if o.ref_channel_key} - set(by_channel)
-        # a waybill is always looked up: a cached order may share it with one in the batch (merged shipment)
-        wanted_waybill = {o.ref_waybill_no for o in prepared if o.ref_waybill_no}
-        for column, values, index in (
-            ("domain_id", wanted_domain, by_domain),
-            ("waybill_no", wanted_waybill, by_waybill),
-        ):
-            for value, found in ids_by(self.c, column, values).items():  # type: ignore[arg-type]
-                for order_id, domain_id in found:
-                    if order_id not in index[value]:
-                        index[value].append(order_id)
-                        domain_of[order_id] = domain_id
-        if wanted_channel:
-            keys = [tuple(k.split("\x1f")) for k in wanted_channel]
+                    index["waybill_no"][work.record.get("waybill_no")].append(order_id)
+        wanted: dict[str, set[str]] = {"domain_id": set(), "channel_key": set(), "waybill_no": set()}
+        for o in prepared:
+            deciding = o.deciding
+            if deciding is not None:
+                wanted[deciding[0]].add(deciding[1])
+        wanted["domain_id"] -= set(index["domain_id"])
+        wanted["channel_key"] -= set(index["channel_key"])
+        # A waybill is always looked up: a cached order may share it with one in the batch (merged
+        # shipment). An order this batch brings a record for has its waybill from that record: the
+        # stored row may still show the one it is leaving.
+        for column in ("domain_id", "waybill_no"):
+            for value, found in ids_by(self.c, column, wanted[column]).items():  # type: ignore[arg-type]
+                for order_id, _ in found:
+                    work = self.work.get(order_id)
+                    if order_id not in index[column][value] and (work is None or work.record is None):
+                        index[column][value].append(order_id)
+        if wanted["channel_key"]:
+            keys = [tuple(k.split("\x1f")) for k in wanted["channel_key"]]
             for row in orders_by_channel_key(self.c, keys):  # type: ignore[arg-type]
-                by_channel[channel_key(row["channel"], row["shop"], row["channel_order_no"])].append(row["id"])
-                domain_of[row["id"]] = row["domain_id"]
+                named = channel_key(row["channel"], row["shop"], row["channel_order_no"])
+                index["channel_key"][named].append(row["id"])
 
         new_orders = {i for i, w in self.work.items() if w.stored is None}
-        targets: list[tuple[PreparedObservation, list[tuple[int, str]]]] = []
+        targets: list[tuple[PreparedObservation, list[int]]] = []
         for o in prepared:
-            ids = (
-                by_domain.get(o.ref_domain_id or "")
-                or by_channel.get(o.ref_channel_key or "")
-                or by_waybill.get(o.ref_waybill_no or "")
-                or []
-            )
-            targets.append((o, self.keys_for(o, ids, domain_of)))
+            deciding = o.deciding
+            targets.append((o, sorted(set(index[deciding[0]].get(deciding[1], ())))) if deciding else (o, []))
         # Keys can only be stored already for orders that existed before this batch; the rest may wait.
-        stored = stored_observation_keys(
-            self.c, [(i, k) for _, pairs in targets for i, k in pairs if i not in new_orders]
-        )
-        waiting = existing_keys(self.c, "pending_observations", [o.key for o, pairs in targets if not pairs])
-        self.load_orders({i for _, pairs in targets for i, k in pairs if (i, k) not in stored})
+        stored = stored_observation_keys(self.c, [(i, o.key) for o, ids in targets for i in ids if i not in new_orders])
+        waiting = existing_keys(self.c, "pending_observations", [o.key for o, ids in targets if not ids])
+        self.load_orders({i for o, ids in targets for i in ids if (i, o.key) not in stored})
         to_park = []
-        for o, pairs in targets:
-            if not pairs:
+        for o, ids in targets:
+            if not ids:
                 if o.key in waiting:
                     self.report.observations_duplicate += 1
                 else:
                     to_park.append(o)
-            for order_id, key in pairs:
-                if (order_id, key) in stored:
+            for order_id in ids:
+                if (order_id, o.key) in stored:
                     self.report.observations_duplicate += 1
                 else:
-                    self.attach(order_id, o, key)
+                    self.attach(order_id, o)
         self.report.observations_pending += park_pending(self.c, to_park, self.now)
-
-    def keys_for(
-        self, o: PreparedObservation, order_ids: list[int], domain_of: dict[int, str] | None = None
-    ) -> list[tuple[int, str]]:
-        """One observation per order it names; several orders sharing a waybill (a merged shipment)
-        each get their own copy, keyed by their unified id."""
-        if len(order_ids) == 1:  # nearly always
-            return [(order_ids[0], o.key)]
-        ids = sorted(set(order_ids))
-        if len(ids) <= 1:
-            return [(i, o.key) for i in ids]
-        domains = domain_of or {i: self.work[i].domain_id for i in ids}
-        return [(i, f"{o.key}/{domains[i]}") for i in ids]
 
     def load_orders(self, order_ids: set[int]) -> None:
         """The cached orders this batch's observations reach, in one chunked query."""
@@ -275,12 +273,14 @@ class _Transaction:
         for row in orders_where(self.c, "id", missing) if missing else ():
             self.work[row["id"]] = OrderWork(StoredOrder(row))
 
-    def attach(self, order_id: int, o: PreparedObservation, key: str) -> None:
+    def attach(self, order_id: int, o: PreparedObservation) -> None:
+        """One observation on one order; every order it reaches (a merged shipment's) holds it under its
+        own key: keys are unique per order."""
         if order_id not in self.work:  # an order that was not loaded with the others
             self.load_orders({order_id})
         work = self.work[order_id]
-        work.new_observations.append((o, o.for_order(key)))
-        work.attached.add(key)
+        work.new_observations.append((o, o.fold))
+        work.attached.add(o.key)
         self.report.observations_new += 1
 
     # -- folding --------------------------------------------------------------------------------
@@ -331,18 +331,15 @@ class _Transaction:
             )
         before = stored.state()
         if folder.state != before:  # the order's own data changed what its observations mean
+            why = "{}"
+            if work.released:  # observations of the waybill it left
+                why = canonical_json({"released": work.released, "waybill_no": stored.row["waybill_no"]})
             work.audit.append(
                 self._draft(
-                    "order.state",
-                    work,
-                    state_text(before),
-                    state_text(folder.state),
-                    "channel",
-                    channel,
-                    self.operator,
-                    "{}",
+                    "order.state", work, state_text(before), state_text(folder.state), "channel", channel,
+                    self.operator, why,
                 )
-            )
+            )  # fmt: skip
         for prepared, obs in work.new_observations:
             change = folder.arrive(obs)
             if change is not None:

@@ -91,7 +91,7 @@ def _step(result: FullCheck, path: Path, name: str, work: Callable[[], CacheUnus
     started = time.perf_counter()
     try:
         found = work()
-    except (sqlite3.Error, DBAPIError) as exc:
+    except (sqlite3.Error, DBAPIError, UnicodeDecodeError) as exc:  # a damaged page: bytes that are not UTF-8 too
         found = classify(exc, path) or damaged(path, f"{name}: {exc}")
     result.seconds[name] = time.perf_counter() - started
     if found is not None:

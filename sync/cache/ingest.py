@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
-from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key
+from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key, deciding_reference
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
 from sync.fold import FoldLine, FoldObservation
 from sync.mapping import MappingRegistry
-from sync.record_errors import RecordError, describe_errors
+from sync.record_errors import RecordError, cut_value, describe_errors
 from sync.states import SourceSystem
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,6 +56,29 @@ class Quarantined:
 
     def errors_json(self) -> str:
         return json.dumps([e.model_dump() for e in self.errors], ensure_ascii=False, default=str)
+
+
+LINE_KEPT = 1_000_000  # characters of a refused line kept in quarantine
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedLine:
+    """A line of an import file that is no record at all (not UTF-8, not JSON, nested too deep, a
+    number too long): it travels with the records of its batch, so that with or without a preparing
+    worker it goes to quarantine the same way, as it was read, with why."""
+
+    reference: str  # file name:line number
+    text: str  # the line (bytes that are not UTF-8 as \xNN), cut at LINE_KEPT characters
+    error: RecordError
+
+    @classmethod
+    def of(cls, reference: str, text: str, error: RecordError) -> RefusedLine:
+        if len(text) > LINE_KEPT:
+            text = f"{text[:LINE_KEPT]}… ({len(text) - LINE_KEPT:,} more characters)"
+        return cls(reference[:200], text, error.model_copy(update={"value": cut_value(error.value)}))
+
+    def quarantined(self) -> Quarantined:
+        return Quarantined("line", "", self.reference, json.dumps(self.text, ensure_ascii=False), [self.error])
 
 
 class PreparedOrder(NamedTuple):
@@ -96,8 +119,16 @@ class PreparedObservation(NamedTuple):
     def key(self) -> str:
         return self.fold.key
 
-    def for_order(self, key: str) -> FoldObservation:
-        return self.fold if key == self.fold.key else self.fold._replace(key=key)
+    @property
+    def deciding(self) -> tuple[str, str] | None:
+        """The reference that names its order (contract.deciding_reference)."""
+        return deciding_reference(self.ref_domain_id, self.ref_channel_key, self.ref_waybill_no)
+
+    @property
+    def via_waybill(self) -> str | None:
+        """The waybill it reaches its orders through, when that is what names them (else None): such an
+        observation leaves an order whose waybill changes."""
+        return None if self.ref_domain_id or self.ref_channel_key else self.ref_waybill_no
 
     def row(self, obs: FoldObservation, order_id: int, now: int) -> tuple[Any, ...]:
         m = obs.mapped
@@ -106,7 +137,7 @@ class PreparedObservation(NamedTuple):
             self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
             self.payload_json, m.mapping_version, m.rule_id, m.fulfilment, m.refund, m.refund_scope,
             int(m.cancelled), m.signal, int(m.exception),
-            int(m.unmapped),
+            int(m.unmapped), self.via_waybill,
         )  # fmt: skip
 
     def pending_json(self) -> str:
@@ -143,6 +174,7 @@ class PreparedBatch:
     observations: list[PreparedObservation] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     first_folds: dict[str, FirstFold] = field(default_factory=dict)  # order key → its rows, were it new
+    repeated: int = 0  # observations given twice in the batch (kept once)
 
 
 def _raw_json(raw: Any) -> str:
@@ -264,19 +296,17 @@ def first_folds(
     orders: list[PreparedOrder], observations: list[PreparedObservation], operator: str
 ) -> dict[str, FirstFold]:
     """Each order's rows as if it were new, from the batch's observations that name it, resolved as the
-    writer resolves them (unified id, then channel key, then a waybill no other order in the batch has).
-    The writer checks each guess before it takes it (first_fold.py)."""
+    writer resolves them (by the reference that decides: unified id, channel key, or a waybill no other
+    order in the batch has). The writer checks each guess before it takes it (first_fold.py)."""
     by_channel = {o.key: o for o in orders}
     by_domain = {o.domain_id: o for o in orders if o.domain_id}
     waybills = Counter(o.get("waybill_no") for o in orders if o.get("waybill_no"))
     by_waybill = {o.get("waybill_no"): o for o in orders if waybills[o.get("waybill_no")] == 1}
     arrivals: dict[str, list[tuple[str, FoldObservation]]] = defaultdict(list)
+    index = {"domain_id": by_domain, "channel_key": by_channel, "waybill_no": by_waybill}
     for obs in observations:
-        target = (
-            (by_domain.get(obs.ref_domain_id) if obs.ref_domain_id else None)
-            or (by_channel.get(obs.ref_channel_key) if obs.ref_channel_key else None)
-            or (by_waybill.get(obs.ref_waybill_no) if obs.ref_waybill_no else None)
-        )
+        deciding = obs.deciding
+        target = index[deciding[0]].get(deciding[1]) if deciding else None
         if target is not None:
             arrivals[target.key].append((obs.payload_json, obs.fold))
     return {o.key: fold_new_order(o, o.fresh_id, operator, arrivals.get(o.key, ())) for o in orders}
@@ -295,6 +325,9 @@ def prepare(
     batch = PreparedBatch()
     latest: dict[str, PreparedOrder] = {}
     for raw in orders:
+        if isinstance(raw, RefusedLine):
+            batch.quarantined.append(raw.quarantined())
+            continue
         prepared = prepare_order(raw)
         if isinstance(prepared, Quarantined):
             batch.quarantined.append(prepared)
@@ -310,6 +343,8 @@ def prepare(
         elif prepared_obs.key not in seen:
             seen.add(prepared_obs.key)
             batch.observations.append(prepared_obs)
+        else:
+            batch.repeated += 1
     if fold_new_as is not None:
         batch.first_folds = first_folds(batch.orders, batch.observations, fold_new_as)
     return batch

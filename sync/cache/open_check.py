@@ -177,7 +177,7 @@ def _check_schema(path: Path) -> None:
                 en, zh = (f"lacks {missing}", f"缺少 {missing}") if columns else ("is missing", "不见了")
                 raise CacheUnusable("damaged", path, f"The cache file {path} has a damaged schema: table {table.name} {en}",
                                     f"缓存文件 {path} 的结构已损坏:表 {table.name} {zh}", f"table {table.name} {en}")  # fmt: skip
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # damaged names can be bytes that are not UTF-8
         raise classify(exc, path) or _unexpected(path, exc) from None
     finally:
         db.close()

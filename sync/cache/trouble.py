@@ -178,6 +178,8 @@ def classify(exc: BaseException, path: Path) -> CacheUnusable | None:
         kind = {errno.EFBIG: "io_error", errno.EROFS: "read_only"}.get(exc.errno, "disk_full")
         return CacheUnusable(kind, path, f"A write failed while working on the cache {path} ({cut(exc)})",
                              f"处理缓存 {path} 时写入失败({cut(exc)})", str(exc))  # fmt: skip
+    if isinstance(exc, UnicodeDecodeError):  # read from the cache (callers classify only what it raised)
+        return damaged(path, f"text that is not UTF-8 ({exc})")
     error = _sqlite_error(exc)
     if error is None:
         return None

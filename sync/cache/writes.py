@@ -36,8 +36,8 @@ PROJECTION_COLUMNS = ("fulfilment", "fulfilment_at_ms", "refund", "refunded_fen"
 OBSERVATION_INSERT = (
     "INSERT INTO observations (key, order_id, source, source_system, status_field, raw_status, fields_json, "
     "observed_at_ms, received_at_ms, operator, line_no, refund_id, refund_fen, payload_json, mapping_version, "
-    "rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped) "
-    "VALUES (" + ", ".join("?" * 23) + ")"
+    "rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped, via_waybill_no) "
+    "VALUES (" + ", ".join("?" * 24) + ")"
 )
 
 
@@ -53,6 +53,7 @@ class OrderWork:
     projection: Projection | None = None
     audit: list[AuditDraft] = field(default_factory=list)
     attached: set[str] = field(default_factory=set)  # observation keys this batch gives the order
+    released: list[str] = field(default_factory=list)  # keys it let go of with its old waybill
     first: FirstFold | None = None  # the rows of an order that is new
 
     @property

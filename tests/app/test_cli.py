@@ -105,7 +105,7 @@ def test_import_show_export_and_verify(run, tmp_path):
         {"observation": obs("douyin", 5, "2026-01-27T10:00:00+08:00", ref())},
     ]
     records.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n{broken\n")
-    report = _json(run, "orders", "import", str(records))
+    report = _json(run, "orders", "import", str(records), expect=5)  # imported; some records refused
     assert report["orders_new"] == 1 and report["observations_new"] == 3
     assert sorted(e["field"] for q in report["quarantined"] for e in q["errors"]) == ["$", "receiver.name"]
 
@@ -170,7 +170,8 @@ def test_refused_records_say_why_in_chinese_by_default_and_in_english_on_request
     records = tmp_path / "bad.jsonl"
     bad = order("DD-BAD", paid_amount_fen=-5, receiver={"name": "张\x07三", "phone": "138-abc"})
     records.write_text(json.dumps({"order": bad}, ensure_ascii=False) + "\n")
-    out, _ = run("orders", "import", str(records))
+    out, err = run("orders", "import", str(records), expect=5)
+    assert "1 条记录被拒绝" in err
     assert "应不小于 0" in out and "控制符" in out and "电话号码只能包含" in out
     out, _ = run("--lang", "en", "quarantine", "list")
     assert "control or invisible character U+0007" in out or "greater than or equal to 0" in out

@@ -282,7 +282,7 @@ def test_rows_worked_out_ahead_are_taken_only_when_the_guess_held(writer, cache,
     from sync.cache import apply as apply_module
     from sync.cache.ingest import prepare
 
-    writer.apply([order("OLD", waybill_no="SF-SHARED")], [])
+    writer.apply([order("OLD", waybill_no="SF-SHARED")], [obs("douyin", 105, "2026-01-24T14:02:00+08:00", ref("N2"))])
     calls = []
     real = apply_module.fold_new_order
     monkeypatch.setattr(apply_module, "fold_new_order", lambda *a: calls.append(a[0].key) or real(*a))
@@ -294,12 +294,17 @@ def test_rows_worked_out_ahead_are_taken_only_when_the_guess_held(writer, cache,
         writer.registry(), fold_new_as=writer.operator,
     )  # fmt: skip
     writer.apply_prepared(batch)
-    # N1's rows were taken as worked out; N2 shares its waybill with a cached order, so the carrier
-    # update reached both under their own keys and the writer worked N2 out again
+    # N1's rows were taken as worked out; N2 adopted the payment that waited for it in the cache, which
+    # the worker could not know, so the writer worked N2 out again
     assert [key.split("\x1f")[-1] for key in calls] == ["N2"]
     with cache.read() as c:
         states = dict(c.exec_driver_sql("SELECT channel_order_no, fulfilment FROM orders").fetchall())
         assert states == {"OLD": "SHIPPED", "N1": "SHIPPED", "N2": "SHIPPED"}
+        carrier = c.exec_driver_sql(
+            "SELECT o.channel_order_no, b.key FROM observations b JOIN orders o ON o.id = b.order_id "
+            "WHERE b.source = 'kuaidi100' AND o.waybill_no = 'SF-SHARED' ORDER BY 1"
+        ).fetchall()
+        assert [no for no, _ in carrier] == ["N2", "OLD"] and len({key for _, key in carrier}) == 1  # one key each
         assert audit_ok(c)
 
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+import httpx
 import pytest
 from sqlalchemy import delete
 
@@ -16,7 +17,7 @@ from sync.cache import Cache
 from sync.cache.apply import CacheWriter
 from sync.client import HubClient
 from sync.syncer import Syncer
-from tests.conftest import token_for
+from tests.conftest import obs, order, ref, token_for
 from tests.faults import Fault
 
 
@@ -82,8 +83,6 @@ def test_faults_on_the_way_lose_and_double_nothing(seeded, cache, fault_proxy, t
         Fault("status", "GET", "/v1/changes", status=429, retry_after=0.3),
         Fault("blackhole", "GET", "/v1/changes", seconds=1.5),
     )
-    import httpx
-
     started = time.monotonic()
     summary = sync(fault_proxy.url, cache, token, timeout=httpx.Timeout(0.7, connect=0.7))
     assert summary["caught_up"] and time.monotonic() - started >= 0.3  # Retry-After was honoured
@@ -111,6 +110,30 @@ def test_a_cursor_the_hub_no_longer_keeps_leads_to_a_relist_and_a_reconcile(seed
     assert len(held) == 450 and gone in held
     expected = expected_state(seeded, tmp_path)
     assert {k: v for k, v in held.items() if k != gone} == expected
+
+
+def test_an_update_that_reached_the_hub_before_its_order_reaches_a_cache_that_first_synced_in_between(hub, tmp_path):
+    token = token_for(hub.url, "supervisor")
+    older, fresh = Cache(tmp_path / "older.sqlite3"), Cache(tmp_path / "fresh.sqlite3")
+    with httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {token}"}, timeout=10) as c:
+        c.post("/v1/ingest/douyin", json={"orders": [order("FIRST")]}).raise_for_status()
+        sync(hub.url, older, token)
+        paid = obs("douyin", 105, "2026-01-24T14:01:00+08:00", ref("LATE"))
+        c.post("/v1/ingest/douyin", json={"observations": [paid]}).raise_for_status()
+        sync(hub.url, fresh, token)  # its listing has no order for the update, its feed starts after it
+        (domain_id,) = c.post("/v1/ingest/douyin", json={"orders": [order("LATE")]}).json()["orders"]
+        assert len(c.get(f"/v1/orders/{domain_id}").json()["observations"]) == 1
+    for cache in (older, fresh):
+        sync(hub.url, cache, token)
+        with cache.read() as c:
+            held = c.exec_driver_sql(
+                "SELECT o.fulfilment, COUNT(b.id) FROM orders o LEFT JOIN observations b ON b.order_id = o.id "
+                "WHERE o.domain_id = ? GROUP BY o.id",
+                (domain_id,),
+            ).one()
+        assert tuple(held) == ("PAID", 1)
+    older.close()
+    fresh.close()
 
 
 def test_an_action_whose_answer_is_lost_takes_effect_exactly_once(seeded, cache, fault_proxy):

@@ -1,7 +1,7 @@
 """search covers the receiver's address
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-27 18:00:00
 
 A packer or a supervisor looks an order up by city or street as often as by name. The full-text
@@ -15,8 +15,8 @@ from alembic import op
 
 from sync.cache.search import tokens
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
