@@ -1,0 +1,186 @@
+"""The load's two kinds of client, each run in a process of its own (``multiprocessing``, spawned):
+
+- **consoles** follow the change feed as the console's background sync does (``HubClient.changes``,
+  the Syncer's page size, every ``interval`` seconds after the previous sync ended, each console with
+  its own token and its own connection) and apply nothing; they note how long each feed page took
+  and how late each new order reached them (now − its ``created_at``, which the ingest sets to the
+  moment the order was made);
+- **channels** push orders at a steady rate with their observations following over the next seconds
+  (as ``hub/live.py`` does), through ``POST /v1/ingest/{source}``: each source its own sender with
+  its own token and connection, one push per source per ``push_every`` seconds, sent in order; a
+  hub that cannot keep up makes the queue (and the lag) grow rather than the rate drop.
+
+Both measure only inside the stage's window ``[t_start, t_end]`` (wall-clock times) and hand their
+figures back through a pipe as plain lists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+import httpx
+import orjson
+
+from hub.demo import records
+from sync.client import HubClient
+
+CHANNELS = ("taobao", "douyin", "pdd", "wechat_channels", "youzan", "miniapp")
+SOURCES = (*CHANNELS, "kuaidi100", "finance")
+
+
+@dataclass
+class ConsoleFigures:
+    page_ms: list[float] = field(default_factory=list)  # every GET /v1/changes inside the window
+    order_lag_s: list[float] = field(default_factory=list)  # every new order seen, from its creation
+    polls: int = 0
+    polls_behind: int = 0  # polls that brought an order made before the previous poll began
+    worst_behind_s: float = 0.0  # how much older than that the oldest such order was
+    pages: int = 0
+    changes: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChannelFigures:
+    push_ms: list[float] = field(default_factory=list)  # every push answered inside the window
+    orders_made: int = 0  # orders the channels made inside the window
+    orders_stored: int = 0  # orders the hub answered for inside the window
+    observations_stored: int = 0
+    refused: int = 0
+    backlog_at_end: int = 0  # pushes made but not yet answered when the window closed
+    errors: list[str] = field(default_factory=list)
+
+
+def _epoch(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+# -- consoles ---------------------------------------------------------------------------------------
+def run_consoles(config: dict[str, Any], out: Connection) -> None:
+    """Process entry: ``config`` has url, tokens, cursor, interval, page_size, t_start, t_end."""
+    figures = ConsoleFigures()
+    asyncio.run(_consoles(config, figures))
+    out.send(asdict(figures))
+    out.close()
+
+
+async def _consoles(config: dict[str, Any], figures: ConsoleFigures) -> None:
+    await asyncio.gather(*(_console(config, token, figures) for token in config["tokens"]))
+
+
+async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) -> None:
+    interval, t_start, t_end = config["interval"], config["t_start"], config["t_end"]
+    cursor: str = config["cursor"]
+    previous_poll = None
+    timeout = httpx.Timeout(30.0, connect=10.0)
+    async with HubClient(config["url"], token, timeout=timeout, attempts=3) as client:
+        await asyncio.sleep(random.uniform(0, interval))  # the stations did not all start at once
+        while time.time() < t_end:
+            poll = time.time()
+            inside = t_start <= poll < t_end
+            oldest_new = None
+            try:
+                while True:
+                    started = time.perf_counter()
+                    page = await client.changes(cursor, config["page_size"])
+                    seen = time.time()
+                    if inside:
+                        figures.page_ms.append((time.perf_counter() - started) * 1000)
+                        figures.pages += 1
+                        figures.changes += len(page["changes"])
+                    for change in page["changes"]:
+                        if change["kind"] == "order":
+                            made = _epoch(change["body"]["created_at"])
+                            if inside:
+                                figures.order_lag_s.append(seen - made)
+                            oldest_new = made if oldest_new is None else min(oldest_new, made)
+                    cursor = page["cursor"]
+                    if not page["has_more"]:
+                        break
+            except Exception as exc:  # a load test goes on; the error is counted and shown
+                if inside:
+                    figures.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+            if inside:
+                figures.polls += 1
+                if previous_poll is not None and oldest_new is not None and oldest_new < previous_poll:
+                    figures.polls_behind += 1
+                    figures.worst_behind_s = max(figures.worst_behind_s, previous_poll - oldest_new)
+            previous_poll = poll
+            await asyncio.sleep(interval)  # as the console: the next sync `interval` after this one ended
+
+
+# -- channels ---------------------------------------------------------------------------------------
+def run_channels(config: dict[str, Any], out: Connection) -> None:
+    """Process entry: ``config`` has url, tokens (per source), rate, push_every, first, seed, t_start, t_end."""
+    figures = ChannelFigures()
+    asyncio.run(_channels(config, figures))
+    out.send(asdict(figures))
+    out.close()
+
+
+async def _channels(config: dict[str, Any], figures: ChannelFigures) -> None:
+    queues: dict[str, asyncio.Queue[tuple[dict[str, Any], int]]] = {s: asyncio.Queue() for s in SOURCES}
+    senders = [asyncio.create_task(_sender(config, s, queues[s], figures)) for s in SOURCES]
+    rnd = random.Random(config["seed"])
+    due: list[tuple[float, int, dict[str, Any]]] = []
+    number, owed, tick = config["first"], 0.0, time.time()
+    while tick < config["t_end"]:
+        await asyncio.sleep(max(0.0, tick - time.time()))
+        now = time.time()
+        owed += config["rate"] * config["push_every"]
+        count, owed = int(owed), owed - int(owed)
+        made = datetime.fromtimestamp(now, UTC).isoformat()
+        batches: dict[str, dict[str, list[Any]]] = {s: {"orders": [], "observations": []} for s in SOURCES}
+        for order, observations in records(count, config["seed"] + number, first=number, start=datetime.now(UTC)):
+            order["created_at"] = made  # what the consoles measure their lag from
+            batches[order["channel"]]["orders"].append(order)
+            for index, observation in enumerate(observations):
+                heapq.heappush(due, (now + index * rnd.uniform(0.5, 3.0), number, observation))
+            number += 1
+        while due and due[0][0] <= now:
+            observation = heapq.heappop(due)[2]
+            batches[observation["source"]]["observations"].append(observation)
+        if config["t_start"] <= now < config["t_end"]:
+            figures.orders_made += count
+        for source, body in batches.items():
+            if body["orders"] or body["observations"]:
+                queues[source].put_nowait((body, now))
+        tick += config["push_every"]
+    figures.backlog_at_end = sum(q.qsize() for q in queues.values())
+    for queue in queues.values():  # what is still queued is sent, so the hub ends the stage drained
+        await queue.join()
+    for sender in senders:
+        sender.cancel()
+
+
+async def _sender(config: dict[str, Any], source: str, queue: asyncio.Queue, figures: ChannelFigures) -> None:
+    headers = {"Authorization": f"Bearer {config['tokens'][source]}", "Content-Type": "application/json"}
+    async with httpx.AsyncClient(base_url=config["url"], headers=headers, timeout=httpx.Timeout(60.0)) as http:
+        while True:
+            body, _ = await queue.get()
+            try:
+                started = time.perf_counter()
+                answer = await http.post(f"/v1/ingest/{source}", content=orjson.dumps(body))
+                answered = time.time()
+                inside = config["t_start"] <= answered < config["t_end"]
+                if answer.status_code != 200:
+                    if inside:
+                        figures.errors.append(f"{source}: {answer.status_code} {answer.text[:150]}")
+                elif inside:
+                    result = answer.json()
+                    figures.push_ms.append((time.perf_counter() - started) * 1000)
+                    figures.orders_stored += len(result["orders"])
+                    figures.observations_stored += result["observations_new"]
+                    figures.refused += result["refused_count"]
+            except Exception as exc:  # counted and shown; the channel goes on pushing
+                if config["t_start"] <= time.time() < config["t_end"]:
+                    figures.errors.append(f"{source}: {type(exc).__name__}: {exc}"[:200])
+            finally:
+                queue.task_done()
