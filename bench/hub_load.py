@@ -19,9 +19,12 @@ went: the hub, PostgreSQL, the benchmark's own clients, and everything else on t
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,12 +34,11 @@ from typing import Any
 from bench.load_clients import SOURCES, run_channels, run_consoles
 from bench.load_hub import SERVER, bench_database, feed_head, hub_workers, sign_in
 from bench.load_probe import Probe, Window, descendants, postgres_processes
-from hub.demo import recent, seed
-from hub.store import HubStore
 
 STATIONS = 100  # named station users (packers, clerks, supervisors); more consoles sign in as them again
 FEED_P99_MS = 200.0
 KEEP_UP = 0.97
+HERE = Path(__file__).resolve().parent.parent  # this checkout
 
 
 @dataclass
@@ -56,6 +58,14 @@ class Outcome:
     hub_rss: tuple[float, float, float]  # first, last, largest total of the hub's processes (MB)
 
     @property
+    def polls_behind(self) -> list[float]:
+        """For each poll more than one poll behind: by how much (seconds the hub had already answered
+        the push of the first order it brought when the previous poll began)."""
+        answered = self.channels["answered"]
+        return [previous - answered[first] for previous, first in self.consoles["poll_firsts"]
+                if first in answered and answered[first] < previous]  # fmt: skip
+
+    @property
     def feed_p99(self) -> float:
         return _percentile(self.consoles["page_ms"], 99)
 
@@ -69,8 +79,9 @@ class Outcome:
         missed = []
         if self.feed_p99 > FEED_P99_MS:
             missed.append(f"feed p99 {self.feed_p99:.0f} ms > {FEED_P99_MS:.0f} ms")
-        if self.consoles["polls_behind"]:
-            missed.append(f"{self.consoles['polls_behind']} polls more than one poll behind")
+        if self.polls_behind:
+            missed.append(f"{len(self.polls_behind)} polls more than one poll behind (by up to "
+                          f"{max(self.polls_behind):.1f} s)")  # fmt: skip
         if self.stored_rate < KEEP_UP * self.stage.rate or self.channels["backlog_at_end"] > len(SOURCES):
             missed.append(f"ingest stored {self.stored_rate:.0f}/s of {self.stage.rate:.0f}/s, "
                           f"{self.channels['backlog_at_end']} pushes still queued")  # fmt: skip
@@ -91,9 +102,7 @@ def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for part in parts:
         for key, value in part.items():
-            if key == "worst_behind_s":
-                merged[key] = max(merged.get(key, 0.0), value)
-            elif isinstance(value, list):
+            if isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
             else:
                 merged[key] = merged.get(key, 0) + value
@@ -130,7 +139,7 @@ class Run:
         share = max(1, -(-stage.consoles // self.args.client_processes))
         for part in range(0, stage.consoles, share):
             config = {**common, "tokens": tokens[part : part + share], "cursor": cursor,
-                      "interval": self.args.interval, "page_size": self.args.page_size}  # fmt: skip
+                      "interval": self.args.interval, "page_size": self.args.page_size, "parse": self.args.parse}  # fmt: skip
             processes.append(self._start(run_consoles, config, pipes))
         channel_config = {**common, "tokens": self.push_tokens, "rate": stage.rate, "push_every": self.args.push_every,
                           "first": 10_000_000 * self.stages_run, "seed": self.stages_run}  # fmt: skip
@@ -159,20 +168,16 @@ class Run:
         return process
 
 
-def prepare(url: str, orders: int) -> tuple[float, int]:
-    """Users, then ``orders`` demo orders through the hub's write path; (seconds seeding, observations)."""
-    store = HubStore(url)
-    store.ensure_demo_users()
-    for number in range(1, STATIONS + 1):
-        role = "supervisor" if number % 10 == 0 else "clerk" if number % 5 == 0 else "packer"
-        store.add_user(f"station-{number:03d}", f"station-{number:03d}", role)
-    for source in SOURCES:
-        store.add_user(f"push-{source}", f"push-{source}", "supervisor")
-    started = time.perf_counter()
-    _, observations = seed(store, orders, 7, **recent(orders)) if orders else (0, 0)
-    seconds = time.perf_counter() - started
-    store.close()
-    return seconds, observations
+def prepare(url: str, orders: int, code: Path) -> tuple[float, int]:
+    """Users, then ``orders`` demo orders through the hub's write path, with the hub code in ``code``;
+    (seconds seeding, observations)."""
+    environment = {**os.environ, "PYTHONPATH": str(HERE)}  # the bench package; ``code`` comes first on sys.path
+    done = subprocess.run([sys.executable, "-m", "bench.load_seed", url, str(orders), str(STATIONS), *SOURCES],
+                          cwd=code, env=environment, capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding failed: {done.stderr[-2000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures["seconds"], figures["observations"]
 
 
 def print_header() -> None:
@@ -193,7 +198,7 @@ def print_outcome(outcome: Outcome) -> None:
     print(f"{outcome.stage.name:<14}{outcome.stage.consoles:>9}{outcome.stage.rate:>8.0f}{outcome.stored_rate:>9.0f}"
           f"{_percentile(ch['push_ms'], 99):>9.0f}{_percentile(c['page_ms'], 50):>9.0f}{outcome.feed_p99:>9.0f}"
           f"{_percentile(lags, 50):>8.2f}{_percentile(lags, 99):>8.2f}{max(lags, default=float('nan')):>8.2f}"
-          f"{c['polls_behind']:>4}/{c['polls']:<4}"
+          f"{len(outcome.polls_behind):>4}/{c['polls']:<4}"
           f"{w.share('hub'):>5.0f}{w.share('postgres'):>5.0f}{w.share('consoles'):>5.0f}{w.share('channels'):>5.0f}"
           f"{w.others_percent:>6.0f}{idle:>5.0f}  {first:>5.0f}→{last:>4.0f} ({largest:>4.0f})  {verdict}")  # fmt: skip
     for error in (c["errors"] + ch["errors"])[:3]:
@@ -225,21 +230,26 @@ def main() -> None:
     parser.add_argument("--no-ramp", action="store_true", help="only the goal load")
     parser.add_argument("--interval", type=float, default=5.0, help="a console's sync interval (its default: 5 s)")
     parser.add_argument("--page-size", type=int, default=2000, help="feed page size (the console's Syncer: 2000)")
+    parser.add_argument("--parse", action="store_true", help="consoles parse every page (HubClient), not a light read")
     parser.add_argument("--push-every", type=float, default=0.5, help="seconds between two pushes of a source")
     parser.add_argument("--seed-orders", type=int, default=20_000, help="demo orders in the hub before the load")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the consoles are spread over")
+    parser.add_argument("--code", type=Path, default=HERE,
+                        help="run the hub (and the seeder) from this source tree, e.g. an older commit's "
+                        "(git archive REV app hub sync printing resources | tar -x -C DIR): before and after")  # fmt: skip
     parser.add_argument("--server", default=SERVER, help="PostgreSQL server URL (a database is made there)")
     args = parser.parse_args()
 
     args.database = f"orderdesk_bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as folder, bench_database(args.server, args.database) as url:
-        seconds, observations = prepare(url, args.seed_orders)
+        seconds, observations = prepare(url, args.seed_orders, args.code)
         if args.seed_orders:
             print(f"seeding {args.seed_orders:,} demo orders ({observations:,} observations) through the hub's write "
                   f"path into PostgreSQL: {seconds:.1f} s, {args.seed_orders / seconds:,.0f} orders/s")  # fmt: skip
-        with hub_workers(url, args.workers, Path(folder)) as (address, process):
+        with hub_workers(url, args.workers, Path(folder), args.code) as (address, process):
             run = Run(args, address, process.pid)
-            print(f"hub: {args.workers} worker processes on {url.rsplit('@', 1)[-1]}; consoles sync every "
+            code = "" if args.code == HERE else f" (code: {args.code})"
+            print(f"hub{code}: {args.workers} worker processes on {url.rsplit('@', 1)[-1]}; consoles sync every "
                   f"{args.interval:g} s, pages of {args.page_size}; each source pushes every {args.push_every:g} s")  # fmt: skip
             print_header()
             goal = run.play(Stage("goal", args.consoles, args.rate, args.duration))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import random
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from sync.client import HubClient
 
 CHANNELS = ("taobao", "douyin", "pdd", "wechat_channels", "youzan", "miniapp")
 SOURCES = (*CHANNELS, "kuaidi100", "finance")
+DRAIN_SECONDS = 60
 
 
 @dataclass
@@ -40,8 +42,9 @@ class ConsoleFigures:
     page_ms: list[float] = field(default_factory=list)  # every GET /v1/changes inside the window
     order_lag_s: list[float] = field(default_factory=list)  # every new order seen, from its creation
     polls: int = 0
-    polls_behind: int = 0  # polls that brought an order made before the previous poll began
-    worst_behind_s: float = 0.0  # how much older than that the oldest such order was
+    # (when the previous poll began, the first order the poll brought): a poll is more than one behind
+    # when the hub had answered that order's push before the previous poll began (hub_load.py)
+    poll_firsts: list[tuple[float, str]] = field(default_factory=list)
     pages: int = 0
     changes: int = 0
     errors: list[str] = field(default_factory=list)
@@ -55,6 +58,7 @@ class ChannelFigures:
     observations_stored: int = 0
     refused: int = 0
     backlog_at_end: int = 0  # pushes made but not yet answered when the window closed
+    answered: dict[str, float] = field(default_factory=dict)  # order no. → when the hub answered its push
     errors: list[str] = field(default_factory=list)
 
 
@@ -64,7 +68,7 @@ def _epoch(text: str) -> float:
 
 # -- consoles ---------------------------------------------------------------------------------------
 def run_consoles(config: dict[str, Any], out: Connection) -> None:
-    """Process entry: ``config`` has url, tokens, cursor, interval, page_size, t_start, t_end."""
+    """Process entry: ``config`` has url, tokens, cursor, interval, page_size, parse, t_start, t_end."""
     figures = ConsoleFigures()
     asyncio.run(_consoles(config, figures))
     out.send(asdict(figures))
@@ -80,40 +84,64 @@ async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) 
     cursor: str = config["cursor"]
     previous_poll = None
     timeout = httpx.Timeout(30.0, connect=10.0)
+    read = _parsed_page if config["parse"] else _light_page
     async with HubClient(config["url"], token, timeout=timeout, attempts=3) as client:
         await asyncio.sleep(random.uniform(0, interval))  # the stations did not all start at once
         while time.time() < t_end:
             poll = time.time()
             inside = t_start <= poll < t_end
-            oldest_new = None
+            first = None
             try:
-                while True:
+                more = True
+                while more and time.time() < t_end:
                     started = time.perf_counter()
-                    page = await client.changes(cursor, config["page_size"])
+                    cursor, more, count, made = await read(client, cursor, config["page_size"])
                     seen = time.time()
                     if inside:
                         figures.page_ms.append((time.perf_counter() - started) * 1000)
                         figures.pages += 1
-                        figures.changes += len(page["changes"])
-                    for change in page["changes"]:
-                        if change["kind"] == "order":
-                            made = _epoch(change["body"]["created_at"])
-                            if inside:
-                                figures.order_lag_s.append(seen - made)
-                            oldest_new = made if oldest_new is None else min(oldest_new, made)
-                    cursor = page["cursor"]
-                    if not page["has_more"]:
-                        break
+                        figures.changes += count
+                        figures.order_lag_s.extend(seen - m for _, m in made)
+                    if made and first is None:
+                        first = made[0][0]  # the feed is in commit order: the earliest committed order
             except Exception as exc:  # a load test goes on; the error is counted and shown
                 if inside:
                     figures.errors.append(f"{type(exc).__name__}: {exc}"[:200])
             if inside:
                 figures.polls += 1
-                if previous_poll is not None and oldest_new is not None and oldest_new < previous_poll:
-                    figures.polls_behind += 1
-                    figures.worst_behind_s = max(figures.worst_behind_s, previous_poll - oldest_new)
+                if previous_poll is not None and first is not None:
+                    figures.poll_firsts.append((previous_poll, first))
             previous_poll = poll
             await asyncio.sleep(interval)  # as the console: the next sync `interval` after this one ended
+
+
+Page = tuple[str, bool, int, list[tuple[str, float]]]  # (next cursor, has_more, changes, [(order no., made)])
+_TAIL = re.compile(rb'"cursor":\s*"([^"]+)",\s*"has_more":\s*(true|false)\}\s*$')
+_ORDER = re.compile(rb'"kind":"order","body":\{[^{}]*?"channel_order_no":"([^"]+)",[^{}]*?"created_at":"([^"]+)"')
+_CHANGE = re.compile(rb'\{"kind":"')
+
+
+async def _light_page(client: HubClient, cursor: str, limit: int) -> Page:
+    """A page read as bytes, with only what a light client needs found in them: the cursor, whether
+    more follows, and each order's creation time (what the lag is measured from)."""
+    response = await client._http.get("/v1/changes", params={"cursor": cursor, "limit": limit},
+                                      headers={"Authorization": f"Bearer {client.token}"})  # fmt: skip
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.status_code} {response.text[:150]}")
+    body = response.content
+    tail = _TAIL.search(body, max(0, len(body) - 400))
+    if tail is None:
+        raise RuntimeError(f"no cursor at the end of the page: {body[-200:]!r}")
+    made = [(number.decode(), _epoch(at.decode())) for number, at in _ORDER.findall(body)]
+    return tail.group(1).decode(), tail.group(2) == b"true", len(_CHANGE.findall(body)), made
+
+
+async def _parsed_page(client: HubClient, cursor: str, limit: int) -> Page:
+    """A page as the console reads it: HubClient.changes (orjson, every change parsed)."""
+    page = await client.changes(cursor, limit)
+    made = [(c["body"]["channel_order_no"], _epoch(c["body"]["created_at"])) for c in page["changes"]
+            if c["kind"] == "order"]  # fmt: skip
+    return page["cursor"], page["has_more"], len(page["changes"]), made
 
 
 # -- channels ---------------------------------------------------------------------------------------
@@ -154,8 +182,12 @@ async def _channels(config: dict[str, Any], figures: ChannelFigures) -> None:
                 queues[source].put_nowait((body, now))
         tick += config["push_every"]
     figures.backlog_at_end = sum(q.qsize() for q in queues.values())
-    for queue in queues.values():  # what is still queued is sent, so the hub ends the stage drained
-        await queue.join()
+    try:  # what is still queued is sent, so that the next stage starts on a drained hub
+        await asyncio.wait_for(asyncio.gather(*(q.join() for q in queues.values())), DRAIN_SECONDS)
+    except TimeoutError:
+        figures.errors.append(
+            f"{sum(q.qsize() for q in queues.values())} pushes still queued {DRAIN_SECONDS} s after the stage"
+        )
     for sender in senders:
         sender.cancel()
 
@@ -173,7 +205,9 @@ async def _sender(config: dict[str, Any], source: str, queue: asyncio.Queue, fig
                 if answer.status_code != 200:
                     if inside:
                         figures.errors.append(f"{source}: {answer.status_code} {answer.text[:150]}")
-                elif inside:
+                else:
+                    figures.answered.update((o["channel_order_no"], answered) for o in body["orders"])
+                if answer.status_code == 200 and inside:
                     result = answer.json()
                     figures.push_ms.append((time.perf_counter() - started) * 1000)
                     figures.orders_stored += len(result["orders"])

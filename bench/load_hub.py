@@ -46,12 +46,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def hub_workers(url: str, workers: int, home: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def hub_workers(url: str, workers: int, home: Path, code: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """`orderdesk hub --db URL --workers N` on a free loopback port, with a random signing secret
-    shared through ORDERDESK_HUB_SECRET; (its address, the supervising process). Stopped afterwards."""
+    shared through ORDERDESK_HUB_SECRET; (its address, the supervising process). Stopped afterwards.
+    With ``code``, the hub's packages are imported from that source tree (first on sys.path)."""
     port = _free_port()
     environment = {**os.environ, "ORDERDESK_HUB_SECRET": secrets.token_hex(32), "XDG_CONFIG_HOME": str(home / "config"),
                    "XDG_DATA_HOME": str(home / "data")}  # fmt: skip
+    if code is not None:
+        environment["PYTHONPATH"] = str(code)
     orderdesk = Path(sys.executable).with_name("orderdesk")
     log = (home / "hub.log").open("wb")
     command = [str(orderdesk), "hub", "--db", url, "--port", str(port), "--workers", str(workers)]
