@@ -4,7 +4,9 @@ On PostgreSQL every statement takes whole columns as arrays (``unnest``): the ex
 batch are found by joining its keys to the unique (channel, shop, order no.) index, new observations
 are inserted with ``ON CONFLICT (key) DO NOTHING RETURNING key`` (the unique index finds repeats: no
 lookup before), and the batch's changes go to the feed in one INSERT in their order. The statements'
-text never depends on the batch's size, so PostgreSQL keeps one prepared statement for each.
+text never depends on the batch's size, so PostgreSQL keeps one prepared statement for each. The
+arrays go in psycopg's binary format (``%b``): its text format escapes every element in Python,
+which cost 46 µs per observation's JSON against 1.3 µs (measured, 10,000 rows).
 
 On SQLite, which runs in the hub's own process, there are no round trips to save: lookups by the
 same indexes in chunks (within its limit on parameters), then ``executemany``.
@@ -27,30 +29,30 @@ CHUNK = 300  # rows per lookup on SQLite (3 parameters each: well within its lim
 
 _PG_KNOWN_ORDERS = """
 SELECT o.id, o.domain_id, o.channel, o.shop, o.channel_order_no, o.record_sha
-FROM unnest(%s::text[], %s::text[], %s::text[]) AS k(channel, shop, channel_order_no)
+FROM unnest(%b::text[], %b::text[], %b::text[]) AS k(channel, shop, channel_order_no)
 JOIN hub_orders AS o ON o.channel = k.channel AND o.shop = k.shop AND o.channel_order_no = k.channel_order_no
 """
 _PG_INSERT_ORDERS = """
 INSERT INTO hub_orders (domain_id, channel, shop, channel_order_no, waybill_no, record_json, record_sha)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[])
 """
 _PG_UPDATE_ORDERS = """
 UPDATE hub_orders AS o SET domain_id = u.domain_id, waybill_no = u.waybill_no, record_json = u.record_json,
        record_sha = u.record_sha
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS u(id, domain_id, waybill_no, record_json,
+FROM unnest(%b::bigint[], %b::text[], %b::text[], %b::text[], %b::text[]) AS u(id, domain_id, waybill_no, record_json,
                                                                                record_sha)
 WHERE o.id = u.id
 """
 _PG_INSERT_OBSERVATIONS = """
 INSERT INTO hub_observations (key, ref_domain_id, ref_channel_key, ref_waybill_no, record_json)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[])
 ON CONFLICT (key) DO NOTHING
 RETURNING key
 """
 _PG_APPEND_CHANGES = """
 INSERT INTO hub_changes (kind, entity_key, body_json, committed_at_ms)
 SELECT kind, entity_key, body_json, %s
-FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS c(kind, entity_key, body_json, n)
+FROM unnest(%b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS c(kind, entity_key, body_json, n)
 ORDER BY n
 """
 _SQLITE_KNOWN_ORDERS = """
