@@ -9,6 +9,7 @@ from hub import openapi, refusals
 from hub.auth import TokenAuthority
 from hub.body import IngestLimits
 from hub.body_limit import ContentLengthCheck
+from hub.feed_cache import FeedCache
 from hub.routes import actions, auth, changes, ingest, orders
 from hub.secret import load_secret
 from hub.store import HubStore
@@ -33,6 +34,7 @@ def create_app(
     )
     limits = ingest_limits or IngestLimits()
     app.state.store = store
+    app.state.feed_cache = FeedCache()
     app.state.tokens = TokenAuthority(secret if secret is not None else load_secret(), store.epoch)
     app.state.ingest_limits = limits
     app.state.sign_in_limits = sign_in_limits or SignInLimits()
