@@ -181,10 +181,10 @@ def prepare(url: str, orders: int, code: Path) -> tuple[float, int]:
 
 
 def print_header() -> None:
-    print(f"{'stage':<14}{'consoles':>9}{'rate/s':>8}{'stored/s':>9}{'push p99':>9}{'feed p50':>9}{'feed p99':>9}"
+    print(f"{'stage':<14}{'consoles':>9}{'rate/s':>8}{'stored/s':>9}{'push p99':>9}{'feed p50':>9}{'feed p99':>9}{'in hub':>7}"
           f"{'lag p50':>8}{'lag p99':>8}{'lag max':>8}{'behind':>7}  {'hub':>5}{'pg':>5}{'cons':>5}{'chan':>5}"
           f"{'other':>6}{'idle':>5}  {'hub RSS MB':>15}  goals")  # fmt: skip
-    print(f"{'':<14}{'':>9}{'':>8}{'':>9}{'ms':>9}{'ms':>9}{'ms':>9}{'s':>8}{'s':>8}{'s':>8}{'polls':>7}  "
+    print(f"{'':<14}{'':>9}{'':>8}{'':>9}{'ms':>9}{'ms':>9}{'ms':>9}{'p99':>7}{'s':>8}{'s':>8}{'s':>8}{'polls':>7}  "
           f"{f'CPU, % of one core ({os.cpu_count()} cores)':<31}  {'first→last (max)':>15}")  # fmt: skip
 
 
@@ -197,6 +197,7 @@ def print_outcome(outcome: Outcome) -> None:
     verdict = "met" if not outcome.broken else "MISSED: " + "; ".join(outcome.broken)
     print(f"{outcome.stage.name:<14}{outcome.stage.consoles:>9}{outcome.stage.rate:>8.0f}{outcome.stored_rate:>9.0f}"
           f"{_percentile(ch['push_ms'], 99):>9.0f}{_percentile(c['page_ms'], 50):>9.0f}{outcome.feed_p99:>9.0f}"
+          f"{_percentile(c['page_hub_ms'], 99):>7.0f}"
           f"{_percentile(lags, 50):>8.2f}{_percentile(lags, 99):>8.2f}{max(lags, default=float('nan')):>8.2f}"
           f"{len(outcome.polls_behind):>4}/{c['polls']:<4}"
           f"{w.share('hub'):>5.0f}{w.share('postgres'):>5.0f}{w.share('consoles'):>5.0f}{w.share('channels'):>5.0f}"

@@ -40,6 +40,7 @@ DRAIN_SECONDS = 60
 @dataclass
 class ConsoleFigures:
     page_ms: list[float] = field(default_factory=list)  # every GET /v1/changes inside the window
+    page_hub_ms: list[float] = field(default_factory=list)  # of which in the hub (its Server-Timing)
     order_lag_s: list[float] = field(default_factory=list)  # every new order seen, from its creation
     polls: int = 0
     # (when the previous poll began, the first order the poll brought): a poll is more than one behind
@@ -95,10 +96,12 @@ async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) 
                 more = True
                 while more and time.time() < t_end:
                     started = time.perf_counter()
-                    cursor, more, count, made = await read(client, cursor, config["page_size"])
+                    cursor, more, count, made, in_hub = await read(client, cursor, config["page_size"])
                     seen = time.time()
                     if inside:
                         figures.page_ms.append((time.perf_counter() - started) * 1000)
+                        if in_hub is not None:
+                            figures.page_hub_ms.append(in_hub)
                         figures.pages += 1
                         figures.changes += count
                         figures.order_lag_s.extend(seen - m for _, m in made)
@@ -115,7 +118,8 @@ async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) 
             await asyncio.sleep(interval)  # as the console: the next sync `interval` after this one ended
 
 
-Page = tuple[str, bool, int, list[tuple[str, float]]]  # (next cursor, has_more, changes, [(order no., made)])
+# (next cursor, has_more, changes, [(order no., made)], ms in the hub or None)
+Page = tuple[str, bool, int, list[tuple[str, float]], float | None]
 _TAIL = re.compile(rb'"cursor":\s*"([^"]+)",\s*"has_more":\s*(true|false)\}\s*$')
 _ORDER = re.compile(rb'"kind":"order","body":\{[^{}]*?"channel_order_no":"([^"]+)",[^{}]*?"created_at":"([^"]+)"')
 _CHANGE = re.compile(rb'\{"kind":"')
@@ -133,7 +137,9 @@ async def _light_page(client: HubClient, cursor: str, limit: int) -> Page:
     if tail is None:
         raise RuntimeError(f"no cursor at the end of the page: {body[-200:]!r}")
     made = [(number.decode(), _epoch(at.decode())) for number, at in _ORDER.findall(body)]
-    return tail.group(1).decode(), tail.group(2) == b"true", len(_CHANGE.findall(body)), made
+    timing = response.headers.get("server-timing", "")
+    in_hub = float(timing.split("dur=")[1]) if "dur=" in timing else None
+    return tail.group(1).decode(), tail.group(2) == b"true", len(_CHANGE.findall(body)), made, in_hub
 
 
 async def _parsed_page(client: HubClient, cursor: str, limit: int) -> Page:
@@ -141,7 +147,7 @@ async def _parsed_page(client: HubClient, cursor: str, limit: int) -> Page:
     page = await client.changes(cursor, limit)
     made = [(c["body"]["channel_order_no"], _epoch(c["body"]["created_at"])) for c in page["changes"]
             if c["kind"] == "order"]  # fmt: skip
-    return page["cursor"], page["has_more"], len(page["changes"]), made
+    return page["cursor"], page["has_more"], len(page["changes"]), made, None
 
 
 # -- channels ---------------------------------------------------------------------------------------
