@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
@@ -104,6 +104,34 @@ def test_the_postgres_write_path_answers_and_feeds_exactly_what_the_sqlite_one_d
     with tempfile.TemporaryDirectory() as folder:
         sqlite = HubStore(f"sqlite:///{Path(folder) / 'hub.sqlite3'}")
         try:
+            assert play(postgres, batches) == play(sqlite, batches)
+        finally:
+            postgres.close()
+            sqlite.close()
+
+
+def _valid_order(no: str, name: str) -> dict[str, Any] | None:
+    record = order(no, receiver={"name": name, "phone": "13800138000", "province": "浙江省", "city": "杭州市",
+                                 "address": "文三路1号"})  # fmt: skip
+    try:
+        OrderRecord.model_validate(record)
+    except ValueError:
+        return None
+    return record
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(named=st.lists(st.tuples(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=8)), min_size=1,
+                      max_size=8))  # fmt: skip
+def test_any_order_number_and_name_the_contract_takes_goes_through_postgres_arrays_as_through_sqlite(pg_url, named):
+    orders = [o for o in (_valid_order(no, name) for no, name in named) if o is not None]
+    assume(orders)
+    observations = [obs("douyin", 105, "2026-01-24T14:01:00+08:00", ref(o["channel_order_no"])) for o in orders]
+    postgres = fresh_store(pg_url)
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = HubStore(f"sqlite:///{Path(folder) / 'hub.sqlite3'}")
+        try:
+            batches = [(orders, observations), (orders[::-1], observations)]
             assert play(postgres, batches) == play(sqlite, batches)
         finally:
             postgres.close()
