@@ -17,9 +17,14 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 FETCH = 5000  # changes per query while catching up with the database
+
+
+class Page(NamedTuple):
+    last: int  # the number of the last change in it (``after`` when it is empty)
+    changes: list[bytes]
 
 
 def render(kind: str, body_json: str) -> bytes:
@@ -38,12 +43,10 @@ class FeedCache:
         self._lock = threading.Lock()  # guards the lists; held only to copy or extend them
         self._refreshing = threading.Lock()  # one database fetch at a time per process
 
-    def page(
-        self, after: int, limit: int, head: int, fetch: Callable[[int, int], Sequence[Any]]
-    ) -> list[tuple[int, bytes]] | None:
-        """Up to ``limit`` changes after ``after`` as (seq, bytes), knowing the feed through ``head``
-        (read in the caller's transaction); ``fetch(after, n)`` reads rows (seq, kind, body_json)
-        from the database. None when ``after`` lies before what is kept: read the database instead."""
+    def page(self, after: int, limit: int, head: int, fetch: Callable[[int, int], Sequence[Any]]) -> Page | None:
+        """Up to ``limit`` changes after ``after``, knowing the feed through ``head`` (read by the
+        caller); ``fetch(after, n)`` reads rows (seq, kind, body_json) from the database. None when
+        ``after`` lies before what is kept: read the database instead."""
         with self._lock:
             if self._base < 0:
                 self._base = self._known = head  # start at the head: consoles follow it
@@ -58,7 +61,8 @@ class FeedCache:
             if after < self._base:
                 return None
             start = bisect_right(self._seqs, after)
-            return list(zip(self._seqs[start : start + limit], self._pages[start : start + limit], strict=True))
+            pages = self._pages[start : start + limit]
+            return Page(self._seqs[start + len(pages) - 1] if pages else after, pages)
 
     def _extend(self, rows: Sequence[Any]) -> None:
         seqs = [int(row.seq) for row in rows]

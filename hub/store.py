@@ -45,6 +45,7 @@ class HubStore:
         self.url = url
         self.sqlite = url.startswith("sqlite")
         self.engine: Engine = create_engine(url, pool_pre_ping=True, **({} if self.sqlite else POSTGRES_ENGINE))
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         if self.sqlite:
             self._sqlite_pragmas()
         metadata.create_all(self.engine)
@@ -77,8 +78,15 @@ class HubStore:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection, connection.begin():
-            yield connection
+        """A connection for reading. On PostgreSQL each statement commits by itself (autocommit): at its
+        READ COMMITTED level every statement sees its own snapshot anyway, so BEGIN and COMMIT were two
+        round trips that bought nothing. SQLite reads in one transaction, one snapshot."""
+        if self.sqlite:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+        else:
+            with self._autocommit.connect() as connection:
+                yield connection
 
     def close(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from hub.deps import Caller, Store
 from hub.feed import BadCursor, feed_cursor, read_feed_cursor
-from hub.feed_cache import FeedCache, render
+from hub.feed_cache import FeedCache, Page, render
 from hub.refusals import Refusal, responses
 
 router = APIRouter(prefix="/v1", tags=["feed"])
@@ -59,10 +59,10 @@ def read_changes(
         if low > after + 1 or (high == 0 and after > 0):
             raise _gone()
         cache: FeedCache = request.app.state.feed_cache
-        kept = cache.page(after, limit, high, lambda since, n: store.read_changes(c, since, n))
-        if kept is None:  # further back than the cache reaches: from the database
-            kept = [(row.seq, render(row.kind, row.body_json)) for row in store.read_changes(c, after, limit)]
-    last = kept[-1][0] if kept else after
+        page = cache.page(after, limit, high, lambda since, n: store.read_changes(c, since, n))
+        if page is None:  # further back than the cache reaches: from the database
+            rows = store.read_changes(c, after, limit)
+            page = Page(rows[-1].seq if rows else after, [render(row.kind, row.body_json) for row in rows])
     # The bodies are stored as JSON already: spliced in rather than parsed and serialised again.
-    tail = json.dumps({"cursor": feed_cursor(store.epoch, last), "has_more": last < high})[1:].encode()
-    return Response(b'{"changes":[' + b",".join(page for _, page in kept) + b"]," + tail, media_type="application/json")
+    tail = json.dumps({"cursor": feed_cursor(store.epoch, page.last), "has_more": page.last < high})[1:].encode()
+    return Response(b'{"changes":[' + b",".join(page.changes) + b"]," + tail, media_type="application/json")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.feed_cache import FeedCache, render
+from hub.feed_cache import FeedCache, Page, render
 
 
 def _rows(numbers: list[int]) -> list[SimpleNamespace]:
@@ -34,8 +34,9 @@ class Database:
         self.fetched += len(found)
         return found
 
-    def page(self, after: int, limit: int) -> list[tuple[int, bytes]]:
-        return [(row.seq, render(row.kind, row.body_json)) for row in self.fetch(after, limit)]
+    def page(self, after: int, limit: int) -> Page:
+        rows = self.fetch(after, limit)
+        return Page(rows[-1].seq if rows else after, [render(row.kind, row.body_json) for row in rows])
 
 
 @settings(max_examples=150, deadline=None)
@@ -44,7 +45,9 @@ class Database:
     reads=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 9)), min_size=1, max_size=12),
     max_bytes=st.sampled_from([1, 60, 400, 10**6]),
 )
-def test_a_page_from_the_cache_is_the_databases_page_or_none_when_it_lies_before_what_is_kept(commits, reads, max_bytes):
+def test_a_page_from_the_cache_is_the_databases_page_or_none_when_it_lies_before_what_is_kept(
+    commits, reads, max_bytes
+):
     database, cache = Database(), FeedCache(max_bytes=max_bytes)
     database.commit([1, 2])  # the cache starts at the head its first reader sees
     number = 2
@@ -71,7 +74,7 @@ def test_each_change_is_fetched_once_however_many_readers_follow_the_head():
     database.commit(list(range(2, 52)))
     before = database.fetched
     for _reader in range(100):
-        assert len(cache.page(1, 1000, database.head, database.fetch)) == 50
+        assert len(cache.page(1, 1000, database.head, database.fetch).changes) == 50
     assert database.fetched - before == 50
 
 
@@ -80,7 +83,7 @@ def test_the_cache_lets_the_oldest_changes_go_beyond_its_size_and_sends_older_cu
     database.commit([1])
     cache.page(1, 10, 1, database.fetch)
     database.commit(list(range(2, 40)))
-    assert len(cache.page(30, 100, database.head, database.fetch)) == 9
+    assert len(cache.page(30, 100, database.head, database.fetch).changes) == 9
     base, known = cache.known
     assert known == 39 and 20 < base < 30  # about 400 bytes of 33-byte changes kept
     assert cache.page(base - 1, 10, database.head, database.fetch) is None
