@@ -281,6 +281,9 @@ def _summary(outcomes: list[Outcome]) -> None:
     print(f"goal load ({goal.stage.consoles} consoles, {goal.stage.rate:.0f} orders/s): "
           + ("all goals met" if not goal.broken else "MISSED: " + "; ".join(goal.broken)))  # fmt: skip
     print(f"  where its CPU went: {saturation(goal)}")
+    kernel = {name: 100 * use.system_s / max(use.cpu_s, 1e-9) for name, use in goal.window.groups.items()}
+    print("  of which in the kernel (system calls: mostly sockets): "
+          + ", ".join(f"{name} {share:.0f} %" for name, share in kernel.items()))  # fmt: skip
     lags = goal.consoles["order_lag_s"]
     if lags:
         print(f"  ingest → console lag: mean {statistics.fmean(lags):.2f} s (a console syncs every few seconds, "

@@ -26,8 +26,14 @@ def _stat_fields(pid: int) -> list[str] | None:
 
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process so far; None once it is gone."""
+    times = cpu_times(pid)
+    return None if times is None else sum(times)
+
+
+def cpu_times(pid: int) -> tuple[float, float] | None:
+    """(user, system) CPU seconds of a process so far: its own code, and the kernel working for it."""
     fields = _stat_fields(pid)
-    return None if fields is None else (int(fields[11]) + int(fields[12])) / TICKS
+    return None if fields is None else (int(fields[11]) / TICKS, int(fields[12]) / TICKS)
 
 
 def rss_mb(pid: int) -> float | None:
@@ -86,6 +92,7 @@ def machine_ticks() -> tuple[int, int]:
 @dataclass
 class GroupUse:
     cpu_s: float = 0.0  # CPU seconds used during the window, all processes of the group
+    system_s: float = 0.0  # of which in the kernel on the group's behalf (system calls: sockets, files)
     rss_first_mb: float = 0.0
     rss_last_mb: float = 0.0
     rss_max_mb: float = 0.0  # the group's largest total RSS in a sample
@@ -121,8 +128,8 @@ class Probe:
     def __init__(self, groups: dict[str, Callable[[], list[int]]], every: float = 1.0) -> None:
         self.groups = groups
         self.every = every
-        self._first: dict[int, float] = {}  # the first and the latest CPU reading of every pid seen
-        self._latest: dict[int, float] = {}
+        self._first: dict[int, tuple[float, float]] = {}  # the first and the latest (user, system) of every pid
+        self._latest: dict[int, tuple[float, float]] = {}
         self._members: dict[str, set[int]] = {name: set() for name in groups}
         self._use = {name: GroupUse() for name in groups}
         self._stop = threading.Event()
@@ -144,7 +151,9 @@ class Probe:
         seconds = time.monotonic() - self._started
         busy = (machine_ticks()[0] - self._machine_start) / TICKS
         for name, members in self._members.items():
-            self._use[name].cpu_s = sum(self._latest[p] - self._first[p] for p in members if p in self._first)
+            seen = [p for p in members if p in self._first]
+            self._use[name].system_s = sum(self._latest[p][1] - self._first[p][1] for p in seen)
+            self._use[name].cpu_s = self._use[name].system_s + sum(self._latest[p][0] - self._first[p][0] for p in seen)
         return Window(seconds, os.cpu_count() or 1, busy, self._use)
 
     def _run(self) -> None:
@@ -155,7 +164,7 @@ class Probe:
         for name, pids_of in self.groups.items():
             use, total_rss, largest = self._use[name], 0.0, 0.0
             for pid in pids_of():
-                cpu = cpu_seconds(pid)
+                cpu = cpu_times(pid)
                 if cpu is None:
                     continue
                 self._members[name].add(pid)
