@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import orjson
@@ -95,18 +95,17 @@ async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) 
             try:
                 more = True
                 while more and time.time() < t_end:
-                    started = time.perf_counter()
-                    cursor, more, count, made, in_hub = await read(client, cursor, config["page_size"])
-                    seen = time.time()
+                    page = await read(client, cursor, config["page_size"])
+                    cursor, more = page.cursor, page.has_more
                     if inside:
-                        figures.page_ms.append((time.perf_counter() - started) * 1000)
-                        if in_hub is not None:
-                            figures.page_hub_ms.append(in_hub)
+                        figures.page_ms.append(page.took_ms)
+                        if page.in_hub_ms is not None:
+                            figures.page_hub_ms.append(page.in_hub_ms)
                         figures.pages += 1
-                        figures.changes += count
-                        figures.order_lag_s.extend(seen - m for _, m in made)
-                    if made and first is None:
-                        first = made[0][0]  # the feed is in commit order: the earliest committed order
+                        figures.changes += page.changes
+                        figures.order_lag_s.extend(page.arrived - made for _, made in page.orders)
+                    if page.orders and first is None:
+                        first = page.orders[0][0]  # the feed is in commit order: the earliest committed order
             except Exception as exc:  # a load test goes on; the error is counted and shown
                 if inside:
                     figures.errors.append(f"{type(exc).__name__}: {exc}"[:200])
@@ -118,18 +117,27 @@ async def _console(config: dict[str, Any], token: str, figures: ConsoleFigures) 
             await asyncio.sleep(interval)  # as the console: the next sync `interval` after this one ended
 
 
-# (next cursor, has_more, changes, [(order no., made)], ms in the hub or None)
-Page = tuple[str, bool, int, list[tuple[str, float]], float | None]
+class Page(NamedTuple):
+    cursor: str  # the next cursor
+    has_more: bool
+    changes: int
+    orders: list[tuple[str, float]]  # (order no., when it was made) of each order in the page
+    took_ms: float  # from asking to holding the whole page (not reading it: that is the client's work)
+    arrived: float  # wall-clock time the whole page was there: what the lag is measured to
+    in_hub_ms: float | None  # the hub's own time (Server-Timing)
+
+
 _TAIL = re.compile(rb'"cursor":\s*"([^"]+)",\s*"has_more":\s*(true|false)\}\s*$')
 _ORDER = re.compile(rb'"kind":"order","body":\{[^{}]*?"channel_order_no":"([^"]+)",[^{}]*?"created_at":"([^"]+)"')
-_CHANGE = re.compile(rb'\{"kind":"')
 
 
 async def _light_page(client: HubClient, cursor: str, limit: int) -> Page:
     """A page read as bytes, with only what a light client needs found in them: the cursor, whether
     more follows, and each order's creation time (what the lag is measured from)."""
+    started = time.perf_counter()
     response = await client._http.get("/v1/changes", params={"cursor": cursor, "limit": limit},
                                       headers={"Authorization": f"Bearer {client.token}"})  # fmt: skip
+    took, arrived = (time.perf_counter() - started) * 1000, time.time()
     if response.status_code != 200:
         raise RuntimeError(f"{response.status_code} {response.text[:150]}")
     body = response.content
@@ -139,15 +147,18 @@ async def _light_page(client: HubClient, cursor: str, limit: int) -> Page:
     made = [(number.decode(), _epoch(at.decode())) for number, at in _ORDER.findall(body)]
     timing = response.headers.get("server-timing", "")
     in_hub = float(timing.split("dur=")[1]) if "dur=" in timing else None
-    return tail.group(1).decode(), tail.group(2) == b"true", len(_CHANGE.findall(body)), made, in_hub
+    return Page(tail.group(1).decode(), tail.group(2) == b"true", body.count(b'{"kind":"'), made, took, arrived, in_hub)
 
 
 async def _parsed_page(client: HubClient, cursor: str, limit: int) -> Page:
-    """A page as the console reads it: HubClient.changes (orjson, every change parsed)."""
+    """A page as the console reads it: HubClient.changes (orjson, every change parsed; the parse is
+    inside ``took_ms`` here)."""
+    started = time.perf_counter()
     page = await client.changes(cursor, limit)
+    took, arrived = (time.perf_counter() - started) * 1000, time.time()
     made = [(c["body"]["channel_order_no"], _epoch(c["body"]["created_at"])) for c in page["changes"]
             if c["kind"] == "order"]  # fmt: skip
-    return page["cursor"], page["has_more"], len(page["changes"]), made, None
+    return Page(page["cursor"], page["has_more"], len(page["changes"]), made, took, arrived, None)
 
 
 # -- channels ---------------------------------------------------------------------------------------

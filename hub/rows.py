@@ -74,9 +74,10 @@ def observation_rows(records: Sequence[ObservationRecord]) -> list[ObservationRo
     for record in records:
         ref = record.order
         both = ref.channel and ref.shop and ref.channel_order_no
-        rows[record.identity()] = ObservationRow(
-            record.identity(), ref.domain_id,
-            channel_key(ref.channel, ref.shop, ref.channel_order_no) if both else None,  # type: ignore[arg-type]
+        key = record.identity()
+        rows[key] = ObservationRow(
+            key, ref.domain_id,
+            channel_key(ref.channel, ref.shop, ref.channel_order_no) if both else None,
             ref.waybill_no, record.model_dump_json(),
         )  # fmt: skip
     return list(rows.values())

@@ -72,9 +72,9 @@ def test_the_light_read_of_a_page_finds_what_the_full_parse_finds(hub):
 
     light, parsed = asyncio.run(both())
     assert light[:4] == parsed[:4]
-    assert light[1] is True and [number for number, _ in light[3]] == ["L0", "L1"]
-    assert light[3][0][1] == pytest.approx(1769234400.25)  # 2026-01-24 06:00:00.25 UTC
-    assert light[4] is not None and parsed[4] is None
+    assert light.has_more is True and [number for number, _ in light.orders] == ["L0", "L1"]
+    assert light.orders[0][1] == pytest.approx(1769234400.25)  # 2026-01-24 06:00:00.25 UTC
+    assert light.in_hub_ms is not None and parsed.in_hub_ms is None and light.took_ms > 0
 
 
 def test_a_poll_is_more_than_one_behind_when_the_hub_had_answered_its_first_order_before_the_previous_poll():
