@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bench.hub_load import Outcome, Stage
-from bench.load_clients import SOURCES, _light_page, _parsed_page, run_channels, run_consoles
+from bench.load_clients import SOURCES, LightFeed, _light_page, _parsed_page, run_channels, run_consoles
 from bench.load_hub import bench_database, sign_in
 from bench.load_probe import Probe, cpu_seconds, descendants
 from sync.client import HubClient
@@ -67,8 +67,8 @@ def test_the_light_read_of_a_page_finds_what_the_full_parse_finds(hub):
     httpx.post(f"{hub.url}/v1/ingest/douyin", json={"orders": orders}, headers={"Authorization": f"Bearer {token}"})
 
     async def both() -> tuple:
-        async with HubClient(hub.url, token) as client:
-            return await _light_page(client, "", 2), await _parsed_page(client, "", 2)
+        async with HubClient(hub.url, token) as client, LightFeed(hub.url, token) as light:
+            return await _light_page(light, "", 2), await _parsed_page(client, "", 2)
 
     light, parsed = asyncio.run(both())
     assert light[:4] == parsed[:4]
