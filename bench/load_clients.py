@@ -156,8 +156,18 @@ class LightFeed:
             self._streams[1].close()
 
     async def get(self, target: str) -> tuple[int, dict[str, str], bytes]:
-        """(status, headers in lower case, body) of GET ``target``; a new connection if the last one closed."""
-        if self._streams is None or self._streams[1].is_closing():
+        """(status, headers in lower case, body) of GET ``target``; asked again on a new connection when
+        the hub had closed the kept one (its keep-alive timeout) before answering."""
+        reused = self._streams is not None and not self._streams[0].at_eof()
+        try:
+            return await self._get(target)
+        except asyncio.IncompleteReadError as exc:
+            if not reused or exc.partial:
+                raise
+            return await self._get(target)
+
+    async def _get(self, target: str) -> tuple[int, dict[str, str], bytes]:
+        if self._streams is None or self._streams[1].is_closing() or self._streams[0].at_eof():
             self._streams = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), 10)
         reader, writer = self._streams
         writer.write(

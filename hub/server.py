@@ -63,10 +63,15 @@ class BackgroundHub:
         self.stop()
 
 
+# An idle connection is kept this long (uvicorn's default: 5 s). A console syncs every 5 s after its
+# last sync ended, so with the default nearly every sync had to connect anew.
+KEEP_ALIVE_SECONDS = 30
+
+
 def serve(store: HubStore, host: str, port: int, secret_file: Path | None = None) -> None:
     """The hub in the foreground, with the deployment's secret (hub/secret.py)."""
     uvicorn.run(create_app(store, secret=load_secret(secret_file)), host=host, port=port, log_level="info",
-                lifespan="off")  # fmt: skip
+                lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
 
 
 WORKER_VARIABLE = "ORDERDESK_HUB_WORKER"  # {"db": url, "secret_file": path or null}, for worker processes
@@ -77,7 +82,7 @@ def serve_workers(url: str, host: str, port: int, workers: int, secret_file: Pat
     The caller has created the tables (``HubStore(url)``) and checked the secret beforehand."""
     os.environ[WORKER_VARIABLE] = json.dumps({"db": url, "secret_file": str(secret_file) if secret_file else None})
     uvicorn.run("hub.server:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-                lifespan="off", access_log=False)  # fmt: skip
+                lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
 
 
 def worker_app() -> FastAPI:
