@@ -215,8 +215,13 @@ def saturation(outcome: Outcome) -> str:
              "the benchmark's clients": w.share("consoles") + w.share("channels"),
              "other work on the machine": max(0.0, w.others_percent)}  # fmt: skip
     ranked = ", ".join(f"{name} {share:.0f} %" for name, share in sorted(users.items(), key=lambda i: -i[1]))
+    busiest = 100 * w.groups["hub"].busiest_s / w.seconds
+    ranked += f" (the busiest hub process {busiest:.0f} %)"
     if idle < 0.1 * cores:
         return f"CPU ran out ({idle:.0f} % of {cores} % idle): {ranked}"
+    if busiest >= 80:
+        return (f"one hub process used up its core ({busiest:.0f} %; a worker's Python runs on one core at a time) "
+                f"while {idle:.0f} % of {cores} % was idle: {ranked}")  # fmt: skip
     return f"CPU was left ({idle:.0f} % of {cores} % idle): waiting, not computing, set the limit; CPU: {ranked}"
 
 

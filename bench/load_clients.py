@@ -161,8 +161,8 @@ class LightFeed:
         reused = self._streams is not None and not self._streams[0].at_eof()
         try:
             return await self._get(target)
-        except asyncio.IncompleteReadError as exc:
-            if not reused or exc.partial:
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:  # closed as we asked: reset, or no answer
+            if not reused or getattr(exc, "partial", b""):
                 raise
             return await self._get(target)
 

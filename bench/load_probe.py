@@ -93,6 +93,7 @@ def machine_ticks() -> tuple[int, int]:
 class GroupUse:
     cpu_s: float = 0.0  # CPU seconds used during the window, all processes of the group
     system_s: float = 0.0  # of which in the kernel on the group's behalf (system calls: sockets, files)
+    busiest_s: float = 0.0  # the CPU seconds of its busiest process (a hub worker runs its Python on one core)
     rss_first_mb: float = 0.0
     rss_last_mb: float = 0.0
     rss_max_mb: float = 0.0  # the group's largest total RSS in a sample
@@ -153,7 +154,9 @@ class Probe:
         for name, members in self._members.items():
             seen = [p for p in members if p in self._first]
             self._use[name].system_s = sum(self._latest[p][1] - self._first[p][1] for p in seen)
-            self._use[name].cpu_s = self._use[name].system_s + sum(self._latest[p][0] - self._first[p][0] for p in seen)
+            used = {p: sum(self._latest[p]) - sum(self._first[p]) for p in seen}
+            self._use[name].cpu_s = sum(used.values())
+            self._use[name].busiest_s = max(used.values(), default=0.0)
         return Window(seconds, os.cpu_count() or 1, busy, self._use)
 
     def _run(self) -> None:
