@@ -4,7 +4,8 @@ On PostgreSQL every statement takes whole columns as arrays (``unnest``): the ex
 batch are found by joining its keys to the unique (channel, shop, order no.) index, new observations
 are inserted with ``ON CONFLICT (key) DO NOTHING RETURNING key`` (the unique index finds repeats: no
 lookup before), and the batch's changes go to the feed in one INSERT in their order. The statements'
-text never depends on the batch's size, so PostgreSQL keeps one prepared statement for each. The
+text never depends on the batch's size, so each is parsed and prepared once per connection (and
+planned anew for its values every time: hub/store.py). The
 arrays go in psycopg's binary format (``%b``): its text format escapes every element in Python,
 which cost 46 µs per observation's JSON against 1.3 µs (measured, 10,000 rows).
 
