@@ -9,10 +9,12 @@ from hub import openapi, refusals
 from hub.auth import TokenAuthority
 from hub.body import IngestLimits
 from hub.body_limit import ContentLengthCheck
+from hub.feed_cache import FeedCache
 from hub.routes import actions, auth, changes, ingest, orders
 from hub.secret import load_secret
 from hub.store import HubStore
 from hub.throttle import SignInLimits
+from hub.timing import ServerTiming
 
 MAX_BODY_BYTES = 256 * 1024  # every body but the ingest's: sign-in and actions are small
 
@@ -33,6 +35,7 @@ def create_app(
     )
     limits = ingest_limits or IngestLimits()
     app.state.store = store
+    app.state.feed_cache = FeedCache()
     app.state.tokens = TokenAuthority(secret if secret is not None else load_secret(), store.epoch)
     app.state.ingest_limits = limits
     app.state.sign_in_limits = sign_in_limits or SignInLimits()
@@ -40,6 +43,7 @@ def create_app(
         app.include_router(module.router, max_body_size=MAX_BODY_BYTES)
     app.include_router(ingest.router, max_body_size=limits.max_body_bytes)
     app.add_middleware(ContentLengthCheck, limits={"/v1/ingest/": limits.max_body_bytes}, default=MAX_BODY_BYTES)
+    app.add_middleware(ServerTiming)  # outermost: the whole of the hub's time
     refusals.install(app)
     openapi.install(app)
     return app

@@ -166,13 +166,16 @@ def seed(
     """Fill a hub with ``count`` demo orders (and their observations) through its normal write path,
     so the change feed carries them. Returns (orders, observations) written. ``on_batch(orders so
     far)`` after each batch; ``dated``: :func:`records`' start, spacing_s and until."""
+    from hub.rows import observation_rows, order_rows
     from sync.contract import ObservationRecord, OrderRecord
 
     written = [0, 0]
     for orders, observations in shuffled_batches(count, seed_value, batch, **dated):
+        order_batch = order_rows([OrderRecord.model_validate(o) for o in orders])  # before the lock
+        observation_batch = observation_rows([ObservationRecord.model_validate(o) for o in observations])
         with store.write() as c:
-            store.put_orders(c, [OrderRecord.model_validate(o) for o in orders])
-            new, _ = store.put_observations(c, [ObservationRecord.model_validate(o) for o in observations])
+            store.put_order_rows(c, order_batch)
+            new = store.put_observation_rows(c, observation_batch)
         written[0] += len(orders)
         written[1] += new
         if on_batch is not None:

@@ -1,7 +1,18 @@
-"""Running the hub: in the foreground (``orderdesk hub``) or on a background thread (tests, demo)."""
+"""Running the hub: in the foreground (``orderdesk hub``, one process or several sharing one listening
+socket) or on a background thread (tests, demo).
+
+With ``--workers N`` uvicorn's supervisor binds the port once and starts N worker processes (spawned,
+not forked) that all accept on that socket: the kernel hands each new connection to one of them, and
+a client's keep-alive connection stays with the worker that took it. Each worker opens the database
+itself (``worker_app``, told where by ``WORKER_VARIABLE``) and loads the same signing secret the
+parent did (hub/secret.py); the parent creates the tables and seeds before any worker starts, and
+restarts a worker that dies.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import threading
 import time
@@ -52,7 +63,30 @@ class BackgroundHub:
         self.stop()
 
 
+# An idle connection is kept this long (uvicorn's default: 5 s). A console syncs every 5 s after its
+# last sync ended, so with the default nearly every sync had to connect anew.
+KEEP_ALIVE_SECONDS = 30
+
+
 def serve(store: HubStore, host: str, port: int, secret_file: Path | None = None) -> None:
     """The hub in the foreground, with the deployment's secret (hub/secret.py)."""
     uvicorn.run(create_app(store, secret=load_secret(secret_file)), host=host, port=port, log_level="info",
-                lifespan="off")  # fmt: skip
+                lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+
+
+WORKER_VARIABLE = "ORDERDESK_HUB_WORKER"  # {"db": url, "secret_file": path or null}, for worker processes
+
+
+def serve_workers(url: str, host: str, port: int, workers: int, secret_file: Path | None = None) -> None:
+    """The hub in ``workers`` processes on one port and one database (see the module's docstring).
+    The caller has created the tables (``HubStore(url)``) and checked the secret beforehand."""
+    os.environ[WORKER_VARIABLE] = json.dumps({"db": url, "secret_file": str(secret_file) if secret_file else None})
+    uvicorn.run("hub.server:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``serve_workers``: its own connections to the shared database."""
+    told = json.loads(os.environ[WORKER_VARIABLE])
+    secret_file = Path(told["secret_file"]) if told["secret_file"] else None
+    return create_app(HubStore(told["db"]), secret=load_secret(secret_file))

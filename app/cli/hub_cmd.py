@@ -37,6 +37,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=tr("持续产生演示流量:每秒 RATE 个新订单", "keep generating demo traffic: RATE new orders a second"),
     )
     hub.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help=tr(
+            "N 个工作进程共用一个端口和数据库(多核;PostgreSQL 上最有用)",
+            "N worker processes sharing the port and the database (several cores; most useful on PostgreSQL)",
+        ),
+    )
+    hub.add_argument(
         "--secret-file",
         type=Path,
         metavar="PATH",
@@ -56,13 +66,17 @@ def default_db() -> str:
 def run_hub(args: argparse.Namespace) -> int:
     from hub.demo import seed
     from hub.secret import SecretError, load_secret
-    from hub.server import serve
+    from hub.server import serve, serve_workers
     from hub.store import HubStore
 
     try:
         load_secret(args.secret_file)  # before anything else: a hub that cannot sign tokens does not start
     except SecretError as exc:
         raise UserError(tr(exc.zh, exc.en)) from None
+    if args.workers < 1:
+        raise UserError(
+            tr(f"--workers 应至少为 1,而不是 {args.workers}", f"--workers should be at least 1, not {args.workers}")
+        )
 
     url = args.db or default_db()
     if url.startswith("sqlite:///"):
@@ -88,7 +102,10 @@ def run_hub(args: argparse.Namespace) -> int:
 
         live = LiveTraffic(store, args.live, args.seed_value).start()
     try:
-        serve(store, args.host, args.port, args.secret_file)
+        if args.workers > 1:
+            serve_workers(url, args.host, args.port, args.workers, args.secret_file)
+        else:
+            serve(store, args.host, args.port, args.secret_file)
     finally:
         if live is not None:
             live.stop()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from hub.deps import Caller, Store
 from hub.feed import BadCursor, feed_cursor, read_feed_cursor
+from hub.feed_cache import FeedCache, Page, render
 from hub.refusals import Refusal, responses
 
 router = APIRouter(prefix="/v1", tags=["feed"])
@@ -36,6 +37,7 @@ def _gone() -> Refusal:
 def read_changes(
     _: Caller,
     store: Store,
+    request: Request,
     cursor: Annotated[str | None, Query(max_length=200, description="empty or absent: from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
 ) -> Response:
@@ -56,9 +58,11 @@ def read_changes(
                 raise Refusal(400, "this cursor is ahead of the feed", "此游标超出了变更流", field="cursor")
         if low > after + 1 or (high == 0 and after > 0):
             raise _gone()
-        rows = store.read_changes(c, after, limit)
-    last = rows[-1].seq if rows else after
-    # The bodies are stored as JSON already: splice them in rather than parse and serialise again.
-    changes = ",".join(f'{{"kind":"{row.kind}","body":{row.body_json}}}' for row in rows)
-    tail = json.dumps({"cursor": feed_cursor(store.epoch, last), "has_more": last < high})[1:]
-    return Response(f'{{"changes":[{changes}],{tail}', media_type="application/json")
+        cache: FeedCache = request.app.state.feed_cache
+        page = cache.page(after, limit, high, lambda since, n: store.read_changes(c, since, n))
+        if page is None:  # further back than the cache reaches: from the database
+            rows = store.read_changes(c, after, limit)
+            page = Page(rows[-1].seq if rows else after, [render(row.kind, row.body_json) for row in rows])
+    # The bodies are stored as JSON already: spliced in rather than parsed and serialised again.
+    tail = json.dumps({"cursor": feed_cursor(store.epoch, page.last), "has_more": page.last < high})[1:].encode()
+    return Response(b'{"changes":[' + b",".join(page.changes) + b"]," + tail, media_type="application/json")

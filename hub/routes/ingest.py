@@ -15,6 +15,7 @@ from hub.body import IngestLimits, parse_form, parse_json
 from hub.deps import Caller, Store, require_role
 from hub.ingest import REFUSALS_SHOWN, RefusedRecord, parse_ingest
 from hub.refusals import Refusal, responses
+from hub.rows import observation_rows, order_rows
 from sync.mapping.registry import bundled_documents
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
@@ -89,10 +90,12 @@ async def ingest(
     def write() -> IngestResult:  # in the thread pool: the event loop keeps serving others
         document, where = _document(raw, mime, source, limits)
         parsed = parse_ingest(source, document, limits, where)
+        orders, observations = order_rows(parsed.orders), observation_rows(parsed.observations)  # before the lock
         with store.write() as c:
-            ids = store.put_orders(c, parsed.orders)
-            new, repeated = store.put_observations(c, parsed.observations)
+            ids = store.put_order_rows(c, orders)
+            new = store.put_observation_rows(c, observations)
             refused.keep(c, source, who.user, parsed.refused)
+        repeated = len(parsed.observations) - new
         return IngestResult(orders=ids, observations_new=new, observations_repeated=repeated,
                             refused=[r.shown() for r in parsed.refused[:REFUSALS_SHOWN]],
                             refused_count=len(parsed.refused))  # fmt: skip

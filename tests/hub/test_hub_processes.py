@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -134,3 +135,58 @@ def test_hub_processes_on_postgres_share_throttle_and_revocations(tmp_path):
     finally:
         metadata.drop_all(engine)
         engine.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                    stat_text = f.read()
+            except OSError:
+                continue
+            if int(stat_text[stat_text.rindex(")") + 2 :].split()[1]) == pid:
+                found.append(int(name))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="counts worker processes in /proc (Linux)")
+def test_orderdesk_hub_workers_serve_one_port_from_several_processes_with_one_secret(tmp_path):
+    environment = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    environment.pop("ORDERDESK_HUB_SECRET", None)
+    orderdesk = shutil.which("orderdesk")
+    port = _free_port()
+    db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    process = subprocess.Popen([orderdesk, "hub", "--db", db, "--port", str(port), "--workers", "2"], env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # ready when every worker has started, not just the first
+            try:
+                httpx.get(f"{url}/openapi.json", timeout=2)
+                workers = [
+                    p
+                    for p in _children(process.pid)
+                    if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()
+                ]
+                if len(workers) == 2:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            assert time.monotonic() < deadline, "the hub's workers did not start"
+            time.sleep(0.2)
+        token = _token(url, "packer").json()["access_token"]
+        for _ in range(24):  # a fresh connection each: the kernel spreads them over the workers
+            me = httpx.get(f"{url}/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200 and me.json()["user"] == "packer"  # every worker knows the one secret
+            assert "app;dur=" in me.headers["server-timing"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert not [p for p in workers if os.path.exists(f"/proc/{p}")]  # the workers end with the hub
+    refused = subprocess.run([orderdesk, "--lang", "en", "hub", "--db", db, "--workers", "0"], env=environment,
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert refused.returncode == 2 and "--workers should be at least 1, not 0" in refused.stderr
