@@ -130,10 +130,10 @@ def enqueue(cache: Cache, profile: PrinterProfile, findings: list[Finding]) -> i
 def open_queue(c: Connection, limit: int = 1000) -> list[dict[str, Any]]:
     """The handling queue, oldest finding first."""
     return [
-        {"order": r.domain_id, "profile": r.profile, "found_at_ms": r.found_at_ms,
+        {"order": r.domain_id, "receiver": r.receiver_name, "profile": r.profile, "found_at_ms": r.found_at_ms,
          "substitutions": json.loads(r.substitutions_json)}
         for r in c.exec_driver_sql(
-            "SELECT o.domain_id, q.profile, q.found_at_ms, q.substitutions_json FROM label_queue q "
+            "SELECT o.domain_id, o.receiver_name, q.profile, q.found_at_ms, q.substitutions_json FROM label_queue q "
             "JOIN orders o ON o.id = q.order_id WHERE q.resolved_at_ms IS NULL ORDER BY q.found_at_ms, q.order_id "
             "LIMIT ?",
             (limit,),

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.labels import SOURCES, label
 from sync.states import FULFILMENT_LABELS, Fulfilment
 
 _SYSTEMS = {"channel": ("渠道", "the channel"), "logistics": ("物流", "logistics"), "finance": ("财务", "finance")}
+
+
+def _source(source: str) -> tuple[str, str]:
+    """A source's name in words (抖店 / Douyin), not its id (douyin)."""
+    return label(SOURCES, source)
 
 
 def _state(value: Any, zh: bool) -> str:
@@ -20,15 +26,15 @@ def _state(value: Any, zh: bool) -> str:
 def describe(kind: str, detail: dict[str, Any], source: str | None = None) -> dict[str, str]:
     """{"zh": …, "en": …} for one anomaly; ``source`` is the observation's source when known."""
     d = detail
-    by = source or d.get("source") or ""
+    by_zh, by_en = _source(source or d.get("source") or "")
     if kind == "regression":
         claimed_zh, claimed_en = _state(d.get("claimed"), True), _state(d.get("claimed"), False)
         current_zh, current_en = _state(d.get("current"), True), _state(d.get("current"), False)
-        where = d.get("established_by") or "?"
+        where_zh, where_en = _source(d.get("established_by") or "?")
         same = "(同一来源前后矛盾)" if d.get("same_source") else ""
         return {
-            "zh": f"{by} 报告「{claimed_zh}」,但订单已到「{current_zh}」(由 {where} 确认){same};未采用",
-            "en": f"{by} reported {claimed_en!r} after the order had reached {current_en!r} (from {where})"
+            "zh": f"{by_zh} 报告「{claimed_zh}」,但订单已到「{current_zh}」(由 {where_zh} 确认){same};未采用",
+            "en": f"{by_en} reported {claimed_en!r} after the order had reached {current_en!r} (from {where_en})"
             + (", contradicting itself" if d.get("same_source") else "")
             + "; not applied",
         }
@@ -52,8 +58,8 @@ def describe(kind: str, detail: dict[str, Any], source: str | None = None) -> di
         }
     if kind == "unmapped_status":
         return {
-            "zh": f"{by} 的状态没有映射规则,已保留待处理",
-            "en": f"no mapping rule knows this {by} status; kept for review",
+            "zh": f"{by_zh} 的状态没有映射规则,已保留待处理",
+            "en": f"no mapping rule knows this {by_en} status; kept for review",
         }
     if kind == "refund_regression":
         return {
@@ -73,5 +79,5 @@ def describe(kind: str, detail: dict[str, Any], source: str | None = None) -> di
     if kind == "missing_paid_amount":
         return {"zh": "已支付,但没有实收金额", "en": "paid, but the paid amount is missing"}
     if kind == "source_exception":
-        return {"zh": f"{by} 报告异常:{d.get('signal')}", "en": f"{by} reports a problem: {d.get('signal')}"}
+        return {"zh": f"{by_zh} 报告异常:{d.get('signal')}", "en": f"{by_en} reports a problem: {d.get('signal')}"}
     return {"zh": f"{kind}:{d}", "en": f"{kind}: {d}"}

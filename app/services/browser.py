@@ -17,6 +17,7 @@ from sync.cache import search
 from sync.domain_id import is_domain_id
 
 SEARCH_LIMIT = 5000
+CANCELLED = "cancelled"  # the fulfilment filter's choice for cancelled orders (cancellation is its own axis)
 # What the table sorts by. Creation time is indexed (every filter's index ends with it); the other
 # keys sort the matching rows in SQLite's sorter: ~0.5 s for all of 1,000,000, far less filtered.
 SORTS = {
@@ -32,6 +33,7 @@ SORTS = {
     "waybill": "o.waybill_no",
 }
 _PHONE_TAIL = re.compile(r"\d{4}")
+_ID_FRAGMENT = re.compile(r"DB[0-9A-Z]{2,20}|(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{6,20}")  # DB… or 6+ mixed
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,16 @@ def _text_ids(c: Connection, text: str) -> list[int] | None:
         return exact
     if _PHONE_TAIL.fullmatch(text):
         return [r[0] for r in c.exec_driver_sql("SELECT id FROM orders WHERE receiver_phone_tail = ?", (text,))]
+    if _ID_FRAGMENT.fullmatch(text.upper()):  # part of a unified id: its start through the unique index,
+        fragment = text.upper()  # anywhere else by a scan of that index alone (~0.1 s at 1,000,000)
+        if fragment.startswith("DB"):
+            sql = "SELECT id FROM orders WHERE domain_id >= ? AND domain_id < ? LIMIT ?"
+            found = [r[0] for r in c.exec_driver_sql(sql, (fragment, fragment + "\uffff", SEARCH_LIMIT))]
+        else:
+            sql = "SELECT id FROM orders WHERE instr(domain_id, ?) > 0 LIMIT ?"
+            found = [r[0] for r in c.exec_driver_sql(sql, (fragment, SEARCH_LIMIT))]
+        if found:
+            return found
     expression = search.match_expression(text)
     if expression is None:
         return []
@@ -97,8 +109,10 @@ def _text_ids(c: Connection, text: str) -> list[int] | None:
 def _where(c: Connection, f: OrderFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if f.fulfilment == CANCELLED:
+        clauses.append("o.cancelled = 1")
     for column, value in (("channel", f.channel), ("fulfilment", f.fulfilment), ("refund", f.refund)):
-        if value:
+        if value and value != CANCELLED:
             clauses.append(f"o.{column} = ?")
             params.append(value)
     if f.anomalies:

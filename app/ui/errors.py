@@ -68,6 +68,9 @@ def message_for(exc: BaseException) -> str:
             return translate("Errors", "The hub did not accept the sign-in: check the user name and password.")
         if exc.status == 0:
             return translate("Errors", "The hub cannot be reached: check the address and the network.")
+        if exc.status == 429:
+            minutes = max(1, round((exc.retry_after or 60) / 60))
+            return translate("Errors", "Too many failed sign-ins: try again in {minutes} min.").format(minutes=minutes)
         return translate("Errors", "The hub answered with an error ({status}): {detail}").format(
             status=exc.status, detail=pick(exc.zh, exc.en)
         )

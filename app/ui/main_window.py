@@ -159,7 +159,8 @@ class MainWindow(QMainWindow):
                 "supervisor": self.tr("supervisor")}.get(role, role)  # fmt: skip
 
     def _settings_page(self) -> SettingsPage:
-        page = SettingsPage(self.settings, book=self.config.printers, settings_path=self.config.settings_path)
+        page = SettingsPage(self.settings, book=self.config.printers, settings_path=self.config.settings_path,
+                            manage_printers="packing" in self.session.workspaces)  # fmt: skip
         page.saved.connect(self._apply_settings)
         return page
 

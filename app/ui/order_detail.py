@@ -30,6 +30,25 @@ from sync.china_time import shown, shown_iso
 from sync.text_rules import visible
 
 
+def yuan(fen: int | None) -> str:
+    """¥12.34 from 1234 fen (money is integer fen everywhere; shown in yuan)."""
+    if fen is None:
+        return "—"
+    return f"{'-' if fen < 0 else ''}¥{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+
+
+def _audit_detail(entry: dict[str, Any]) -> str:
+    """What an audit entry changed or why: its reason (a reprint, an override), else before → after."""
+    payload = entry.get("payload")
+    if isinstance(payload, dict) and payload.get("reason"):
+        return str(payload["reason"])
+    before, after = entry.get("before"), entry.get("after")
+    if isinstance(after, dict) and "fulfilment" in after:
+        was = before.get("fulfilment") if isinstance(before, dict) else None
+        return f"{fulfilment_text(was) if was else '—'} → {fulfilment_text(after['fulfilment'], bool(after.get('cancelled')))}"
+    return ""
+
+
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -64,7 +83,7 @@ class OrderDetail(QTabWidget):
         split.addWidget(self.payload)
         self.events = _table([self.tr("At (China time)"), self.tr("Event"), self.tr("Source"), self.tr("Operator")])
         self.audit = _table([self.tr("No."), self.tr("At (China time)"), self.tr("Operator"), self.tr("Source"),
-                             self.tr("Action")])  # fmt: skip
+                             self.tr("Action"), self.tr("Details")])  # fmt: skip
         self.prints = _table(
             [
                 self.tr("Job"),
@@ -100,7 +119,7 @@ class OrderDetail(QTabWidget):
         _fill(self.events, [[shown_iso(e["at"]), word(labels.EVENTS, e["kind"]), word(labels.SOURCES, e["source"]),
                              e["operator"]] for e in document["events"]])  # fmt: skip
         _fill(self.audit, [[a["seq"], shown_iso(a["at"]), a["operator"], word(labels.SOURCES, a["source"]),
-                            word(labels.AUDIT_ACTIONS, a["action"])] for a in document["audit"]])  # fmt: skip
+                            word(labels.AUDIT_ACTIONS, a["action"]), _audit_detail(a)] for a in document["audit"]])  # fmt: skip
         _fill(self.prints, [[p["id"], word(labels.PRINT_STATES, p["state"]), p["printer"], p["reason"],
                              pick(p["error_zh"], p["error"]), shown(p["created_at_ms"], seconds=True)]
                             for p in prints])  # fmt: skip
@@ -108,7 +127,7 @@ class OrderDetail(QTabWidget):
     def left_the_list(self) -> None:
         """The order shown is no longer among the filtered orders: say so rather than show it on."""
         self.document = None
-        gone = self.tr("The order shown before is not in the list any more.")
+        gone = self.tr("The order shown before is not among these orders. Choose one to see its details.")
         self.overview.setHtml(f"<p>{html.escape(gone)}</p>")
         for table in (self.observations, self.events, self.audit, self.prints):
             table.setRowCount(0)
@@ -119,6 +138,24 @@ class OrderDetail(QTabWidget):
         if self.document and 0 <= row < len(self.document["observations"]):
             payload = self.document["observations"][row]["payload"]
             self.payload.setPlainText(visible(json.dumps(payload, ensure_ascii=False, indent=2)))
+
+    def _money_and_lines(self, d: dict[str, Any]) -> str:
+        """What was bought and paid, in yuan from integer fen, the refunded lines marked."""
+        e = html.escape
+        paid = self.tr("paid {amount}").format(amount=yuan(d.get("paid_amount_fen"))) if d.get(
+            "paid_amount_fen") is not None else self.tr("paid amount unknown")  # fmt: skip
+        refunded = self.tr("refunded {amount}").format(amount=yuan(d.get("refunded_fen") or 0))
+        rows = "".join(
+            f"<tr><td>{e(line['title'])}</td><td>{e(line['sku'])}</td><td align='right'>{line['quantity']}</td>"
+            f"<td align='right'>{e(yuan(line['unit_price_fen']))}</td><td>{e(refund_label(line.get('refund')))}"
+            f"{' ' + e(yuan(line['refunded_fen'])) if line.get('refunded_fen') else ''}</td></tr>"
+            for line in d.get("lines", [])
+        )
+        head = "".join(f"<th align='left'>{e(h)}</th>" for h in (self.tr("Item"), self.tr("SKU"), self.tr("Qty"),
+                                                                self.tr("Unit price"), self.tr("Refund")))  # fmt: skip
+        money = self.tr("Money")
+        return (f"<p><b>{e(money)}</b> {e(paid)} · {e(refunded)}</p>"
+                f"<table cellspacing='6'><tr>{head}</tr>{rows}</table>")  # fmt: skip
 
     def _overview(self, d: dict[str, Any]) -> str:
         e = html.escape
@@ -141,6 +178,7 @@ class OrderDetail(QTabWidget):
             f"<p><b>{e(receiver_label)}</b> {e(receiver['name'])} {e(phone)}<br>"
             f"{e(receiver['province'] + receiver['city'] + receiver['district'])} {e(receiver['address'])}</p>",
             f"<p><b>{e(waybill_label)}</b> {e(d['carrier'])} {e(d['waybill_no'])}</p>",
+            self._money_and_lines(d),
         ]
         open_anomalies = [a for a in d["anomalies"] if a["open"]]
         if open_anomalies:

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.browser import OrderFilter, channels, matching_ids
+from app.services.browser import CANCELLED, OrderFilter, channels, matching_ids
 from app.ui.order_detail import OrderDetail
 from app.ui.orders_model import OrdersModel
 from app.ui.words import channel_label, fulfilment_text, refund_label
@@ -57,6 +58,7 @@ class OrdersPage(QWidget):
         self.fulfilment.addItem(self.tr("Any fulfilment"), None)
         for state in Fulfilment:
             self.fulfilment.addItem(fulfilment_text(state.value), state.value)
+        self.fulfilment.addItem(fulfilment_text(None, cancelled=True), CANCELLED)
         self.refund = QComboBox()
         self.refund.addItem(self.tr("Any refund"), None)
         for value in ("none", "refunding", "partially_refunded", "refunded"):
@@ -76,8 +78,11 @@ class OrdersPage(QWidget):
         self.count = QLabel()
         self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("1,000,000 orders · searching…"))
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.reset_button = QPushButton(self.tr("Clear filters"))
+        self.reset_button.clicked.connect(self.reset_filters)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.reset_button)
         top.addWidget(self.count)
         bar = QHBoxLayout()
         for widget in (self.channel, self.fulfilment, self.refund, self.printed, self.anomalies, self.dated,
@@ -131,8 +136,9 @@ class OrdersPage(QWidget):
     def current_filter(self) -> OrderFilter:
         since = until = None
         if self.dated.isChecked():  # whole days in China, whatever the machine's time zone
-            since = day_start_ms(date(*self.since.date().getDate()))
-            until = day_start_ms(date(*self.until.date().getDate()) + timedelta(days=1))
+            first, last = sorted((date(*self.since.date().getDate()), date(*self.until.date().getDate())))
+            since = day_start_ms(first)  # "from" after "to" means the same days, not none
+            until = day_start_ms(last + timedelta(days=1))
         return OrderFilter(
             channel=self.channel.currentData(),
             fulfilment=self.fulfilment.currentData(),
@@ -145,6 +151,21 @@ class OrdersPage(QWidget):
             sort=self._sort[0],
             descending=self._sort[1],
         )
+
+    def reset_filters(self) -> None:
+        """Every filter back to "any", the search emptied: all orders again."""
+        for widget in (self.search, self.channel, self.fulfilment, self.refund, self.printed, self.anomalies,
+                       self.dated):  # fmt: skip
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.channel, self.fulfilment, self.refund, self.printed):
+            combo.setCurrentIndex(0)
+        self.anomalies.setChecked(False)
+        self.dated.setChecked(False)
+        for widget in (self.search, self.channel, self.fulfilment, self.refund, self.printed, self.anomalies,
+                       self.dated):  # fmt: skip
+            widget.blockSignals(False)
+        self.reload()
 
     def _sort_by(self, key: str, descending: bool) -> None:
         self._sort = (key, descending)
@@ -183,7 +204,8 @@ class OrdersPage(QWidget):
                 self.model.set_ids(everything)
             self._reselect(selected, final=True)
         elapsed = time.perf_counter() - started
-        self.count.setText(self.tr("{count} orders").format(count=f"{len(self.model.ids):,}"))
+        found = len(self.model.ids)
+        self.count.setText(self.tr("1 order") if found == 1 else self.tr("{count} orders").format(count=f"{found:,}"))
         self.loaded.emit(len(self.model.ids), elapsed)
 
     def selected_id(self) -> int | None:
@@ -193,9 +215,11 @@ class OrdersPage(QWidget):
     def _reselect(self, order_id: int | None, *, final: bool) -> None:
         """Select (and scroll to) the order selected before the reload; once the whole result is in
         and it is not there, the detail says it left the list."""
-        if order_id is None:
+        row = None if order_id is None else self.model.row_of(order_id)
+        if row is None and final and len(self.model.ids) == 1:
+            row = 0  # the one order found: shown at once
+        if row is None and order_id is None:
             return
-        row = self.model.row_of(order_id)
         if row is not None:
             index = self.model.index(row, 0)
             self.table.selectionModel().setCurrentIndex(

@@ -117,7 +117,7 @@ class PackingPage(QWidget):
         big = theme.font(theme.STATION_POINTS)
         self.scan_box = ScanBox()
         self.scan_box.setFont(theme.font(theme.STATION_TITLE_POINTS, bold=True))
-        self.scan_box.setPlaceholderText(self.tr("Scan a barcode: unified id, channel order no. or waybill no."))
+        self.scan_box.setPlaceholderText(self.tr("Scan: unified id, order no. or waybill no."))
         self.scan_box.returnPressed.connect(self._enter)
         self.summary = QLabel(self.tr("Scan an order to begin."))
         self.summary.setFont(big)

@@ -10,10 +10,12 @@ import threading
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressDialog,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
 from app.services.packing import PackingStation
 from app.ui import theme
 from app.ui.errors import log, message_for
+from app.ui.i18n import language
+from printing.profiles import load_profile, profile_names
 
 
 class RareQueueTab(QWidget):
@@ -33,29 +37,40 @@ class RareQueueTab(QWidget):
         super().__init__()
         self.station = station
         self.scan_days = scan_days
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Order"), self.tr("Printer profile"), self.tr("Characters")])
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([self.tr("Order"), self.tr("Receiver"), self.tr("Printer"),
+                                              self.tr("Characters")])  # fmt: skip
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.cellActivated.connect(self._take)
         self.table.cellDoubleClicked.connect(self._take)
-        self.scan_button = QPushButton(self.tr("Scan the last {days} days for rare characters").format(
-            days=f"{scan_days:g}"))  # fmt: skip
+        self.scan_button = QPushButton(self.tr("Scan for rare characters"))
         self.scan_button.clicked.connect(lambda: asyncio.ensure_future(self.run_batch_scan()))
+        self.days = QSpinBox()
+        self.days.setRange(1, 365)
+        self.days.setValue(int(scan_days))
+        self.days.setPrefix(self.tr("orders of the last "))
+        self.days.setSuffix(self.tr(" days"))
+        self.days.valueChanged.connect(lambda value: setattr(self, "scan_days", float(value)))
         self.message = QLabel()
         self.message.setWordWrap(True)
         hint = QLabel(self.tr("Labels that will not print as written. Enter or a double click opens one at the "
                               "station."))  # fmt: skip
         hint.setWordWrap(True)
         hint.setStyleSheet(theme.note_style())
+        row = QHBoxLayout()
+        row.addWidget(self.scan_button)
+        row.addWidget(self.days)
+        row.addStretch(1)
         column = QVBoxLayout(self)
         column.addWidget(hint)
-        column.addWidget(self.scan_button)
+        column.addLayout(row)
         column.addWidget(self.message)
         column.addWidget(self.table)
 
@@ -64,7 +79,12 @@ class RareQueueTab(QWidget):
         self.table.setRowCount(len(entries))
         for r, entry in enumerate(entries):
             what = ", ".join(f"{s['char']}→{s['replacement']}" for s in entry["substitutions"])
-            for c, text in enumerate((entry["order"], entry["profile"], what)):
+            profile = (
+                load_profile(entry["profile"]).title(language())
+                if entry["profile"] in profile_names()
+                else entry["profile"]
+            )
+            for c, text in enumerate((entry["order"], entry.get("receiver") or "", profile, what)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.changed.emit(len(entries))
 

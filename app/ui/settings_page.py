@@ -59,7 +59,12 @@ class SettingsPage(QWidget):
     saved = Signal(object)  # SettingsSaved: the settings, the printer to print on, what changed
 
     def __init__(
-        self, settings: Settings, *, book: PrinterBook | None = None, settings_path: Path | None = None
+        self,
+        settings: Settings,
+        *,
+        book: PrinterBook | None = None,
+        settings_path: Path | None = None,
+        manage_printers: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -143,6 +148,10 @@ class SettingsPage(QWidget):
         scroll.setWidget(holder)
         QVBoxLayout(self).addWidget(scroll)
         self.refresh_printers()
+        if not manage_printers:  # a finance clerk prints nothing: the packing station's printers are not theirs
+            for button in (self.add_button, self.edit_button, self.remove_button, self.default_button):
+                button.hide()
+            self.printer_message.setText(self.tr("Printers are set up by packers and supervisors."))
 
     def _with_hint(self, field: QWidget, text: str) -> QWidget:
         box = QWidget()
@@ -154,7 +163,7 @@ class SettingsPage(QWidget):
 
     # -- the printer list ---------------------------------------------------------------------------
     def kind_words(self, spec: PrinterSpec) -> str:
-        return {"file": self.tr("PDF files"), "tcp": self.tr("network printer"),
+        return {"file": self.tr("files in a folder"), "tcp": self.tr("network printer"),
                 "queue": self.tr("system queue")}[spec.kind]  # fmt: skip
 
     def refresh_printers(self, select: str | None = None) -> None:

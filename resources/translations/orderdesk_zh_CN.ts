@@ -180,22 +180,27 @@
         <translation>无法连接订单中心:请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="71" />
+        <location filename="../../app/ui/errors.py" line="73" />
+        <source>Too many failed sign-ins: try again in {minutes} min.</source>
+        <translation>登录失败次数过多:请 {minutes} 分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/errors.py" line="74" />
         <source>The hub answered with an error ({status}): {detail}</source>
         <translation>订单中心返回错误({status}):{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="75" />
+        <location filename="../../app/ui/errors.py" line="78" />
         <source>A file or connection failed: {detail}</source>
         <translation>文件或连接出错:{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="76" />
+        <location filename="../../app/ui/errors.py" line="79" />
         <source>Something unexpected went wrong. The details were written to {path}.</source>
         <translation>出现意外错误。详细信息已写入 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="88" />
+        <location filename="../../app/ui/errors.py" line="91" />
         <source>OrderDesk</source>
         <translation>OrderDesk 订单台</translation>
     </message>
@@ -455,42 +460,42 @@
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="192" />
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193" />
+        <location filename="../../app/ui/main_window.py" line="194" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236" />
+        <location filename="../../app/ui/main_window.py" line="237" />
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195" />
+        <location filename="../../app/ui/main_window.py" line="196" />
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197" />
+        <location filename="../../app/ui/main_window.py" line="198" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201" />
+        <location filename="../../app/ui/main_window.py" line="202" />
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -526,153 +531,199 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
-        <location filename="../../app/ui/order_detail.py" line="65" />
-        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="77" />
+        <location filename="../../app/ui/order_detail.py" line="84" />
+        <location filename="../../app/ui/order_detail.py" line="85" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
+        <location filename="../../app/ui/order_detail.py" line="77" />
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="58" />
+        <location filename="../../app/ui/order_detail.py" line="77" />
         <source>Observed (China time)</source>
         <translation>观测时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="59" />
+        <location filename="../../app/ui/order_detail.py" line="78" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="59" />
-        <location filename="../../app/ui/order_detail.py" line="65" />
-        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="78" />
+        <location filename="../../app/ui/order_detail.py" line="84" />
+        <location filename="../../app/ui/order_detail.py" line="85" />
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="59" />
+        <location filename="../../app/ui/order_detail.py" line="78" />
         <source>Mapping rule</source>
         <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="65" />
+        <location filename="../../app/ui/order_detail.py" line="84" />
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="65" />
-        <location filename="../../app/ui/order_detail.py" line="66" />
-        <location filename="../../app/ui/order_detail.py" line="75" />
+        <location filename="../../app/ui/order_detail.py" line="84" />
+        <location filename="../../app/ui/order_detail.py" line="85" />
+        <location filename="../../app/ui/order_detail.py" line="94" />
         <source>At (China time)</source>
         <translation>时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="66" />
+        <location filename="../../app/ui/order_detail.py" line="85" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="67" />
+        <location filename="../../app/ui/order_detail.py" line="86" />
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="70" />
+        <location filename="../../app/ui/order_detail.py" line="86" />
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="89" />
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="71" />
+        <location filename="../../app/ui/order_detail.py" line="90" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="72" />
+        <location filename="../../app/ui/order_detail.py" line="91" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="73" />
+        <location filename="../../app/ui/order_detail.py" line="92" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="74" />
+        <location filename="../../app/ui/order_detail.py" line="93" />
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78" />
+        <location filename="../../app/ui/order_detail.py" line="97" />
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="79" />
+        <location filename="../../app/ui/order_detail.py" line="98" />
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="80" />
+        <location filename="../../app/ui/order_detail.py" line="99" />
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="81" />
+        <location filename="../../app/ui/order_detail.py" line="100" />
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="82" />
+        <location filename="../../app/ui/order_detail.py" line="101" />
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="111" />
-        <source>The order shown before is not in the list any more.</source>
-        <translation>之前显示的订单已不在列表中。</translation>
+        <location filename="../../app/ui/order_detail.py" line="156" />
+        <source>Money</source>
+        <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="125" />
+        <location filename="../../app/ui/order_detail.py" line="162" />
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="125" />
+        <location filename="../../app/ui/order_detail.py" line="155" />
+        <location filename="../../app/ui/order_detail.py" line="162" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="125" />
+        <location filename="../../app/ui/order_detail.py" line="130" />
+        <source>The order shown before is not among these orders. Choose one to see its details.</source>
+        <translation>之前显示的订单不在当前结果中。请选择一个订单查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="145" />
+        <source>paid {amount}</source>
+        <translation>实付 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="146" />
+        <source>paid amount unknown</source>
+        <translation>实付金额未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="147" />
+        <source>refunded {amount}</source>
+        <translation>已退 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="154" />
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="154" />
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="154" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="155" />
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="162" />
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="127" />
+        <location filename="../../app/ui/order_detail.py" line="164" />
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="128" />
+        <location filename="../../app/ui/order_detail.py" line="165" />
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="129" />
+        <location filename="../../app/ui/order_detail.py" line="166" />
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="131" />
+        <location filename="../../app/ui/order_detail.py" line="168" />
         <source>shop</source>
         <translation>店铺</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="131" />
+        <location filename="../../app/ui/order_detail.py" line="168" />
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
     </message>
@@ -748,65 +799,75 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="53" />
+        <location filename="../../app/ui/orders_page.py" line="54" />
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="57" />
+        <location filename="../../app/ui/orders_page.py" line="58" />
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="61" />
+        <location filename="../../app/ui/orders_page.py" line="63" />
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="65" />
+        <location filename="../../app/ui/orders_page.py" line="67" />
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="66" />
+        <location filename="../../app/ui/orders_page.py" line="68" />
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="67" />
+        <location filename="../../app/ui/orders_page.py" line="69" />
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="68" />
+        <location filename="../../app/ui/orders_page.py" line="70" />
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="69" />
+        <location filename="../../app/ui/orders_page.py" line="71" />
         <source>Created (China time) from</source>
         <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="84" />
+        <location filename="../../app/ui/orders_page.py" line="81" />
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_page.py" line="89" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="124" />
+        <location filename="../../app/ui/orders_page.py" line="129" />
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="156" />
-        <location filename="../../app/ui/orders_page.py" line="176" />
+        <location filename="../../app/ui/orders_page.py" line="177" />
+        <location filename="../../app/ui/orders_page.py" line="197" />
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="186" />
+        <location filename="../../app/ui/orders_page.py" line="208" />
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_page.py" line="208" />
+        <source>1 order</source>
+        <translation>1 个订单</translation>
     </message>
 </context>
 <context>
@@ -839,11 +900,6 @@
 </context>
 <context>
     <name>PackingPage</name>
-    <message>
-        <location filename="../../app/ui/packing_page.py" line="120" />
-        <source>Scan a barcode: unified id, channel order no. or waybill no.</source>
-        <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
-    </message>
     <message>
         <location filename="../../app/ui/packing_page.py" line="122" />
         <location filename="../../app/ui/packing_page.py" line="478" />
@@ -955,6 +1011,11 @@
         <location filename="../../app/ui/packing_page.py" line="182" />
         <source>Scan and print</source>
         <translation>扫描打印</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_page.py" line="120" />
+        <source>Scan: unified id, order no. or waybill no.</source>
+        <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
         <location filename="../../app/ui/packing_page.py" line="183" />
@@ -1108,52 +1169,67 @@
 <context>
     <name>RareQueueTab</name>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="37" />
+        <location filename="../../app/ui/packing_queue.py" line="41" />
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="37" />
-        <source>Printer profile</source>
-        <translation>打印机配置</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/packing_queue.py" line="37" />
+        <location filename="../../app/ui/packing_queue.py" line="42" />
         <source>Characters</source>
         <translation>字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="47" />
-        <source>Scan the last {days} days for rare characters</source>
-        <translation>扫描最近 {days} 天订单中的生僻字</translation>
+        <location filename="../../app/ui/packing_queue.py" line="41" />
+        <source>Receiver</source>
+        <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="52" />
+        <location filename="../../app/ui/packing_queue.py" line="41" />
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="53" />
+        <source>Scan for rare characters</source>
+        <translation>扫描生僻字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="58" />
+        <source>orders of the last </source>
+        <translation>最近 </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="59" />
+        <source> days</source>
+        <translation> 天的订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/packing_queue.py" line="63" />
         <source>Labels that will not print as written. Enter or a double click opens one at the station.</source>
         <translation>这些面单无法按原样打印。回车或双击即可在打包台打开。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="80" />
+        <location filename="../../app/ui/packing_queue.py" line="100" />
         <source>Scanning recent orders…</source>
         <translation>正在扫描最近的订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="80" />
+        <location filename="../../app/ui/packing_queue.py" line="100" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="103" />
+        <location filename="../../app/ui/packing_queue.py" line="123" />
         <source>Scan cancelled after {count} orders: nothing was queued.</source>
         <translation>已扫描 {count} 个订单后取消:未加入队列。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="106" />
+        <location filename="../../app/ui/packing_queue.py" line="126" />
         <source>{count} orders of the last {days} days scanned: every label prints as written.</source>
         <translation>已扫描最近 {days} 天的 {count} 个订单:所有面单都能按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="109" />
+        <location filename="../../app/ui/packing_queue.py" line="129" />
         <source>{count} orders scanned, {found} need attention.</source>
         <translation>已扫描 {count} 个订单,{found} 个需要处理。</translation>
     </message>
@@ -1185,182 +1261,187 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="190" />
+        <location filename="../../app/ui/settings_page.py" line="199" />
         <source>The printer profile's own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="80" />
+        <location filename="../../app/ui/settings_page.py" line="85" />
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="76" />
+        <location filename="../../app/ui/settings_page.py" line="81" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="77" />
+        <location filename="../../app/ui/settings_page.py" line="82" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="78" />
+        <location filename="../../app/ui/settings_page.py" line="83" />
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="79" />
+        <location filename="../../app/ui/settings_page.py" line="84" />
         <source>Make default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="93" />
+        <location filename="../../app/ui/settings_page.py" line="98" />
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="95" />
+        <location filename="../../app/ui/settings_page.py" line="100" />
         <source>The default printer (★) prints the labels; changes apply at once.</source>
         <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="105" />
+        <location filename="../../app/ui/settings_page.py" line="110" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="114" />
+        <location filename="../../app/ui/settings_page.py" line="119" />
         <source>Labels, sync and sign-in</source>
         <translation>面单、同步与登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119" />
+        <location filename="../../app/ui/settings_page.py" line="124" />
         <source>Applies at the next sign-in.</source>
         <translation>下次登录时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="120" />
+        <location filename="../../app/ui/settings_page.py" line="125" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="120" />
+        <location filename="../../app/ui/settings_page.py" line="125" />
         <source>Applies at the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="121" />
+        <location filename="../../app/ui/settings_page.py" line="126" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119" />
+        <location filename="../../app/ui/settings_page.py" line="124" />
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="117" />
+        <location filename="../../app/ui/settings_page.py" line="122" />
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="118" />
+        <location filename="../../app/ui/settings_page.py" line="123" />
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="157" />
-        <source>PDF files</source>
-        <translation>PDF 文件</translation>
+        <location filename="../../app/ui/settings_page.py" line="154" />
+        <source>Printers are set up by packers and supervisors.</source>
+        <translation>打印机由打包员和主管设置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="157" />
+        <location filename="../../app/ui/settings_page.py" line="166" />
         <source>network printer</source>
         <translation>网络打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="158" />
+        <location filename="../../app/ui/settings_page.py" line="166" />
+        <source>files in a folder</source>
+        <translation>文件(存入目录)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="167" />
         <source>system queue</source>
         <translation>系统队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="165" />
+        <location filename="../../app/ui/settings_page.py" line="174" />
         <source>the system's default queue</source>
         <translation>系统默认队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="218" />
+        <location filename="../../app/ui/settings_page.py" line="227" />
         <source>Printer {name} added.</source>
         <translation>已添加打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="218" />
+        <location filename="../../app/ui/settings_page.py" line="227" />
         <source>Printer {name} saved.</source>
         <translation>已保存打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="225" />
+        <location filename="../../app/ui/settings_page.py" line="234" />
         <source>Remove printer</source>
         <translation>删除打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="225" />
+        <location filename="../../app/ui/settings_page.py" line="234" />
         <source>Remove printer {name}?</source>
         <translation>删除打印机 {name}?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234" />
+        <location filename="../../app/ui/settings_page.py" line="243" />
         <source>Printer {name} removed; the default printer is {default}.</source>
         <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="248" />
+        <location filename="../../app/ui/settings_page.py" line="257" />
         <source>{name} is the default printer now.</source>
         <translation>{name} 现为默认打印机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="257" />
+        <location filename="../../app/ui/settings_page.py" line="266" />
         <source>Its labels have another size than template {template}: the label template is the printer profile's own now.</source>
         <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="282" />
+        <location filename="../../app/ui/settings_page.py" line="291" />
         <source>Printing a test label on {name}…</source>
         <translation>正在用 {name} 打印测试面单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="289" />
+        <location filename="../../app/ui/settings_page.py" line="298" />
         <source>Test print failed; try again once the printer is ready: {error}</source>
         <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="291" />
+        <location filename="../../app/ui/settings_page.py" line="300" />
         <source>Test print failed; change this printer's settings first: {error}</source>
         <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="296" />
+        <location filename="../../app/ui/settings_page.py" line="305" />
         <source>Test label: {where}</source>
         <translation>测试面单:{where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="324" />
+        <location filename="../../app/ui/settings_page.py" line="333" />
         <source>the hub address applies at the next sign-in</source>
         <translation>中心地址将在下次登录时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="326" />
+        <location filename="../../app/ui/settings_page.py" line="335" />
         <source>the language applies at the next start</source>
         <translation>语言将在下次启动时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="327" />
+        <location filename="../../app/ui/settings_page.py" line="336" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="327" />
+        <location filename="../../app/ui/settings_page.py" line="336" />
         <source>Saved; {later}.</source>
         <translation>已保存;{later}。</translation>
     </message>
