@@ -63,6 +63,7 @@ def run_baseline(source: Path, target: Path, batch_rows: int) -> tuple[float, in
         t: src.execute(f"SELECT * FROM {t}" if t != "order_search" else "SELECT rowid, * FROM order_search").fetchall()
         for t in TABLES
     }
+    search_columns = ", ".join(d[0] for d in src.execute("SELECT * FROM order_search LIMIT 0").description)
     src.close()
     dst = sqlite3.connect(target, isolation_level=None)
     dst.execute("PRAGMA journal_mode = WAL")
@@ -86,8 +87,8 @@ def run_baseline(source: Path, target: Path, batch_rows: int) -> tuple[float, in
         for table in TABLES:
             part = parts[table][i]
             if part:
-                if table == "order_search":
-                    sql = "INSERT INTO order_search (rowid, name, phone, order_no, waybill) VALUES (?, ?, ?, ?, ?)"
+                if table == "order_search":  # whatever columns the search index has, its rowid first
+                    sql = f"INSERT INTO order_search (rowid, {search_columns}) VALUES ({', '.join('?' * len(part[0]))})"
                 else:
                     sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(part[0]))})"
                 dst.executemany(sql, part)

@@ -1,9 +1,10 @@
 """Demo traffic: orders across Taobao, Douyin, Pinduoduo, WeChat Channels, Youzan and the own
 mini-program, with Kuaidi100 tracking and finance settlements. Deterministic for a seed value, unified
 ids included. It carries what a real day carries and what the dashboards must find: rare characters
-in names, partial refunds, cancellations, late and duplicated pushes, updates before their order,
-a channel saying "confirmed" while the carrier is still out for delivery, a carrier signature stamped
-before the shipment, missing paid amounts and a status nobody mapped."""
+in names, partial refunds, orders closed with a full refund, late and duplicated pushes, updates
+before their order, a carrier saying "out for delivery" after it said signed, a carrier signature
+stamped before the shipment, a parcel that left after a full refund, problem parcels, missing paid
+amounts and a status nobody mapped. ``planted_records`` tells which anomalies each order must show."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ def records(
     numbered from ``first`` (order and waybill numbers follow it) and created from ``start`` on, one
     every ``spacing_s`` seconds. With ``until``, what would happen after it has not happened yet:
     those observations are left out (a demo dated up to today has orders still on their way)."""
+    for order, observations, _ in planted_records(count, seed, first=first, start=start, spacing_s=spacing_s,
+                                                  until=until):  # fmt: skip
+        yield order, observations
+
+
+def planted_records(
+    count: int,
+    seed: int = 7,
+    *,
+    first: int = 0,
+    start: datetime = START,
+    spacing_s: float = 26.0,
+    until: datetime | None = None,
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[str]]]:
+    """:func:`records` with what each order was given to go wrong: the kinds of anomaly it must show
+    open once every observation is in (``bench/anomalies.py`` measures precision and recall on them)."""
     rnd = random.Random(seed)
     channels = list(CHANNELS)
     for n in range(first, first + count):
@@ -74,10 +91,18 @@ def records(
         ref = {"channel": channel, "shop": order["shop"], "channel_order_no": order_no}
         paid, shipped, confirmed = CHANNELS[channel]
         at = created + timedelta(minutes=rnd.randint(1, 30))
+        if rnd.random() < 0.015:  # never paid: the buyer, or the payment timeout, cancelled it
+            yield order, _unpaid(channel, ref, created, at, until), []
+            continue
         observations = [{"source": channel, "status": paid, "observed_at": _iso(at), "order": ref}]
+        plants: list[tuple[str, dict[str, Any]]] = []  # (anomaly kind, the observation it rests on)
+        if order["paid_amount_fen"] is None:
+            plants.append(("missing_paid_amount", observations[0]))
         stage = rnd.random()
+        shipped_at = at
         if stage > 0.15:
             at += timedelta(hours=rnd.randint(2, 30))
+            shipped_at = at
             observations.append({"source": channel, "status": shipped, "observed_at": _iso(at), "order": ref})
             observations.append({"source": "kuaidi100", "status": 0, "observed_at": _iso(at + timedelta(hours=3)),
                                  "order": {"waybill_no": waybill}})  # fmt: skip
@@ -95,16 +120,20 @@ def records(
         if rnd.random() < 0.05 and channel == "douyin":
             observations.append({"source": "douyin", "status": 3, "status_field": "refund_status", "line_no": 1,
                                  "observed_at": _iso(at + timedelta(days=1)), "order": ref})  # fmt: skip
-        if rnd.random() < 0.03:  # a late, stale push: an anomaly to find
-            observations.append(
-                {"source": channel, "status": paid, "observed_at": _iso(at + timedelta(days=2)), "order": ref}
-            )
-        observations.extend(_trouble(rnd, n, channel, stage, created, at, waybill, ref, lines))
+        if rnd.random() < 0.03:  # a late, stale push: a regression once the channel had said more
+            stale = {"source": channel, "status": paid, "observed_at": _iso(at + timedelta(days=2)), "order": ref}
+            observations.append(stale)
+            if stage > 0.15:
+                plants.append(("regression", stale))
+        trouble, planted = _trouble(rnd, n, channel, stage, created, at, shipped_at, waybill, ref, lines)
+        observations.extend(trouble)
+        plants.extend(planted)
         if rnd.random() < 0.05:  # delivered twice
             observations.append(dict(rnd.choice(observations)))
         if until is not None:
             observations = [o for o in observations if datetime.fromisoformat(o["observed_at"]) <= until]
-        yield order, observations
+        kept = {id(o) for o in observations}
+        yield order, observations, [kind for kind, rests_on in plants if id(rests_on) in kept]
 
 
 # Cancellation as each channel says it (read with its mapping table).
@@ -113,31 +142,79 @@ CANCELS: dict[str, Any] = {"taobao": "TRADE_CLOSED_BY_TAOBAO", "douyin": 4, "pdd
 CANCEL_FIELDS: dict[str, dict[str, Any]] = {"douyin": {"main_status": 4}, "pdd": {"confirm_status": 2}}
 
 
+# An order never paid, then cancelled, as each channel says it (Pinduoduo lists only paid orders:
+# its cancel comes as confirm_status 2).
+UNPAID: dict[str, tuple[tuple[Any, dict[str, Any]] | None, tuple[Any, dict[str, Any]]]] = {
+    "taobao": (("WAIT_BUYER_PAY", {}), ("TRADE_CLOSED_BY_TAOBAO", {})),
+    "douyin": ((1, {"main_status": 1}), (4, {"main_status": 4})),
+    "pdd": (None, (1, {"confirm_status": 2})),
+    "wechat_channels": ((10, {}), (250, {})),
+    "youzan": (("WAIT_BUYER_PAY", {}), ("TRADE_CLOSED", {})),
+    "miniapp": (("CREATED", {}), ("CANCELLED", {})),
+}  # fmt: skip
+
+
+def _unpaid(
+    channel: str, ref: dict[str, Any], created: datetime, at: datetime, until: datetime | None
+) -> list[dict[str, Any]]:
+    pending, cancel = UNPAID[channel]
+    observations = [] if pending is None else [
+        {"source": channel, "status": pending[0], "fields": pending[1], "observed_at": _iso(created), "order": ref}]  # fmt: skip
+    observations.append({"source": channel, "status": cancel[0], "fields": cancel[1],
+                         "observed_at": _iso(at + timedelta(minutes=30)), "order": ref})  # fmt: skip
+    return [o for o in observations if until is None or datetime.fromisoformat(o["observed_at"]) <= until]
+
+
+# A paid order closed with a full refund before shipping, as each channel says it.
+REFUND_CLOSINGS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "taobao": ("TRADE_CLOSED", {}), "douyin": (4, {"main_status": 21}), "pdd": (1, {"refund_status": 4}),
+    "wechat_channels": (200, {}), "youzan": ("TRADE_CLOSED", {"pay_time": "paid"}), "miniapp": ("CLOSED_REFUNDED", {}),
+}  # fmt: skip
+# Carrier states a person must look at (Kuaidi100 疑难 and its detailed states).
+PROBLEMS = (2, 201, 202, 204, 205, 206, 207, 208, 209)
+
+
 def _trouble(
-    rnd: random.Random, n: int, channel: str, stage: float, created: datetime, at: datetime, waybill: str,
-    ref: dict[str, Any], lines: list[dict[str, Any]],
-) -> list[dict[str, Any]]:  # fmt: skip
-    """At most one of the things that go wrong, for about one order in twenty."""
+    rnd: random.Random, n: int, channel: str, stage: float, created: datetime, at: datetime, shipped_at: datetime,
+    waybill: str, ref: dict[str, Any], lines: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:  # fmt: skip
+    """At most one of the things that go wrong, for about one order in fifteen: its observations and
+    the anomalies it plants (each with the observation it rests on)."""
     roll = rnd.random()
     carrier = {"waybill_no": waybill}
-    if roll < 0.01 and stage > 0.35:  # the channel says confirmed while the carrier is still out for delivery
-        return [{"source": "kuaidi100", "status": 5, "observed_at": _iso(at + timedelta(hours=2)), "order": carrier}]
-    if roll < 0.02 and stage > 0.15:  # the carrier's signature stamped before the shipment
-        return [
-            {"source": "kuaidi100", "status": 3, "observed_at": _iso(created + timedelta(minutes=40)), "order": carrier}
-        ]
+    if roll < 0.01 and stage > 0.35:  # the carrier says out for delivery after it said signed (伪闭环)
+        late = {"source": "kuaidi100", "status": 5, "observed_at": _iso(at + timedelta(hours=2)), "order": carrier}
+        return [late], [("regression", late)]
+    if roll < 0.02 and stage > 0.15:  # the carrier's signature stamped before the shipment; then "in transit"
+        early = {"source": "kuaidi100", "status": 3, "observed_at": _iso(created + timedelta(minutes=40)),
+                 "order": carrier}  # fmt: skip
+        return [early], [("regression", early)]
     if roll < 0.025:  # a status nobody mapped
         status = {"source": channel, "status": 999, "observed_at": _iso(at + timedelta(hours=1)), "order": ref}
-        return [status]
+        return [status], [("unmapped_status", status)]
     if roll < 0.04 and len(lines) > 1:  # a partial refund of one line, half its price
         line = lines[-1]
         return [{"source": "finance", "status": "REFUND_SETTLED", "line_no": line["line_no"], "refund_id": f"RF{n}",
-                 "refund_fen": line["unit_price_fen"] // 2, "observed_at": _iso(at + timedelta(days=3)), "order": ref}]  # fmt: skip
-    if roll < 0.05 and stage <= 0.15:  # cancelled before shipping
-        fields = CANCEL_FIELDS.get(channel, {})
-        return [{"source": channel, "status": CANCELS[channel], "fields": fields,
-                 "observed_at": _iso(at + timedelta(hours=3)), "order": ref}]  # fmt: skip
-    return []
+                 "refund_fen": line["unit_price_fen"] // 2, "observed_at": _iso(at + timedelta(days=3)), "order": ref}], []  # fmt: skip
+    if roll < 0.05 and stage <= 0.15:  # refunded in full before shipping: closed
+        status, fields = REFUND_CLOSINGS[channel]
+        return [{"source": channel, "status": status, "fields": fields, "observed_at": _iso(at + timedelta(hours=3)),
+                 "order": ref}], []  # fmt: skip
+    if roll < 0.055 and stage <= 0.15:  # refunded in full, and the parcel left all the same (拦截失败)
+        status, fields = REFUND_CLOSINGS[channel]
+        pickup = {"source": "kuaidi100", "status": 1, "observed_at": _iso(at + timedelta(hours=6)), "order": carrier}
+        closing = {"source": channel, "status": status, "fields": fields, "observed_at": _iso(at + timedelta(hours=3)),
+                   "order": ref}  # fmt: skip
+        return [closing, pickup], [("shipped_after_refund", pickup)]
+    if roll < 0.065 and 0.15 < stage <= 0.35:  # a problem parcel, nothing from the carrier since
+        problem = {"source": "kuaidi100", "status": rnd.choice(PROBLEMS), "observed_at": _iso(at + timedelta(days=1)),
+                   "order": carrier}  # fmt: skip
+        return [problem], [("source_exception", problem)]
+    if roll < 0.075 and stage > 0.35:  # a problem parcel that was delivered after all: nothing to chase
+        problem = {"source": "kuaidi100", "status": rnd.choice(PROBLEMS), "observed_at": _iso(shipped_at + timedelta(hours=5)),
+                   "order": carrier}  # fmt: skip
+        return [problem], []
+    return [], []
 
 
 def shuffled_batches(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.labels import SOURCES, label
+from sync.labels import SIGNALS, SOURCES, label
 from sync.states import FULFILMENT_LABELS, Fulfilment
 
 _SYSTEMS = {"channel": ("渠道", "the channel"), "logistics": ("物流", "logistics"), "finance": ("财务", "finance")}
@@ -30,6 +30,13 @@ def describe(kind: str, detail: dict[str, Any], source: str | None = None) -> di
     if kind == "regression":
         claimed_zh, claimed_en = _state(d.get("claimed"), True), _state(d.get("claimed"), False)
         current_zh, current_en = _state(d.get("current"), True), _state(d.get("current"), False)
+        if d.get("evidenced"):  # the same system said more before (fold rules since issue 12)
+            said_zh, said_en = _state(d["evidenced"], True), _state(d["evidenced"], False)
+            return {
+                "zh": f"{by_zh} 之前已报告「{said_zh}」,之后又报告「{claimed_zh}」(同一来源前后矛盾,订单现为「{current_zh}」);未采用",
+                "en": f"{by_en} reported {claimed_en!r} after it had already reported {said_en!r}"
+                f" (the order is at {current_en!r}); not applied",
+            }
         where_zh, where_en = _source(d.get("established_by") or "?")
         same = "(同一来源前后矛盾)" if d.get("same_source") else ""
         return {
@@ -79,5 +86,15 @@ def describe(kind: str, detail: dict[str, Any], source: str | None = None) -> di
     if kind == "missing_paid_amount":
         return {"zh": "已支付,但没有实收金额", "en": "paid, but the paid amount is missing"}
     if kind == "source_exception":
-        return {"zh": f"{by_zh} 报告异常:{d.get('signal')}", "en": f"{by_en} reports a problem: {d.get('signal')}"}
+        words = [label(SIGNALS, s) for s in str(d.get("signal") or "").split(",") if s]
+        zh = "、".join(w[0] for w in words) or "?"
+        en = ", ".join(w[1] for w in words) or "?"
+        return {"zh": f"{by_zh} 报告异常:{zh}", "en": f"{by_en} reports a problem: {en}"}
+    if kind == "shipped_after_refund":
+        fen = int(d.get("refunded_fen") or 0)
+        return {
+            "zh": f"订单已在发货前全额退款(¥{fen / 100:.2f}),之后仍有「{_state(d.get('claimed'), True)}」:货物可能已发出,需拦截或追回",
+            "en": f"the order was refunded in full (¥{fen / 100:.2f}) before shipping, then reported"
+            f" {_state(d.get('claimed'), False)!r}: the goods may have left; intercept or recover them",
+        }
     return {"zh": f"{kind}:{d}", "en": f"{kind}: {d}"}

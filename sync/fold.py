@@ -3,21 +3,37 @@
 The projection is a pure function of the *set* of observations: they are folded in the order of the
 source's own clock (ties broken by state rank, then by observation key), never in arrival order. So
 applying an observation twice changes nothing, and the final state does not depend on the order in
-which observations arrived. An observation that would move the order backwards is not applied; it
-becomes an anomaly, as do skipped steps, evidence violations, unmapped statuses and source exceptions.
+which observations arrived.
+
+The rules (also in README "What the fold decides"):
+
+- Every state implies the ones before it: a shipped order was paid, a confirmed order needs no
+  carrier signature (virtual goods, self-pickup, tracking that ended), a settled one no confirmation
+  (Pinduoduo settles without one). So a skipped step is no anomaly.
+- A claim moves the order backwards only against what the *same source system* already evidenced:
+  the channel saying "paid" after it said "shipped" is a regression. Evidence from another system
+  that comes later than a higher state (the carrier's signature after the buyer confirmed, finance's
+  payment bill after shipment) records its event and is no anomaly.
+- A source's exception (a carrier problem, an aborted subscription, a reversed settlement) stays open
+  until the same system reports progress; refusals and returns stay open until the order is refunded
+  in full or cancelled.
+- Goods that leave after the order was refunded in full are an anomaly (拦截失败), as is fulfilment
+  after a cancellation.
+- The refund axis never overwrites fulfilment; see ``sync.refunds`` for how money is counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sync.mapping.table import MappedStatus
+from sync.order_money import FoldLine, OrderMoney
+from sync.refunds import LineRefundState, RefundLedger
 from sync.states import (
     EVENT_FOR_STATE,
     EVIDENCE,
-    FULFILMENT_ORDER,
     AnomalyKind,
     EventKind,
     Fulfilment,
@@ -26,7 +42,10 @@ from sync.states import (
     SourceSystem,
 )
 
-DEFAULT_REFUND_ID = "-"
+__all__ = ["ArrivalFolder", "FoldLine", "FoldObservation", "OrderFolder", "OrderMoney", "Projection", "fold"]
+
+# Exceptions a person must see through to the end: they close with a full refund or a cancellation.
+LASTING_SIGNALS = frozenset({"refused", "returning", "returned_to_sender"})
 
 
 class FoldObservation(NamedTuple):
@@ -43,12 +62,6 @@ class FoldObservation(NamedTuple):
     def sort_key(self) -> tuple[int, int, str]:
         rank = self.mapped.fulfilment.rank if self.mapped.fulfilment else -1
         return (self.observed_at_ms, rank, self.key)
-
-
-@dataclass(frozen=True, slots=True)
-class FoldLine:
-    line_no: int
-    amount_fen: int  # what the buyer paid for the line: the most a refund can return
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,27 +82,6 @@ class Anomaly:
     kind: AnomalyKind
     observation_key: str | None
     detail: dict[str, Any]
-
-
-@dataclass(slots=True)
-class LineRefundState:
-    amount_fen: int
-    requests: dict[str, LineRefund] = field(default_factory=dict)
-    refunded: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def refunded_fen(self) -> int:
-        return min(self.amount_fen, sum(self.refunded.values()))
-
-    @property
-    def open(self) -> bool:
-        return any(state is LineRefund.REFUNDING for state in self.requests.values())
-
-    @property
-    def state(self) -> LineRefund:
-        if self.refunded_fen > 0 and not self.open:
-            return LineRefund.REFUNDED
-        return LineRefund.REFUNDING if self.open else LineRefund.NONE
 
 
 @dataclass(slots=True)
@@ -115,38 +107,32 @@ class Projection:
         }
 
 
-def _order_refund_state(lines: Iterable[LineRefundState]) -> tuple[RefundState, int]:
-    lines = list(lines)
-    refunded = sum(line.refunded_fen for line in lines)
-    if refunded > 0 and all(line.refunded_fen >= line.amount_fen for line in lines):
-        return RefundState.REFUNDED, refunded
-    if any(line.open for line in lines):
-        return RefundState.REFUNDING, refunded
-    if refunded > 0:
-        return RefundState.PARTIALLY_REFUNDED, refunded
-    return RefundState.NONE, refunded
-
-
 class OrderFolder:
     """Folds observations one at a time. Feed them in ``sort_key`` order, or call ``fold`` instead."""
 
-    def __init__(self, lines: Iterable[FoldLine], created_at_ms: int, channel: str) -> None:
-        self.p = Projection(lines={line.line_no: LineRefundState(line.amount_fen) for line in lines})
+    def __init__(self, money: OrderMoney, created_at_ms: int, channel: str) -> None:
+        self.refunds = RefundLedger(money)
+        self.p = Projection(lines=self.refunds.lines)
+        self.paid_known = money.paid_known
         self.cancelled_at: int | None = None
         self.last_key: tuple[int, int, str] | None = None
-        self.refund_seen = False  # the refund axis needs no work until a refund observation comes
+        self.evidenced: dict[SourceSystem, Fulfilment] = {}  # the highest state each system has claimed
+        self.exceptions: dict[str, tuple[SourceSystem, frozenset[str]]] = {}  # open: anomaly key → system, signals
         created = DerivedEvent("created", EventKind.CREATED, created_at_ms, channel, "channel", "system", None)
         self.p.events[created.key] = created
 
-    def anomaly(self, kind: AnomalyKind, obs: FoldObservation | None, **detail: Any) -> None:
+    def anomaly(self, kind: AnomalyKind, obs: FoldObservation | None, **detail: Any) -> str:
         key = f"{kind.value}:{obs.key}" if obs else kind.value
         self.p.anomalies[key] = Anomaly(key, kind, obs.key if obs else None, detail)
+        return key
 
-    def event(self, kind: EventKind, obs: FoldObservation, key: str, line_no: int | None = None) -> None:
-        if key not in self.p.events:
-            self.p.events[key] = DerivedEvent(
-                key, kind, obs.observed_at_ms, obs.source, obs.source_system, obs.operator, obs.key, line_no
-            )
+    def event(self, kind: EventKind, obs: FoldObservation, key: str, line_no: int | None = None) -> bool:
+        if key in self.p.events:
+            return False
+        self.p.events[key] = DerivedEvent(
+            key, kind, obs.observed_at_ms, obs.source, obs.source_system, obs.operator, obs.key, line_no
+        )
+        return True
 
     def observe(self, obs: FoldObservation) -> None:
         self.last_key = obs.sort_key()
@@ -154,11 +140,20 @@ class OrderFolder:
         outcome = "context"
         if mapped.unmapped:
             self.anomaly(AnomalyKind.UNMAPPED_STATUS, obs, source=obs.source)
-            self.p.outcomes[obs.key] = "unmapped"
-            return
+            outcome = "unmapped"
+            if not (mapped.fulfilment or mapped.implies or mapped.refund or mapped.cancelled or mapped.exception):
+                self.p.outcomes[obs.key] = outcome
+                return
+        progress = mapped.fulfilment is not None or mapped.implies is not None
+        if progress and not mapped.exception:  # the same system moving on closes what it reported wrong
+            self._close_exceptions(obs.source_system)
         if mapped.exception:
-            self.anomaly(AnomalyKind.SOURCE_EXCEPTION, obs, source=obs.source, signal=mapped.signal)
+            signals = frozenset(mapped.signal.split(",")) if mapped.signal else frozenset()
+            key = self.anomaly(AnomalyKind.SOURCE_EXCEPTION, obs, source=obs.source, signal=mapped.signal)
+            self.exceptions[key] = (obs.source_system, signals)
             outcome = "exception"
+        if mapped.implies is not None:
+            outcome = self.implied(obs, mapped.implies) or outcome
         if mapped.fulfilment is not None:
             outcome = self.fulfilment(obs, mapped.fulfilment)
         if mapped.cancelled and not self.p.cancelled:
@@ -170,104 +165,142 @@ class OrderFolder:
             outcome = self.refund(obs, mapped.refund)
         self.p.outcomes[obs.key] = outcome
 
-    def fulfilment(self, obs: FoldObservation, claimed: Fulfilment) -> str:
+    def _close_exceptions(self, system: SourceSystem) -> None:
+        for key, (raised_by, signals) in list(self.exceptions.items()):
+            if raised_by is system and not signals & LASTING_SIGNALS:
+                del self.exceptions[key]
+                self.p.anomalies.pop(key, None)
+
+    def implied(self, obs: FoldObservation, state: Fulfilment) -> str | None:
+        """A status that means "at least this far" (a trade closed after payment was paid)."""
         current = self.p.fulfilment
-        if obs.source_system not in EVIDENCE[claimed]:
+        if current is not None and current.rank >= state.rank:
+            return None
+        self._advance(obs, state)
+        return "applied"
+
+    def fulfilment(self, obs: FoldObservation, claimed: Fulfilment) -> str:
+        system = obs.source_system
+        if system not in EVIDENCE[claimed]:
             self.anomaly(
                 AnomalyKind.EVIDENCE_VIOLATION,
                 obs,
                 claimed=claimed.value,
-                source_system=obs.source_system.value,
+                source_system=system.value,
                 allowed=sorted(s.value for s in EVIDENCE[claimed]),
             )
             return "anomaly"
-        if current is not None and claimed.rank < current.rank:
+        own = self.evidenced.get(system)
+        if own is not None and claimed.rank < own.rank:
             self.anomaly(
                 AnomalyKind.REGRESSION,
                 obs,
-                current=current.value,
+                current=self.p.fulfilment.value if self.p.fulfilment else None,
                 claimed=claimed.value,
-                established_by=self.p.fulfilment_source,
-                same_source=self.p.fulfilment_source == obs.source,
+                evidenced=own.value,  # what this same system had already said
+                established_by=system.value,
+                same_source=True,
             )
             return "anomaly"
-        if current is not None and claimed.rank == current.rank:
-            return "corroborating"
-        first_required = current.rank + 1 if current is not None else Fulfilment.PAID.rank
-        skipped = [s.value for s in FULFILMENT_ORDER[first_required : claimed.rank]]
-        if skipped:
-            self.anomaly(AnomalyKind.SKIPPED_STEP, obs, claimed=claimed.value, skipped=skipped)
-        if self.cancelled_at is not None:
-            self.anomaly(AnomalyKind.AFTER_CANCEL, obs, claimed=claimed.value)
-        self.p.fulfilment = claimed
-        self.p.fulfilment_source = obs.source
-        self.p.fulfilment_at_ms = obs.observed_at_ms
-        kind = EVENT_FOR_STATE[claimed]
-        if kind is not None:
-            self.event(kind, obs, kind.value)
+        self.evidenced[system] = claimed
+        current = self.p.fulfilment
+        if current is not None and claimed.rank <= current.rank:  # evidence of a step already passed
+            kind = EVENT_FOR_STATE[claimed]
+            recorded = kind is not None and self.event(kind, obs, kind.value)
+            return "evidence" if recorded else "corroborating"
+        self._advance(obs, claimed)
         return "applied"
 
+    def _advance(self, obs: FoldObservation, state: Fulfilment) -> None:
+        current = self.p.fulfilment
+        if self.cancelled_at is not None and state.rank >= Fulfilment.SHIPPED.rank:
+            self.anomaly(AnomalyKind.AFTER_CANCEL, obs, claimed=state.value)
+        first_shipment = state.rank >= Fulfilment.SHIPPED.rank and (
+            current is None or current.rank < Fulfilment.SHIPPED.rank
+        )
+        if first_shipment and self.refunds.fully_refunded:
+            self.anomaly(
+                AnomalyKind.SHIPPED_AFTER_REFUND, obs, claimed=state.value, refunded_fen=self.refunds.state()[1]
+            )
+        self.p.fulfilment = state
+        self.p.fulfilment_source = obs.source
+        self.p.fulfilment_at_ms = obs.observed_at_ms
+        kind = EVENT_FOR_STATE[state]
+        if kind is not None:
+            self.event(kind, obs, kind.value)
+
     def refund(self, obs: FoldObservation, claimed: LineRefund) -> str:
-        self.refund_seen = True
         lines = self.p.lines
         whole_order = obs.mapped.refund_scope == "order" or obs.line_no is None
         if not whole_order and obs.line_no not in lines:
             self.anomaly(AnomalyKind.UNKNOWN_LINE, obs, line_no=obs.line_no, known=sorted(lines))
             return "anomaly"
-        targets = sorted(lines) if whole_order else [obs.line_no]
-        refund_id = obs.refund_id or DEFAULT_REFUND_ID
-        budget = obs.refund_fen  # an amount stated for the whole observation, spread over its lines
-        outcome = "corroborating"
-        for line_no in targets:
-            line = lines[line_no]
-            before = line.requests.get(refund_id, LineRefund.NONE)
-            if before is LineRefund.REFUNDED and claimed is not LineRefund.REFUNDED:
-                self.anomaly(AnomalyKind.REFUND_REGRESSION, obs, line_no=line_no, claimed=claimed.value)
-                outcome = "anomaly"
+        regressed: list[int] = []
+
+        def regression(line_no: int, state: LineRefund) -> None:
+            regressed.append(line_no)
+            self.anomaly(AnomalyKind.REFUND_REGRESSION, obs, line_no=line_no, claimed=state.value)
+
+        changed = self.refunds.claim(
+            claimed,
+            system=obs.source_system,
+            targets=None if whole_order else [obs.line_no],  # type: ignore[list-item]
+            refund_id=obs.refund_id,
+            refund_fen=obs.refund_fen,
+            regression=regression,
+        )
+        identity = obs.refund_id or "-"
+        for line_no in sorted(lines) if whole_order else [obs.line_no]:
+            if line_no in regressed or line_no is None:
                 continue
             if claimed is LineRefund.REFUNDED:
-                amount = line.amount_fen if budget is None else min(line.amount_fen, budget)
-                if budget is not None:
-                    budget -= amount
-                if line.refunded.get(refund_id) != amount or before is not LineRefund.REFUNDED:
-                    outcome = "applied"
-                line.refunded[refund_id] = max(amount, line.refunded.get(refund_id, 0))
-                self.event(EventKind.REFUNDED, obs, f"refunded:{line_no}:{refund_id}", line_no)
+                self.event(EventKind.REFUNDED, obs, f"refunded:{line_no}:{identity}", line_no)
             elif claimed is LineRefund.REFUNDING:
-                self.event(EventKind.REFUND_REQUESTED, obs, f"refund_requested:{line_no}:{refund_id}", line_no)
-                outcome = "applied" if before is not LineRefund.REFUNDING else outcome
-            elif before is not LineRefund.NONE:
-                outcome = "applied"
-            line.requests[refund_id] = claimed
-        return outcome
+                self.event(EventKind.REFUND_REQUESTED, obs, f"refund_requested:{line_no}:{identity}", line_no)
+        if regressed:
+            return "anomaly"
+        return "applied" if changed else "corroborating"
 
-    def finish(self, paid_amount_known: bool) -> Projection:
+    def finish(self, paid_amount_known: bool | None = None) -> Projection:
         """The projection so far. Folding may go on afterwards; call again for the newer one."""
         p = self.p
-        if self.refund_seen:
-            p.refund, p.refunded_fen = _order_refund_state(p.lines.values())
+        known = self.paid_known if paid_amount_known is None else paid_amount_known
+        if self.refunds.seen:
+            p.refund, p.refunded_fen = self.refunds.state()
+        if p.refund is RefundState.REFUNDED or p.cancelled:  # refusals and returns end with the money back
+            for key, (_, signals) in list(self.exceptions.items()):
+                if signals & LASTING_SIGNALS:
+                    p.anomalies.pop(key, None)
         missing = AnomalyKind.MISSING_PAID_AMOUNT.value
-        if not paid_amount_known and p.fulfilment is not None and p.fulfilment.rank >= Fulfilment.PAID.rank:
+        if not known and p.fulfilment is not None and p.fulfilment.rank >= Fulfilment.PAID.rank:
             self.anomaly(AnomalyKind.MISSING_PAID_AMOUNT, None)
         else:
             p.anomalies.pop(missing, None)
         return p
 
 
+def _money(money: OrderMoney | None, lines: Iterable[FoldLine] | None, paid_amount_known: bool) -> OrderMoney:
+    if money is not None:
+        return money
+    return OrderMoney.of_lines(lines or (), paid_known=paid_amount_known)
+
+
 def fold(
     observations: Iterable[FoldObservation],
     *,
-    lines: Iterable[FoldLine],
+    money: OrderMoney | None = None,
+    lines: Iterable[FoldLine] | None = None,
     created_at_ms: int,
     channel: str,
     paid_amount_known: bool = True,
 ) -> Projection:
-    """The canonical projection of an order from the set of its observations."""
-    folder = OrderFolder(lines, created_at_ms, channel)
+    """The canonical projection of an order from the set of its observations (``money``, or ``lines``
+    alone when the order has no discount or postage to count)."""
+    folder = OrderFolder(_money(money, lines, paid_amount_known), created_at_ms, channel)
     unique = {obs.key: obs for obs in observations}
     for obs in sorted(unique.values(), key=FoldObservation.sort_key):
         folder.observe(obs)
-    return folder.finish(paid_amount_known)
+    return folder.finish()
 
 
 class ArrivalFolder:
@@ -275,20 +308,14 @@ class ArrivalFolder:
     basis of the audit trail. The projection itself still depends only on the set (see ``fold``)."""
 
     def __init__(
-        self,
-        lines: Sequence[FoldLine],
-        created_at_ms: int,
-        channel: str,
-        paid_known: bool,
-        earlier: Iterable[FoldObservation] = (),
+        self, money: OrderMoney, created_at_ms: int, channel: str, earlier: Iterable[FoldObservation] = ()
     ) -> None:
-        self._start = (lines, created_at_ms, channel)
-        self._paid_known = paid_known
+        self._start = (money, created_at_ms, channel)
         self._seen = sorted(earlier, key=FoldObservation.sort_key)
         self._folder = OrderFolder(*self._start)
         for obs in self._seen:
             self._folder.observe(obs)
-        self.state = self._folder.finish(paid_known).state()
+        self.state = self._folder.finish().state()
 
     def arrive(self, obs: FoldObservation) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """Fold one more observation; (before, after) when the canonical state changed."""
@@ -300,11 +327,11 @@ class ArrivalFolder:
             self._folder = OrderFolder(*self._start)
             for earlier in sorted(self._seen, key=FoldObservation.sort_key):
                 self._folder.observe(earlier)
-        before, after = self.state, self._folder.finish(self._paid_known).state()
+        before, after = self.state, self._folder.finish().state()
         if after == before:
             return None
         self.state = after
         return before, after
 
     def projection(self) -> Projection:
-        return self._folder.finish(self._paid_known)
+        return self._folder.finish()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sync.states import ANOMALY_LABELS, FULFILMENT_LABELS, AnomalyKind, EventKind, Fulfilment
+from sync.states import ANOMALY_LABELS, FULFILMENT_LABELS, OUTCOME_LABELS, AnomalyKind, EventKind, Fulfilment
 
 SOURCES: dict[str, tuple[str, str]] = {
     "taobao": ("淘宝/天猫", "Taobao/Tmall"),
@@ -30,6 +30,7 @@ SOURCE_SYSTEMS: dict[str, tuple[str, str]] = {
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "applied": ("已采用", "applied"),
+    "evidence": ("补记已过步骤的事件", "records a step already passed"),
     "corroborating": ("佐证(状态不变)", "corroborates (no change)"),
     "context": ("仅作背景", "context only"),
     "anomaly": ("记为异常,未采用", "an anomaly, not applied"),
@@ -73,6 +74,9 @@ PRINT_STATES: dict[str, tuple[str, str]] = {
     "dismissed": ("已忽略", "dismissed"),
 }
 
+# Where an order ended up (sync.states.outcome), by value.
+OUTCOME_WORDS: dict[str, tuple[str, str]] = {outcome.value: words for outcome, words in OUTCOME_LABELS.items()}
+
 REFUNDS: dict[str, tuple[str, str]] = {
     "none": ("无退款", "none"),
     "refunding": ("退款中", "refunding"),
@@ -115,3 +119,26 @@ def rule_label(rule_id: str | None) -> tuple[str, str]:
     if not rule_id:
         return ("未映射", "unmapped")
     return _rules().get(rule_id, (rule_id, rule_id))
+
+
+# What a source's exception signal means (the mapping tables' ``signal`` of an exception rule).
+SIGNALS: dict[str, tuple[str, str]] = {
+    "logistics_problem": ("物流疑难件", "a problem parcel"),
+    "overdue_unsigned": ("超时未签收", "not signed for in time"),
+    "tracking_stale": ("超时未更新", "no tracking update for too long"),
+    "refused": ("收件人拒收", "refused by the recipient"),
+    "delivery_failed": ("派件异常", "delivery failed"),
+    "uncollected": ("柜或驿站超时未取", "not collected from the locker or station"),
+    "recipient_unreachable": ("无法联系收件人", "the recipient cannot be reached"),
+    "out_of_area": ("超出派送范围", "outside the delivery area"),
+    "held": ("快件滞留", "held up"),
+    "damaged": ("快件破损", "damaged"),
+    "waybill_cancelled": ("运单已销单", "the waybill was cancelled"),
+    "returned_to_sender": ("退回并由寄件人签收", "returned and signed for by the sender"),
+    "returning": ("正在退回", "being returned"),
+    "customs_problem": ("清关异常", "a customs problem"),
+    "tracking_aborted": ("物流订阅中止", "tracking subscription aborted"),
+    "settlement_reversed": ("结算被冲销", "the settlement was reversed"),
+    "refund_failed": ("退款失败", "the refund failed"),
+    "refund_recovered": ("退款已被追缴", "the refund was recovered from the buyer"),
+}

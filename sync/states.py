@@ -97,7 +97,8 @@ EVENT_FOR_STATE: dict[Fulfilment, EventKind | None] = {
 
 class AnomalyKind(StrEnum):
     REGRESSION = "regression"  # an observation that would move the order backwards
-    SKIPPED_STEP = "skipped_step"  # the order reached a state with no evidence for the one before
+    # No longer raised (every state implies the ones before it); kept so older caches still read.
+    SKIPPED_STEP = "skipped_step"
     EVIDENCE_VIOLATION = "evidence_violation"  # e.g. a channel claiming carrier delivery
     UNMAPPED_STATUS = "unmapped_status"  # no mapping rule knows this raw status
     REFUND_REGRESSION = "refund_regression"  # a refunded line reported as not refunded afterwards
@@ -105,6 +106,7 @@ class AnomalyKind(StrEnum):
     AFTER_CANCEL = "after_cancel"  # fulfilment advanced after the order was cancelled
     MISSING_PAID_AMOUNT = "missing_paid_amount"  # paid, but the paid amount is unknown
     SOURCE_EXCEPTION = "source_exception"  # carrier problem, refusal, return; a reversed settlement
+    SHIPPED_AFTER_REFUND = "shipped_after_refund"  # goods left after a full refund before shipment (拦截失败)
 
 
 ANOMALY_LABELS: dict[AnomalyKind, tuple[str, str]] = {
@@ -117,4 +119,46 @@ ANOMALY_LABELS: dict[AnomalyKind, tuple[str, str]] = {
     AnomalyKind.AFTER_CANCEL: ("取消后仍有履约", "Fulfilment after cancellation"),
     AnomalyKind.MISSING_PAID_AMOUNT: ("缺少实收金额", "Paid amount missing"),
     AnomalyKind.SOURCE_EXCEPTION: ("来源系统报告异常", "Source system reports an exception"),
+    AnomalyKind.SHIPPED_AFTER_REFUND: ("全额退款后仍发货", "Shipped after a full refund"),
 }
+
+
+class Outcome(StrEnum):
+    """Where an order ended up, from both axes together: what every consumer reads instead of
+    fulfilment alone (a returned order may still read 客户签收 on the fulfilment axis)."""
+
+    OPEN = "open"  # on its way
+    COMPLETED = "completed"  # the buyer has it and kept at least part of it
+    RETURNED = "returned"  # refunded in full after the goods left
+    CLOSED = "closed"  # cancelled, or refunded in full before the goods left
+
+
+OUTCOME_LABELS: dict[Outcome, tuple[str, str]] = {
+    Outcome.OPEN: ("进行中", "In progress"),
+    Outcome.COMPLETED: ("已完成", "Completed"),
+    Outcome.RETURNED: ("已退货退款", "Returned and refunded"),
+    Outcome.CLOSED: ("已关闭", "Closed"),
+}
+
+
+def outcome(fulfilment: str | None, refund: str | None, cancelled: bool) -> Outcome:
+    """The order's outcome from its fulfilment, refund state and cancellation."""
+    shipped = fulfilment is not None and Fulfilment(fulfilment).rank >= Fulfilment.SHIPPED.rank
+    if refund == RefundState.REFUNDED:
+        return Outcome.RETURNED if shipped else Outcome.CLOSED
+    if cancelled and not shipped:
+        return Outcome.CLOSED
+    if fulfilment is not None and Fulfilment(fulfilment).rank >= Fulfilment.CUSTOMER_CONFIRMED.rank:
+        return Outcome.COMPLETED
+    return Outcome.OPEN
+
+
+# The SQL form of ``outcome`` over the orders table (the browser filters on it).
+OUTCOME_SQL = (
+    "CASE WHEN o.refund = 'refunded' THEN "
+    "CASE WHEN o.fulfilment IN ('SHIPPED','CARRIER_DELIVERED','CUSTOMER_CONFIRMED','SETTLED') "
+    "THEN 'returned' ELSE 'closed' END "
+    "WHEN o.cancelled = 1 AND COALESCE(o.fulfilment, '') NOT IN "
+    "('SHIPPED','CARRIER_DELIVERED','CUSTOMER_CONFIRMED','SETTLED') THEN 'closed' "
+    "WHEN o.fulfilment IN ('CUSTOMER_CONFIRMED','SETTLED') THEN 'completed' ELSE 'open' END"
+)

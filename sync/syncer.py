@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sync import outbox, sync_state
+from sync.cache import refold
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import sweep_hand_over_files
 from sync.client import CursorGone, HubClient, HubError
@@ -37,6 +38,7 @@ class SyncSummary:
     actions_refused: int = 0
     actions_pending: int = 0
     pages: int = 0
+    refolded: int = 0  # orders folded again because the fold's rules changed
     relisted: bool = False
     missing_at_hub: list[str] = field(default_factory=list)
     caught_up: bool = False
@@ -78,6 +80,10 @@ class Syncer:
         """Push what waits in the outbox, pull until caught up."""
         summary = SyncSummary()
         await asyncio.to_thread(sweep_hand_over_files)  # what a killed run may have left in /dev/shm
+        if await asyncio.to_thread(refold.needed, self.cache):  # the fold's rules changed since it was folded
+            summary.refolded = (
+                await asyncio.to_thread(refold.refold, self.cache, operator=self.writer.operator)
+            ).orders
         await self.push(summary)
         await self.pull(summary)
         summary.actions_pending = await asyncio.to_thread(self._count_pending)

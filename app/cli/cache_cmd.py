@@ -1,4 +1,5 @@
-"""`orderdesk cache check | restore | rebuild`: what is wrong with the cache file, and the ways out.
+"""`orderdesk cache check | restore | rebuild | refold`: what is wrong with the cache file, the ways
+out, and folding every order again after the fold's rules changed.
 
 Exit codes: 0 done (check: the file passed), 1 nothing to work on (no cache file, no usable backup),
 74 the cache file is damaged or unusable (check: what it found, in words)."""
@@ -11,7 +12,7 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli.common import EXIT_CACHE_UNUSABLE, UserError, cache_path, emit_json, emit_line
+from app.cli.common import EXIT_CACHE_UNUSABLE, UserError, cache_path, emit_json, emit_line, open_cache
 from app.cli.sync_cmd import credentials_error, hub_error, token_for
 from app.i18n import language, tr
 from sync.cache import open_check
@@ -44,6 +45,32 @@ def register(commands: argparse._SubParsersAction) -> None:
     rebuild.add_argument("--hub", required=True)
     rebuild.add_argument("--page-size", type=int, default=2000)
     rebuild.set_defaults(run=run_rebuild)
+    refold_cmd = sub.add_parser("refold", help=tr("按现行映射表与规则重新映射并折叠全部订单",
+                                                  "map and fold every order again with the tables and rules in force"))  # fmt: skip
+    refold_cmd.set_defaults(run=run_refold)
+
+
+def run_refold(args: argparse.Namespace) -> int:
+    from sync.cache.refold import refold
+
+    def progress(done: int, total: int) -> None:
+        if not args.json:
+            emit_line(tr(f"  已折叠 {done:,}/{total:,} 单", f"  folded {done:,} of {total:,} orders"))
+
+    with open_cache(args) as cache:
+        report = refold(cache, operator=getpass.getuser(), progress=progress)
+    document = {"observations_remapped": report.observations_remapped, "orders": report.orders,
+                "state_changes": report.state_changes, "anomalies_opened": report.anomalies_opened,
+                "anomalies_resolved": report.anomalies_resolved}  # fmt: skip
+    if args.json:
+        emit_json(document)
+    else:
+        emit_line(tr(f"完成:重新映射 {report.observations_remapped:,} 条观测,{report.orders:,} 单重新折叠,"
+                     f"{report.state_changes:,} 单状态改变;新增异常 {report.anomalies_opened:,},关闭 {report.anomalies_resolved:,}",
+                     f"done: {report.observations_remapped:,} observations mapped anew, {report.orders:,} orders folded again, "
+                     f"{report.state_changes:,} changed state; anomalies opened {report.anomalies_opened:,}, "
+                     f"resolved {report.anomalies_resolved:,}"))  # fmt: skip
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

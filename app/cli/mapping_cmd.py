@@ -49,7 +49,7 @@ def run_map(args: argparse.Namespace) -> int:
         raise UserError(tr(f"未知来源 {args.source!r};可用:{known}", f"unknown source {args.source!r}; known: {known}"))
     table = registry.table(args.source)
     fields = {**_fields(args.field), (args.status_field or table.status_field): args.status}
-    mapped = table.map(fields)
+    mapped = table.map(fields, args.status_field or table.status_field)
     document = {"source": args.source, "source_system": table.source_system.value, "fields": fields, **mapped.as_json()}
     if args.json:
         emit_json(document)

@@ -85,7 +85,13 @@ def run_show(args: argparse.Namespace) -> int:
     refund = say(labels.label(labels.REFUNDS, document["refund"]))
     emit_line(f"{document['domain_id']}  {say(labels.label(labels.SOURCES, document['channel']))} "
               f"{document['shop']} {document['channel_order_no']}")  # fmt: skip
-    emit_line(tr(f"履约 {state} · 退款 {refund}", f"fulfilment {state} · refund {refund}"))
+    closing = say((document["outcome_label"]["zh"], document["outcome_label"]["en"]))
+    emit_line(
+        tr(
+            f"履约 {state} · 退款 {refund} · 结果 {closing}",
+            f"fulfilment {state} · refund {refund} · outcome {closing}",
+        )
+    )
     for obs in document["observations"]:
         emit_line(f"  {shown_iso(obs['observed_at'])}  {say(labels.label(labels.SOURCES, obs['source'])):<10} "
                   f"{obs['status_field']}={obs['raw_status']:<8} → {say(labels.label(labels.OUTCOMES, obs['outcome']))}")  # fmt: skip

@@ -15,9 +15,11 @@ from sqlalchemy import Connection
 from printing.label_data import mask_phone
 from sync.cache import search
 from sync.domain_id import is_domain_id
+from sync.states import OUTCOME_SQL
 
 SEARCH_LIMIT = 5000
 CANCELLED = "cancelled"  # the fulfilment filter's choice for cancelled orders (cancellation is its own axis)
+OUTCOMES = ("closed", "returned")  # its choices by outcome: both axes together (sync.states.outcome)
 # What the table sorts by. Creation time is indexed (every filter's index ends with it); the other
 # keys sort the matching rows in SQLite's sorter: ~0.5 s for all of 1,000,000, far less filtered.
 SORTS = {
@@ -111,8 +113,11 @@ def _where(c: Connection, f: OrderFilter) -> tuple[str, list[Any]]:
     params: list[Any] = []
     if f.fulfilment == CANCELLED:
         clauses.append("o.cancelled = 1")
+    elif f.fulfilment in OUTCOMES:
+        clauses.append(f"({OUTCOME_SQL}) = ?")
+        params.append(f.fulfilment)
     for column, value in (("channel", f.channel), ("fulfilment", f.fulfilment), ("refund", f.refund)):
-        if value and value != CANCELLED:
+        if value and value != CANCELLED and value not in OUTCOMES:
             clauses.append(f"o.{column} = ?")
             params.append(value)
     if f.anomalies:

@@ -169,12 +169,15 @@ class OrderDetail(QTabWidget):
         receiver = d["receiver"]
         phone = receiver["phone"] if self.full_contact else mask_phone(receiver["phone"])
         state = fulfilment_text(d["fulfilment"])
+        outcome_label = self.tr("Order outcome")  # both axes together: a returned order may still read "confirmed"
+        outcome_text = pick(d["outcome_label"]["zh"], d["outcome_label"]["en"]) if d.get("outcome_label") else ""
         parts = [
             f"<h3>{e(d['domain_id'])}</h3>",
             f"<p>{e(channel_label(d['channel']))} · {e(shop_label)} {e(d['shop'])} · {e(d['channel_order_no'])} · "
             f"{e(created_label)} {e(shown_iso(d['created_at']))}</p>",
             f"<p><b>{e(fulfilment)}</b> {e(state)} · <b>{e(refund)}</b> "
-            f"{e(refund_label(d['refund']))}{' · <b>' + e(cancelled) + '</b>' if d['cancelled'] else ''}</p>",
+            f"{e(refund_label(d['refund']))}{' · <b>' + e(cancelled) + '</b>' if d['cancelled'] else ''}"
+            f" · <b>{e(outcome_label)}</b> {e(outcome_text)}</p>",
             f"<p><b>{e(receiver_label)}</b> {e(receiver['name'])} {e(phone)}<br>"
             f"{e(receiver['province'] + receiver['city'] + receiver['district'])} {e(receiver['address'])}</p>",
             f"<p><b>{e(waybill_label)}</b> {e(d['carrier'])} {e(d['waybill_no'])}</p>",

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.browser import CANCELLED, OrderFilter, channels, matching_ids
+from app.services.browser import CANCELLED, OUTCOMES, OrderFilter, channels, matching_ids
 from app.ui.order_detail import OrderDetail
 from app.ui.orders_model import OrdersModel
-from app.ui.words import channel_label, fulfilment_text, refund_label
+from app.ui.words import channel_label, fulfilment_text, refund_label, word
+from sync import labels
 from sync.cache import Cache
 from sync.china_time import day_start_ms, now_in_china
 from sync.states import Fulfilment
@@ -59,6 +60,8 @@ class OrdersPage(QWidget):
         for state in Fulfilment:
             self.fulfilment.addItem(fulfilment_text(state.value), state.value)
         self.fulfilment.addItem(fulfilment_text(None, cancelled=True), CANCELLED)
+        for value in OUTCOMES:  # where the order ended up, refunds included (a returned order may read "confirmed")
+            self.fulfilment.addItem(word(labels.OUTCOME_WORDS, value), value)
         self.refund = QComboBox()
         self.refund.addItem(self.tr("Any refund"), None)
         for value in ("none", "refunding", "partially_refunded", "refunded"):

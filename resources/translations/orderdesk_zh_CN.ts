@@ -1,114 +1,115 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CacheTroubleDialog</name>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="50" />
+        <location filename="../../app/ui/cache_trouble.py" line="50"/>
         <source>The local cache cannot be used</source>
         <translation>本地缓存无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="53" />
+        <location filename="../../app/ui/cache_trouble.py" line="53"/>
         <source>OrderDesk found a problem with its local cache file</source>
         <translation>OrderDesk 发现本地缓存文件有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="62" />
+        <location filename="../../app/ui/cache_trouble.py" line="62"/>
         <source>Restore the backup of {time}</source>
         <translation>恢复 {time} 的备份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="64" />
+        <location filename="../../app/ui/cache_trouble.py" line="64"/>
         <source>Rebuild from the hub</source>
         <translation>从订单中心重建</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="65" />
+        <location filename="../../app/ui/cache_trouble.py" line="65"/>
         <source>Quit now</source>
         <translation>立即退出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="65" />
+        <location filename="../../app/ui/cache_trouble.py" line="65"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="66" />
+        <location filename="../../app/ui/cache_trouble.py" line="66"/>
         <source>Keep working for now</source>
         <translation>暂时继续工作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="66" />
+        <location filename="../../app/ui/cache_trouble.py" line="66"/>
         <source>Open OrderDesk</source>
         <translation>打开 OrderDesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="84" />
+        <location filename="../../app/ui/cache_trouble.py" line="84"/>
         <source>Quit now, and OrderDesk offers to restore the automatic backup or to rebuild the cache from the hub when it starts again. Until then nothing more is synced into this file.</source>
         <translation>请立即退出:下次启动时,OrderDesk 会提供恢复自动备份或从订单中心重建缓存的选项。在此之前不会再向该文件同步任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="91" />
+        <location filename="../../app/ui/cache_trouble.py" line="91"/>
         <source>Restore the backup: the file as it was at {time}; orders and observations since then come back with the next sync.</source>
         <translation>恢复备份:文件回到 {time} 时的样子;此后的订单和状态会在下次同步时回来。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="93" />
+        <location filename="../../app/ui/cache_trouble.py" line="93"/>
         <source>Rebuild from the hub: every order comes back from the hub; print jobs, actions not yet sent and imported mapping tables are salvaged from the damaged file where they can be read.</source>
         <translation>从订单中心重建:所有订单从订单中心取回;打印任务、尚未推送的动作和导入的映射表会尽可能从损坏的文件中抢救出来。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="95" />
+        <location filename="../../app/ui/cache_trouble.py" line="95"/>
         <source>Either way the damaged file is kept beside the new one, never deleted.</source>
         <translation>无论哪种方式,损坏的文件都会保留在新文件旁边,不会删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="111" />
+        <location filename="../../app/ui/cache_trouble.py" line="111"/>
         <source>Restoring the backup…</source>
         <translation>正在恢复备份……</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="114" />
+        <location filename="../../app/ui/cache_trouble.py" line="114"/>
         <source>Rebuilding from the hub: moving the damaged file aside, salvaging, syncing…</source>
         <translation>正在从订单中心重建:移开损坏的文件、抢救数据、同步……</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="117" />
+        <location filename="../../app/ui/cache_trouble.py" line="117"/>
         <source>A rebuild needs a sign-in to the hub.</source>
         <translation>重建需要先登录订单中心。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="133" />
+        <location filename="../../app/ui/cache_trouble.py" line="133"/>
         <source>Restored from the backup of {time}.</source>
         <translation>已用 {time} 的备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="135" />
+        <location filename="../../app/ui/cache_trouble.py" line="135"/>
         <source>Rebuilt from the hub.</source>
         <translation>已从订单中心重建。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="137" />
+        <location filename="../../app/ui/cache_trouble.py" line="137"/>
         <source>The previous file is kept at {path}.</source>
         <translation>原文件保留在 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="138" />
+        <location filename="../../app/ui/cache_trouble.py" line="138"/>
         <source>Salvaged and put back: actions {a} of {a_all}, print jobs {j} of {j_all}, mapping tables {m} of {m_all}.</source>
         <translation>已抢救并放回:动作 {a}/{a_all},打印任务 {j}/{j_all},映射表 {m}/{m_all}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="144" />
+        <location filename="../../app/ui/cache_trouble.py" line="144"/>
         <source>Not brought back:</source>
         <translation>未能找回:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="146" />
+        <location filename="../../app/ui/cache_trouble.py" line="146"/>
         <source>Salvage report: {path}</source>
         <translation>抢救报告:{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/cache_trouble.py" line="150" />
+        <location filename="../../app/ui/cache_trouble.py" line="150"/>
         <source>The cache is usable again.</source>
         <translation>缓存已恢复可用。</translation>
     </message>
@@ -116,12 +117,12 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="116" />
+        <location filename="../../app/ui/packing_dialogs.py" line="116"/>
         <source>Check before printing</source>
         <translation>打印前请确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="118" />
+        <location filename="../../app/ui/packing_dialogs.py" line="118"/>
         <source>Print anyway (Enter)</source>
         <translation>仍然打印(回车)</translation>
     </message>
@@ -129,17 +130,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="118" />
+        <location filename="../../app/ui/demo.py" line="118"/>
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="119" />
+        <location filename="../../app/ui/demo.py" line="119"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="123" />
+        <location filename="../../app/ui/demo.py" line="123"/>
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -147,22 +148,22 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/words.py" line="32" />
+        <location filename="../../app/ui/words.py" line="32"/>
         <source>{n} s</source>
         <translation>{n} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/words.py" line="34" />
+        <location filename="../../app/ui/words.py" line="34"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/words.py" line="36" />
+        <location filename="../../app/ui/words.py" line="36"/>
         <source>{n} h</source>
         <translation>{n} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/words.py" line="37" />
+        <location filename="../../app/ui/words.py" line="37"/>
         <source>{n} days</source>
         <translation>{n} 天</translation>
     </message>
@@ -170,37 +171,37 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/ui/errors.py" line="68" />
+        <location filename="../../app/ui/errors.py" line="68"/>
         <source>The hub did not accept the sign-in: check the user name and password.</source>
         <translation>中心未接受登录:请检查用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="70" />
+        <location filename="../../app/ui/errors.py" line="70"/>
         <source>The hub cannot be reached: check the address and the network.</source>
         <translation>无法连接订单中心:请检查地址和网络。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="73" />
+        <location filename="../../app/ui/errors.py" line="73"/>
         <source>Too many failed sign-ins: try again in {minutes} min.</source>
         <translation>登录失败次数过多:请 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="74" />
+        <location filename="../../app/ui/errors.py" line="74"/>
         <source>The hub answered with an error ({status}): {detail}</source>
         <translation>订单中心返回错误({status}):{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="78" />
+        <location filename="../../app/ui/errors.py" line="78"/>
         <source>A file or connection failed: {detail}</source>
         <translation>文件或连接出错:{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="79" />
+        <location filename="../../app/ui/errors.py" line="79"/>
         <source>Something unexpected went wrong. The details were written to {path}.</source>
         <translation>出现意外错误。详细信息已写入 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/errors.py" line="91" />
+        <location filename="../../app/ui/errors.py" line="91"/>
         <source>OrderDesk</source>
         <translation>OrderDesk 订单台</translation>
     </message>
@@ -208,67 +209,67 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="57" />
+        <location filename="../../app/ui/packing_page.py" line="57"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="58" />
-        <source>Receiver's phone</source>
+        <location filename="../../app/ui/packing_page.py" line="58"/>
+        <source>Receiver&apos;s phone</source>
         <translation>收件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="59" />
+        <location filename="../../app/ui/packing_page.py" line="59"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="60" />
+        <location filename="../../app/ui/packing_page.py" line="60"/>
         <source>Sender</source>
         <translation>寄件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="61" />
-        <source>Sender's phone</source>
+        <location filename="../../app/ui/packing_page.py" line="61"/>
+        <source>Sender&apos;s phone</source>
         <translation>寄件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="62" />
-        <source>Sender's address</source>
+        <location filename="../../app/ui/packing_page.py" line="62"/>
+        <source>Sender&apos;s address</source>
         <translation>寄件地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="63" />
+        <location filename="../../app/ui/packing_page.py" line="63"/>
         <source>Items</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="64" />
+        <location filename="../../app/ui/packing_page.py" line="64"/>
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="65" />
+        <location filename="../../app/ui/packing_page.py" line="65"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="66" />
+        <location filename="../../app/ui/packing_page.py" line="66"/>
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="67" />
+        <location filename="../../app/ui/packing_page.py" line="67"/>
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="68" />
-        <source>Buyer's note</source>
+        <location filename="../../app/ui/packing_page.py" line="68"/>
+        <source>Buyer&apos;s note</source>
         <translation>买家留言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="69" />
+        <location filename="../../app/ui/packing_page.py" line="69"/>
         <source>Print time</source>
         <translation>打印时间</translation>
     </message>
@@ -276,12 +277,12 @@
 <context>
     <name>FinancePage</name>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="24" />
+        <location filename="../../app/ui/placeholders.py" line="24"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="26" />
+        <location filename="../../app/ui/placeholders.py" line="26"/>
         <source>Coming with the invoicing work: the invoice queue built from order state (signed and paid), missing buyer tax data to fix, merging by the aggregation rule, red-letter invoices for refunds, and the monthly deduction list. Orders and their refunds can already be browsed in Orders.</source>
         <translation>将随开票功能上线:按订单状态(已签收且已支付)生成的开票队列、待补全的购方税务信息、按汇总规则合并开票、退款红字发票、月度抵扣清单。订单及其退款现在已可在“订单”中浏览。</translation>
     </message>
@@ -289,42 +290,42 @@
 <context>
     <name>JobsPanel</name>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="57" />
+        <location filename="../../app/ui/packing_jobs.py" line="57"/>
         <source>waiting for the printer</source>
         <translation>等待打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="58" />
+        <location filename="../../app/ui/packing_jobs.py" line="58"/>
         <source>printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="59" />
+        <location filename="../../app/ui/packing_jobs.py" line="59"/>
         <source>printed</source>
         <translation>已打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="60" />
+        <location filename="../../app/ui/packing_jobs.py" line="60"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="61" />
+        <location filename="../../app/ui/packing_jobs.py" line="61"/>
         <source>not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="62" />
+        <location filename="../../app/ui/packing_jobs.py" line="62"/>
         <source>not printed: the next order was scanned</source>
         <translation>未打印:已扫描下一单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="65" />
+        <location filename="../../app/ui/packing_jobs.py" line="65"/>
         <source>failed {times} times, last at {at}</source>
         <translation>已失败 {times} 次,最近一次 {at}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_jobs.py" line="66" />
+        <location filename="../../app/ui/packing_jobs.py" line="66"/>
         <source>job {job}</source>
         <translation>任务 {job}</translation>
     </message>
@@ -332,67 +333,67 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="42" />
+        <location filename="../../app/ui/login.py" line="42"/>
         <source>Sign in to OrderDesk</source>
         <translation>登录 OrderDesk</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="49" />
+        <location filename="../../app/ui/login.py" line="49"/>
         <source>Remember me on this computer (OS keyring)</source>
         <translation>在本机记住我(系统钥匙串)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="68" />
+        <location filename="../../app/ui/login.py" line="68"/>
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="69" />
+        <location filename="../../app/ui/login.py" line="69"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="70" />
+        <location filename="../../app/ui/login.py" line="70"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="77" />
+        <location filename="../../app/ui/login.py" line="77"/>
         <source>Demo users (the password is the user name): click one to fill it in</source>
         <translation>演示用户(密码与用户名相同):点击即可填入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="88" />
+        <location filename="../../app/ui/login.py" line="88"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="89" />
+        <location filename="../../app/ui/login.py" line="89"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="101" />
+        <location filename="../../app/ui/login.py" line="101"/>
         <source>This computer has no keyring service, so the sign-in cannot be remembered: it lasts until you sign out or close OrderDesk, and signing in offline is not possible.</source>
         <translation>本机没有密钥环服务,无法记住登录:本次登录在退出登录或关闭 OrderDesk 前有效,也无法离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="115" />
+        <location filename="../../app/ui/login.py" line="115"/>
         <source>Enter a user name and a password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="118" />
+        <location filename="../../app/ui/login.py" line="118"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="131" />
+        <location filename="../../app/ui/login.py" line="131"/>
         <source>Press Sign in again to sign in for this session only.</source>
         <translation>再次点击“登录”即可仅为本次会话登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="139" />
+        <location filename="../../app/ui/login.py" line="139"/>
         <source>Without the hub, only {user}, who signed in here last, can sign in.</source>
         <translation>连不上中心时,只有本机上一次登录的 {user} 可以离线登录。</translation>
     </message>
@@ -400,102 +401,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65" />
+        <location filename="../../app/ui/main_window.py" line="65"/>
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79" />
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79" />
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79" />
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80" />
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80" />
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122" />
+        <location filename="../../app/ui/main_window.py" line="122"/>
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="126"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="159"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192" />
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194" />
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237" />
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196" />
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202" />
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -503,27 +504,27 @@
 <context>
     <name>MarkersDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="153" />
+        <location filename="../../app/ui/packing_dialogs.py" line="153"/>
         <source>Characters that cannot print</source>
         <translation>无法打印的字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="154" />
+        <location filename="../../app/ui/packing_dialogs.py" line="154"/>
         <source>No font of this printer has these characters and they have no pinyin: they would print as markers a courier cannot read. Type what to print instead (e.g. a common character or the pinyin), or print the markers.</source>
         <translation>这台打印机的字库里没有这些字,也查不到拼音:它们会印成快递员看不懂的标记。请输入要改印的文字(如常用字或拼音),或仍按标记打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="164" />
+        <location filename="../../app/ui/packing_dialogs.py" line="164"/>
         <source>instead of {marker}</source>
         <translation>代替 {marker}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="168" />
+        <location filename="../../app/ui/packing_dialogs.py" line="168"/>
         <source>Print the markers</source>
         <translation>按标记打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="173" />
+        <location filename="../../app/ui/packing_dialogs.py" line="173"/>
         <source>Print what I typed</source>
         <translation>按输入的文字打印</translation>
     </message>
@@ -531,199 +532,204 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77" />
-        <location filename="../../app/ui/order_detail.py" line="84" />
-        <location filename="../../app/ui/order_detail.py" line="85" />
+        <location filename="../../app/ui/order_detail.py" line="77"/>
+        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="85"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77" />
+        <location filename="../../app/ui/order_detail.py" line="77"/>
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77" />
+        <location filename="../../app/ui/order_detail.py" line="77"/>
         <source>Observed (China time)</source>
         <translation>观测时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78" />
+        <location filename="../../app/ui/order_detail.py" line="78"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78" />
-        <location filename="../../app/ui/order_detail.py" line="84" />
-        <location filename="../../app/ui/order_detail.py" line="85" />
+        <location filename="../../app/ui/order_detail.py" line="78"/>
+        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="85"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78" />
+        <location filename="../../app/ui/order_detail.py" line="78"/>
         <source>Mapping rule</source>
         <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84" />
+        <location filename="../../app/ui/order_detail.py" line="84"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84" />
-        <location filename="../../app/ui/order_detail.py" line="85" />
-        <location filename="../../app/ui/order_detail.py" line="94" />
+        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="94"/>
         <source>At (China time)</source>
         <translation>时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="85" />
+        <location filename="../../app/ui/order_detail.py" line="85"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="86" />
+        <location filename="../../app/ui/order_detail.py" line="86"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="86" />
+        <location filename="../../app/ui/order_detail.py" line="86"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="89" />
+        <location filename="../../app/ui/order_detail.py" line="89"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="90" />
+        <location filename="../../app/ui/order_detail.py" line="90"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="91" />
+        <location filename="../../app/ui/order_detail.py" line="91"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="92" />
+        <location filename="../../app/ui/order_detail.py" line="92"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="93" />
+        <location filename="../../app/ui/order_detail.py" line="93"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="97" />
+        <location filename="../../app/ui/order_detail.py" line="97"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="98" />
+        <location filename="../../app/ui/order_detail.py" line="98"/>
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="99" />
+        <location filename="../../app/ui/order_detail.py" line="99"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="100" />
+        <location filename="../../app/ui/order_detail.py" line="100"/>
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="101" />
+        <location filename="../../app/ui/order_detail.py" line="101"/>
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="156" />
+        <location filename="../../app/ui/order_detail.py" line="156"/>
         <source>Money</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="162" />
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="155" />
-        <location filename="../../app/ui/order_detail.py" line="162" />
+        <location filename="../../app/ui/order_detail.py" line="172"/>
+        <source>Order outcome</source>
+        <translation>订单最终状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="155"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="130" />
+        <location filename="../../app/ui/order_detail.py" line="130"/>
         <source>The order shown before is not among these orders. Choose one to see its details.</source>
         <translation>之前显示的订单不在当前结果中。请选择一个订单查看详情。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="145" />
+        <location filename="../../app/ui/order_detail.py" line="145"/>
         <source>paid {amount}</source>
         <translation>实付 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="146" />
+        <location filename="../../app/ui/order_detail.py" line="146"/>
         <source>paid amount unknown</source>
         <translation>实付金额未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="147" />
+        <location filename="../../app/ui/order_detail.py" line="147"/>
         <source>refunded {amount}</source>
         <translation>已退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154" />
+        <location filename="../../app/ui/order_detail.py" line="154"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154" />
+        <location filename="../../app/ui/order_detail.py" line="154"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154" />
+        <location filename="../../app/ui/order_detail.py" line="154"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="155" />
+        <location filename="../../app/ui/order_detail.py" line="155"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="162" />
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="164" />
+        <location filename="../../app/ui/order_detail.py" line="164"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="165" />
+        <location filename="../../app/ui/order_detail.py" line="165"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="166" />
+        <location filename="../../app/ui/order_detail.py" line="166"/>
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="168" />
+        <location filename="../../app/ui/order_detail.py" line="168"/>
         <source>shop</source>
         <translation>店铺</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="168" />
+        <location filename="../../app/ui/order_detail.py" line="168"/>
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
     </message>
@@ -731,67 +737,67 @@
 <context>
     <name>OrdersModel</name>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="39" />
+        <location filename="../../app/ui/orders_model.py" line="39"/>
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="39" />
+        <location filename="../../app/ui/orders_model.py" line="39"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="39" />
+        <location filename="../../app/ui/orders_model.py" line="39"/>
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="39" />
+        <location filename="../../app/ui/orders_model.py" line="39"/>
         <source>Created (China time)</source>
         <translation>下单时间(北京)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="40" />
+        <location filename="../../app/ui/orders_model.py" line="40"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="40" />
+        <location filename="../../app/ui/orders_model.py" line="40"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="40" />
+        <location filename="../../app/ui/orders_model.py" line="40"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="40" />
+        <location filename="../../app/ui/orders_model.py" line="40"/>
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="40" />
+        <location filename="../../app/ui/orders_model.py" line="40"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="41" />
+        <location filename="../../app/ui/orders_model.py" line="41"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="41" />
+        <location filename="../../app/ui/orders_model.py" line="41"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="41" />
+        <location filename="../../app/ui/orders_model.py" line="41"/>
         <source>Label</source>
         <translation>面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_model.py" line="142" />
+        <location filename="../../app/ui/orders_model.py" line="142"/>
         <source>printed</source>
         <translation>已打印</translation>
     </message>
@@ -799,73 +805,73 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="54" />
+        <location filename="../../app/ui/orders_page.py" line="54"/>
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="58" />
+        <location filename="../../app/ui/orders_page.py" line="58"/>
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="63" />
+        <location filename="../../app/ui/orders_page.py" line="63"/>
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="67" />
+        <location filename="../../app/ui/orders_page.py" line="67"/>
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="68" />
+        <location filename="../../app/ui/orders_page.py" line="68"/>
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="69" />
+        <location filename="../../app/ui/orders_page.py" line="69"/>
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="70" />
+        <location filename="../../app/ui/orders_page.py" line="70"/>
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="71" />
+        <location filename="../../app/ui/orders_page.py" line="71"/>
         <source>Created (China time) from</source>
         <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="81" />
+        <location filename="../../app/ui/orders_page.py" line="81"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="89" />
+        <location filename="../../app/ui/orders_page.py" line="89"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="129" />
+        <location filename="../../app/ui/orders_page.py" line="129"/>
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="177" />
-        <location filename="../../app/ui/orders_page.py" line="197" />
+        <location filename="../../app/ui/orders_page.py" line="177"/>
+        <location filename="../../app/ui/orders_page.py" line="197"/>
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="208" />
+        <location filename="../../app/ui/orders_page.py" line="208"/>
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="208" />
+        <location filename="../../app/ui/orders_page.py" line="208"/>
         <source>1 order</source>
         <translation>1 个订单</translation>
     </message>
@@ -873,27 +879,27 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="126" />
+        <location filename="../../app/ui/packing_dialogs.py" line="126"/>
         <source>Print a refused order</source>
         <translation>打印被拒绝的订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="127" />
+        <location filename="../../app/ui/packing_dialogs.py" line="127"/>
         <source>As a supervisor you may print it anyway: the reason is written to the audit trail.</source>
         <translation>主管可以强制打印:原因会写入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="130" />
+        <location filename="../../app/ui/packing_dialogs.py" line="130"/>
         <source>Why it ships anyway</source>
         <translation>为什么仍要发货</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="135" />
+        <location filename="../../app/ui/packing_dialogs.py" line="135"/>
         <source>Print with this reason</source>
         <translation>按此原因打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="142" />
+        <location filename="../../app/ui/packing_dialogs.py" line="142"/>
         <source>Type the reason: it goes into the audit trail.</source>
         <translation>请填写原因:它会写入审计记录。</translation>
     </message>
@@ -901,179 +907,179 @@
 <context>
     <name>PackingPage</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="122" />
-        <location filename="../../app/ui/packing_page.py" line="478" />
+        <location filename="../../app/ui/packing_page.py" line="122"/>
+        <location filename="../../app/ui/packing_page.py" line="478"/>
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="142" />
+        <location filename="../../app/ui/packing_page.py" line="142"/>
         <source>Print (Enter)</source>
         <translation>打印(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="143" />
+        <location filename="../../app/ui/packing_page.py" line="143"/>
         <source>Retry (F5)</source>
         <translation>重试(F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="144" />
+        <location filename="../../app/ui/packing_page.py" line="144"/>
         <source>Dismiss (Del)</source>
         <translation>忽略(Del)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="145" />
+        <location filename="../../app/ui/packing_page.py" line="145"/>
         <source>Clear (Esc)</source>
         <translation>清空(Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="167" />
+        <location filename="../../app/ui/packing_page.py" line="167"/>
         <source>Print jobs</source>
         <translation>打印任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="271" />
+        <location filename="../../app/ui/packing_page.py" line="271"/>
         <source>cannot print: would come out as the marker {text}</source>
         <translation>无法打印:会印成标记 {text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="272" />
+        <location filename="../../app/ui/packing_page.py" line="272"/>
         <source>printed as typed: {text}</source>
         <translation>按输入改印为:{text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="273" />
+        <location filename="../../app/ui/packing_page.py" line="273"/>
         <source>left out: an invisible character</source>
         <translation>不可见字符,不打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="303" />
+        <location filename="../../app/ui/packing_page.py" line="303"/>
         <source>{item} (refunded: do not pack)</source>
         <translation>{item}(已退款:不要装箱)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="305" />
+        <location filename="../../app/ui/packing_page.py" line="305"/>
         <source>{item} (refund requested)</source>
         <translation>{item}(申请退款中)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="307" />
+        <location filename="../../app/ui/packing_page.py" line="307"/>
         <source>In the box: {items}</source>
         <translation>装箱:{items}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="314" />
+        <location filename="../../app/ui/packing_page.py" line="314"/>
         <source>refund: {state}</source>
         <translation>退款:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="344" />
+        <location filename="../../app/ui/packing_page.py" line="344"/>
         <source>Only a supervisor may print it.</source>
         <translation>只有主管可以强制打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="348" />
-        <location filename="../../app/ui/packing_page.py" line="353" />
+        <location filename="../../app/ui/packing_page.py" line="348"/>
+        <location filename="../../app/ui/packing_page.py" line="353"/>
         <source>Not printed.</source>
         <translation>未打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="360" />
+        <location filename="../../app/ui/packing_page.py" line="360"/>
         <source>Not printed: the marker characters need a decision.</source>
         <translation>未打印:无法打印的字符需要先处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="379" />
+        <location filename="../../app/ui/packing_page.py" line="379"/>
         <source>reprint: {reason}</source>
         <translation>补打:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="381" />
+        <location filename="../../app/ui/packing_page.py" line="381"/>
         <source>override: {reason}</source>
         <translation>主管强制:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="407" />
+        <location filename="../../app/ui/packing_page.py" line="407"/>
         <source>{order}: set aside, not printed. Scan it again to print it later.</source>
         <translation>{order}:已搁置,未打印。之后再扫描即可打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="460" />
+        <location filename="../../app/ui/packing_page.py" line="460"/>
         <source>Printed: job {job} — {where}</source>
         <translation>已打印:任务 {job} — {where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="472" />
+        <location filename="../../app/ui/packing_page.py" line="472"/>
         <source>Job {job} failed: {error} — change the printer in Settings → Printers, then print again.</source>
         <translation>任务 {job} 失败:{error} — 请在“设置 → 打印机”中修改打印机后再打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="182" />
+        <location filename="../../app/ui/packing_page.py" line="182"/>
         <source>Scan and print</source>
         <translation>扫描打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="120" />
+        <location filename="../../app/ui/packing_page.py" line="120"/>
         <source>Scan: unified id, order no. or waybill no.</source>
         <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="183" />
+        <location filename="../../app/ui/packing_page.py" line="183"/>
         <source>Rare-character queue</source>
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="221" />
+        <location filename="../../app/ui/packing_page.py" line="221"/>
         <source>Looking up {code}…</source>
         <translation>正在查找 {code}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="269" />
+        <location filename="../../app/ui/packing_page.py" line="269"/>
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="270" />
+        <location filename="../../app/ui/packing_page.py" line="270"/>
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="285" />
+        <location filename="../../app/ui/packing_page.py" line="285"/>
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="290" />
+        <location filename="../../app/ui/packing_page.py" line="290"/>
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="293" />
+        <location filename="../../app/ui/packing_page.py" line="293"/>
         <source>Some characters cannot print: Enter asks what to print instead.</source>
         <translation>有字符无法打印:按回车选择改印的文字。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="295" />
+        <location filename="../../app/ui/packing_page.py" line="295"/>
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="372" />
+        <location filename="../../app/ui/packing_page.py" line="372"/>
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="433" />
+        <location filename="../../app/ui/packing_page.py" line="433"/>
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="469" />
+        <location filename="../../app/ui/packing_page.py" line="469"/>
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="179" />
+        <location filename="../../app/ui/packing_page.py" line="179"/>
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
     </message>
@@ -1081,87 +1087,87 @@
 <context>
     <name>PrinterDialog</name>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <location filename="../../app/ui/printer_dialog.py" line="41"/>
         <source>Add a printer</source>
         <translation>添加打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="41" />
+        <location filename="../../app/ui/printer_dialog.py" line="41"/>
         <source>Edit printer {name}</source>
         <translation>编辑打印机 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="44" />
+        <location filename="../../app/ui/printer_dialog.py" line="44"/>
         <source>e.g. packing-1</source>
         <translation>如:打包台1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="49" />
+        <location filename="../../app/ui/printer_dialog.py" line="49"/>
         <source>PDF files into a folder</source>
         <translation>PDF 文件(存入目录)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="50" />
+        <location filename="../../app/ui/printer_dialog.py" line="50"/>
         <source>Network printer (raw TCP port)</source>
         <translation>网络打印机(原始 TCP 端口)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="51" />
+        <location filename="../../app/ui/printer_dialog.py" line="51"/>
         <source>System print queue (CUPS)</source>
         <translation>系统打印队列(CUPS)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="53" />
+        <location filename="../../app/ui/printer_dialog.py" line="53"/>
         <source>e.g. 192.168.1.50</source>
         <translation>如:192.168.1.50</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="58" />
-        <source>empty: the system's default queue</source>
+        <location filename="../../app/ui/printer_dialog.py" line="58"/>
+        <source>empty: the system&apos;s default queue</source>
         <translation>留空:使用系统默认队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="61" />
+        <location filename="../../app/ui/printer_dialog.py" line="61"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="69" />
+        <location filename="../../app/ui/printer_dialog.py" line="69"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="70" />
+        <location filename="../../app/ui/printer_dialog.py" line="70"/>
         <source>Printer profile</source>
         <translation>打印机配置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="71" />
+        <location filename="../../app/ui/printer_dialog.py" line="71"/>
         <source>Labels go to</source>
         <translation>面单送往</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="72" />
+        <location filename="../../app/ui/printer_dialog.py" line="72"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="73" />
+        <location filename="../../app/ui/printer_dialog.py" line="73"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="74" />
+        <location filename="../../app/ui/printer_dialog.py" line="74"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="75" />
+        <location filename="../../app/ui/printer_dialog.py" line="75"/>
         <source>Folder</source>
         <translation>目录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/printer_dialog.py" line="112" />
+        <location filename="../../app/ui/printer_dialog.py" line="112"/>
         <source>Folder for label files</source>
         <translation>面单文件目录</translation>
     </message>
@@ -1169,67 +1175,67 @@
 <context>
     <name>RareQueueTab</name>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="41" />
+        <location filename="../../app/ui/packing_queue.py" line="41"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="42" />
+        <location filename="../../app/ui/packing_queue.py" line="42"/>
         <source>Characters</source>
         <translation>字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="41" />
+        <location filename="../../app/ui/packing_queue.py" line="41"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="41" />
+        <location filename="../../app/ui/packing_queue.py" line="41"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="53" />
+        <location filename="../../app/ui/packing_queue.py" line="53"/>
         <source>Scan for rare characters</source>
         <translation>扫描生僻字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="58" />
+        <location filename="../../app/ui/packing_queue.py" line="58"/>
         <source>orders of the last </source>
         <translation>最近 </translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="59" />
+        <location filename="../../app/ui/packing_queue.py" line="59"/>
         <source> days</source>
         <translation> 天的订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="63" />
+        <location filename="../../app/ui/packing_queue.py" line="63"/>
         <source>Labels that will not print as written. Enter or a double click opens one at the station.</source>
         <translation>这些面单无法按原样打印。回车或双击即可在打包台打开。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="100" />
+        <location filename="../../app/ui/packing_queue.py" line="100"/>
         <source>Scanning recent orders…</source>
         <translation>正在扫描最近的订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="100" />
+        <location filename="../../app/ui/packing_queue.py" line="100"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="123" />
+        <location filename="../../app/ui/packing_queue.py" line="123"/>
         <source>Scan cancelled after {count} orders: nothing was queued.</source>
         <translation>已扫描 {count} 个订单后取消:未加入队列。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="126" />
+        <location filename="../../app/ui/packing_queue.py" line="126"/>
         <source>{count} orders of the last {days} days scanned: every label prints as written.</source>
         <translation>已扫描最近 {days} 天的 {count} 个订单:所有面单都能按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_queue.py" line="129" />
+        <location filename="../../app/ui/packing_queue.py" line="129"/>
         <source>{count} orders scanned, {found} need attention.</source>
         <translation>已扫描 {count} 个订单,{found} 个需要处理。</translation>
     </message>
@@ -1237,23 +1243,23 @@
 <context>
     <name>ReprintReasonDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="77" />
-        <location filename="../../app/ui/packing_dialogs.py" line="95" />
+        <location filename="../../app/ui/packing_dialogs.py" line="77"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="95"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="78" />
+        <location filename="../../app/ui/packing_dialogs.py" line="78"/>
         <source>Order {order} was printed by job {job}. Why is it printed again?</source>
         <translation>订单 {order} 已由任务 {job} 打印。为什么要补打?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="81" />
+        <location filename="../../app/ui/packing_dialogs.py" line="81"/>
         <source>Another reason: type it here</source>
         <translation>其他原因:在此输入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="104" />
+        <location filename="../../app/ui/packing_dialogs.py" line="104"/>
         <source>Pick a reason (1–5) or type one.</source>
         <translation>请选择原因(1–5)或输入原因。</translation>
     </message>
@@ -1261,187 +1267,187 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="199" />
-        <source>The printer profile's own</source>
+        <location filename="../../app/ui/settings_page.py" line="199"/>
+        <source>The printer profile&apos;s own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="85" />
+        <location filename="../../app/ui/settings_page.py" line="85"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="81" />
+        <location filename="../../app/ui/settings_page.py" line="81"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="82" />
+        <location filename="../../app/ui/settings_page.py" line="82"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="83" />
+        <location filename="../../app/ui/settings_page.py" line="83"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="84" />
+        <location filename="../../app/ui/settings_page.py" line="84"/>
         <source>Make default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="98" />
+        <location filename="../../app/ui/settings_page.py" line="98"/>
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="100" />
+        <location filename="../../app/ui/settings_page.py" line="100"/>
         <source>The default printer (★) prints the labels; changes apply at once.</source>
         <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110" />
+        <location filename="../../app/ui/settings_page.py" line="110"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119" />
+        <location filename="../../app/ui/settings_page.py" line="119"/>
         <source>Labels, sync and sign-in</source>
         <translation>面单、同步与登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="124" />
+        <location filename="../../app/ui/settings_page.py" line="124"/>
         <source>Applies at the next sign-in.</source>
         <translation>下次登录时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125" />
+        <location filename="../../app/ui/settings_page.py" line="125"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125" />
+        <location filename="../../app/ui/settings_page.py" line="125"/>
         <source>Applies at the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126" />
+        <location filename="../../app/ui/settings_page.py" line="126"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="124" />
+        <location filename="../../app/ui/settings_page.py" line="124"/>
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="122" />
+        <location filename="../../app/ui/settings_page.py" line="122"/>
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="123" />
+        <location filename="../../app/ui/settings_page.py" line="123"/>
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="154" />
+        <location filename="../../app/ui/settings_page.py" line="154"/>
         <source>Printers are set up by packers and supervisors.</source>
         <translation>打印机由打包员和主管设置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166" />
+        <location filename="../../app/ui/settings_page.py" line="166"/>
         <source>network printer</source>
         <translation>网络打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166" />
+        <location filename="../../app/ui/settings_page.py" line="166"/>
         <source>files in a folder</source>
         <translation>文件(存入目录)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="167" />
+        <location filename="../../app/ui/settings_page.py" line="167"/>
         <source>system queue</source>
         <translation>系统队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="174" />
-        <source>the system's default queue</source>
+        <location filename="../../app/ui/settings_page.py" line="174"/>
+        <source>the system&apos;s default queue</source>
         <translation>系统默认队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="227" />
+        <location filename="../../app/ui/settings_page.py" line="227"/>
         <source>Printer {name} added.</source>
         <translation>已添加打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="227" />
+        <location filename="../../app/ui/settings_page.py" line="227"/>
         <source>Printer {name} saved.</source>
         <translation>已保存打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234" />
+        <location filename="../../app/ui/settings_page.py" line="234"/>
         <source>Remove printer</source>
         <translation>删除打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234" />
+        <location filename="../../app/ui/settings_page.py" line="234"/>
         <source>Remove printer {name}?</source>
         <translation>删除打印机 {name}?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="243" />
+        <location filename="../../app/ui/settings_page.py" line="243"/>
         <source>Printer {name} removed; the default printer is {default}.</source>
         <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="257" />
+        <location filename="../../app/ui/settings_page.py" line="257"/>
         <source>{name} is the default printer now.</source>
         <translation>{name} 现为默认打印机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="266" />
-        <source>Its labels have another size than template {template}: the label template is the printer profile's own now.</source>
+        <location filename="../../app/ui/settings_page.py" line="266"/>
+        <source>Its labels have another size than template {template}: the label template is the printer profile&apos;s own now.</source>
         <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="291" />
+        <location filename="../../app/ui/settings_page.py" line="291"/>
         <source>Printing a test label on {name}…</source>
         <translation>正在用 {name} 打印测试面单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="298" />
+        <location filename="../../app/ui/settings_page.py" line="298"/>
         <source>Test print failed; try again once the printer is ready: {error}</source>
         <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="300" />
-        <source>Test print failed; change this printer's settings first: {error}</source>
+        <location filename="../../app/ui/settings_page.py" line="300"/>
+        <source>Test print failed; change this printer&apos;s settings first: {error}</source>
         <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="305" />
+        <location filename="../../app/ui/settings_page.py" line="305"/>
         <source>Test label: {where}</source>
         <translation>测试面单:{where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="333" />
+        <location filename="../../app/ui/settings_page.py" line="333"/>
         <source>the hub address applies at the next sign-in</source>
         <translation>中心地址将在下次登录时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="335" />
+        <location filename="../../app/ui/settings_page.py" line="335"/>
         <source>the language applies at the next start</source>
         <translation>语言将在下次启动时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336" />
+        <location filename="../../app/ui/settings_page.py" line="336"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336" />
+        <location filename="../../app/ui/settings_page.py" line="336"/>
         <source>Saved; {later}.</source>
         <translation>已保存;{later}。</translation>
     </message>
@@ -1449,12 +1455,12 @@
 <context>
     <name>SupervisionPage</name>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="36" />
+        <location filename="../../app/ui/placeholders.py" line="36"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="38" />
+        <location filename="../../app/ui/placeholders.py" line="38"/>
         <source>Coming with the insights work: the consistency dashboard (order, logistics and finance agree?), the health score, the daily report and channel status mapping edits. Today: filter Orders by open anomalies and open an order to read its full chain.</source>
         <translation>将随数据洞察功能上线:一致性看板(订单、物流、财务是否一致?)、健康分、日报、渠道状态映射编辑。现在可在“订单”中筛选未处理异常,打开订单查看全链路。</translation>
     </message>
@@ -1462,7 +1468,7 @@
 <context>
     <name>_StationDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="56" />
+        <location filename="../../app/ui/packing_dialogs.py" line="56"/>
         <source>Cancel (Esc)</source>
         <translation>取消(Esc)</translation>
     </message>

@@ -133,6 +133,7 @@ class _Transaction:
         self.report = ApplyReport()
         self.work: dict[int, OrderWork] = {}
         self.first_folds: dict[str, FirstFold] = {}
+        self.why = "{}"  # why a stored order's state changes without a new observation (its data, a refold)
 
     def run(self, batch: PreparedBatch) -> ApplyReport:
         self.report.quarantined.extend(batch.quarantined)
@@ -316,12 +317,10 @@ class _Transaction:
         record, stored = work.record, work.stored
         assert stored is not None
         if record is not None:
-            lines, created_at_ms = record.fold_lines(), record.get("created_at_ms")
-            channel, paid_known = record.get("channel"), record.paid_known
+            money, created_at_ms, channel = record.money(), record.get("created_at_ms"), record.get("channel")
         else:
-            lines, created_at_ms = stored.fold_lines(), stored.row["created_at_ms"]
-            channel, paid_known = stored.row["channel"], stored.row["paid_amount_fen"] is not None
-        folder = ArrivalFolder(lines, created_at_ms, channel, paid_known, earlier=stored.observations)
+            money, created_at_ms, channel = stored.money(), stored.row["created_at_ms"], stored.row["channel"]
+        folder = ArrivalFolder(money, created_at_ms, channel, earlier=stored.observations)
         if record is not None:
             changed = canonical_json(_changed(stored, record))
             work.audit.append(
@@ -331,7 +330,7 @@ class _Transaction:
             )
         before = stored.state()
         if folder.state != before:  # the order's own data changed what its observations mean
-            why = "{}"
+            why = self.why
             if work.released:  # observations of the waybill it left
                 why = canonical_json({"released": work.released, "waybill_no": stored.row["waybill_no"]})
             work.audit.append(

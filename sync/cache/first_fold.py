@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sync.cache.audit import AuditDraft
 from sync.contract import JsonMemo
-from sync.fold import ArrivalFolder, FoldLine, FoldObservation, Projection
+from sync.fold import ArrivalFolder, FoldObservation, Projection
 
 if TYPE_CHECKING:
     from sync.cache.ingest import PreparedOrder
@@ -59,8 +59,7 @@ def fold_new_order(
     listing or a batch put them in (and no observation makes the folder start again from the top)."""
     arrivals = sorted(arrivals, key=_source_order)
     lines, channel = order.lines, order.get("channel")
-    fold_lines = [FoldLine(line[0], max(0, line[3] * line[4] - line[5])) for line in lines]
-    folder = ArrivalFolder(fold_lines, order.get("created_at_ms"), channel, order.paid_known)
+    folder = ArrivalFolder(order.money(), order.get("created_at_ms"), channel)
     audit = [
         AuditDraft.of(operator, "channel", channel, "order.created", entity_key, "null", state_text(folder.state),
                       order.record_json)

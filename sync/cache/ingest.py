@@ -21,8 +21,9 @@ from sync.cache import search
 from sync.cache.first_fold import FirstFold, fold_new_order
 from sync.contract import JsonMemo, ObservationRecord, OrderRecord, canonical_json, channel_key, deciding_reference
 from sync.domain_id import CHINA_TZ, new_domain_id_for_day
-from sync.fold import FoldLine, FoldObservation
+from sync.fold import FoldObservation
 from sync.mapping import MappingRegistry
+from sync.order_money import OrderMoney, order_money
 from sync.record_errors import RecordError, cut_value, describe_errors
 from sync.states import SourceSystem
 
@@ -101,8 +102,13 @@ class PreparedOrder(NamedTuple):
     def paid_known(self) -> bool:
         return self.get("paid_amount_fen") is not None
 
-    def fold_lines(self) -> list[FoldLine]:
-        return [FoldLine(no, max(0, quantity * price - discount)) for no, _, _, quantity, price, discount in self.lines]
+    def money(self) -> OrderMoney:
+        return order_money(
+            ((no, quantity, price, discount) for no, _, _, quantity, price, discount in self.lines),
+            discount_fen=self.get("discount_fen"),
+            freight_fen=self.get("freight_fen"),
+            paid_amount_fen=self.get("paid_amount_fen"),
+        )
 
 
 class PreparedObservation(NamedTuple):
@@ -137,7 +143,7 @@ class PreparedObservation(NamedTuple):
             self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
             self.payload_json, m.mapping_version, m.rule_id, m.fulfilment, m.refund, m.refund_scope,
             int(m.cancelled), m.signal, int(m.exception),
-            int(m.unmapped), self.via_waybill,
+            int(m.unmapped), self.via_waybill, m.implies,
         )  # fmt: skip
 
     def pending_json(self) -> str:
@@ -162,7 +168,7 @@ class PreparedObservation(NamedTuple):
         table = registry.table(d["source"])
         fold = FoldObservation(
             key=d["key"], observed_at_ms=d["observed_at_ms"], source=d["source"], source_system=table.source_system,
-            mapped=table.map(json.loads(d["fields_json"])), operator=d["operator"], line_no=d["line_no"],
+            mapped=table.map(json.loads(d["fields_json"]), d["status_field"]), operator=d["operator"], line_no=d["line_no"],
             refund_id=d["refund_id"], refund_fen=d["refund_fen"],
         )  # fmt: skip
         return cls(fold, d["status_field"], d["raw_status"], d["fields_json"], d["payload_json"], *d["ref"])
@@ -273,7 +279,7 @@ def prepare_observation(raw: Any, registry: MappingRegistry) -> PreparedObservat
         observed_at_ms=to_ms(r.observed_at),
         source=r.source,
         source_system=SourceSystem(table.source_system),
-        mapped=table.map(fields),
+        mapped=table.map(fields, status_field),
         operator=r.operator,
         line_no=r.line_no,
         refund_id=r.refund_id,

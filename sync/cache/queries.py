@@ -14,7 +14,7 @@ from sync.cache import search
 from sync.cache.stored import ORDER_COLUMNS, StoredOrder, chunks, load_details, marks
 from sync.domain_id import CHINA_TZ, is_domain_id
 from sync.fold import fold
-from sync.states import ANOMALY_LABELS, FULFILMENT_LABELS, AnomalyKind, Fulfilment
+from sync.states import ANOMALY_LABELS, FULFILMENT_LABELS, OUTCOME_LABELS, AnomalyKind, Fulfilment, outcome
 
 
 def iso(ms: int | None) -> str | None:
@@ -64,6 +64,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
         "refund": row["refund"],
         "refunded_fen": row["refunded_fen"],
         "cancelled": bool(row["cancelled"]),
+        "outcome": outcome(row["fulfilment"], row["refund"], bool(row["cancelled"])).value,
         "waybill_no": row["waybill_no"],
         "carrier": row["carrier"],
         "receiver": {
@@ -98,16 +99,17 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
     load_details(c, {order_id: stored})
     projection = fold(
         stored.observations,
-        lines=stored.fold_lines(),
+        money=stored.money(),
         created_at_ms=stored.row["created_at_ms"],
         channel=stored.row["channel"],
-        paid_amount_known=stored.row["paid_amount_fen"] is not None,
     )
     document = _summary(stored.row)
     fulfilment = stored.row["fulfilment"]
     document["fulfilment_label"] = (
         dict(zip(("zh", "en"), FULFILMENT_LABELS[Fulfilment(fulfilment)], strict=True)) if fulfilment else None
     )
+    closing = outcome(fulfilment, stored.row["refund"], bool(stored.row["cancelled"]))
+    document["outcome_label"] = dict(zip(("zh", "en"), OUTCOME_LABELS[closing], strict=True))
     document["lines"] = _lines(stored)
     document["observations"] = [
         {
@@ -127,6 +129,7 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
             "rule": r.rule_id,
             "mapped": {
                 "fulfilment": r.fulfilment,
+                "implies": r.implies,
                 "refund": r.refund,
                 "cancelled": bool(r.cancelled),
                 "signal": r.signal,

@@ -119,6 +119,7 @@ observations = Table(
     # The waybill that named the order, when a waybill is what named it (a carrier's scan): such an
     # observation leaves the order if its waybill changes (migration 0006; NULL in rows from before).
     Column("via_waybill_no", String(64)),
+    Column("implies", String(24)),  # "at least this far" (migration 0008; NULL: implies nothing)
     Index("ix_observations_unmapped", "source", sqlite_where=text("unmapped = 1")),
     # Unique per order, not across the cache: an order's observations are looked up through it, and a
     # new order's go in at its end (a key alone is random: at 1M orders every batch rewrote pages all

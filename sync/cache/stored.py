@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from sync.fold import FoldLine, FoldObservation
+from sync.fold import FoldObservation
 from sync.mapping import MappedStatus
+from sync.order_money import OrderMoney, order_money
 from sync.states import Fulfilment, LineRefund, SourceSystem
 
 CHUNK = 400  # stays well below SQLite's limit on bound parameters
@@ -23,7 +24,7 @@ ORDER_COLUMNS = (
 )
 OBSERVATION_COLUMNS = (
     "order_id, key, observed_at_ms, source, source_system, operator, line_no, refund_id, refund_fen, "
-    "mapping_version, rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped"
+    "mapping_version, rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped, implies"
 )
 
 
@@ -56,11 +57,13 @@ class StoredOrder:
             "cancelled": bool(self.row["cancelled"]),
         }
 
-    def fold_lines(self) -> list[FoldLine]:
-        return [
-            FoldLine(no, max(0, line["quantity"] * line["unit_price_fen"] - line["discount_fen"]))
-            for no, line in sorted(self.lines.items())
-        ]
+    def money(self) -> OrderMoney:
+        return order_money(
+            ((no, line["quantity"], line["unit_price_fen"], line["discount_fen"]) for no, line in self.lines.items()),
+            discount_fen=self.row["discount_fen"],
+            freight_fen=self.row["freight_fen"],
+            paid_amount_fen=self.row["paid_amount_fen"],
+        )
 
 
 def orders_where(connection: Connection, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
@@ -91,13 +94,15 @@ _SYSTEMS = {system.value: system for system in SourceSystem}
 
 
 def _mapped(fulfilment: str | None, refund: str | None, scope: str, cancelled: int, signal: str | None,
-            exception: int, unmapped: int, rule_id: str | None, version: str) -> MappedStatus:  # fmt: skip
-    key = (fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version)
+            exception: int, unmapped: int, rule_id: str | None, version: str,
+            implies: str | None = None) -> MappedStatus:  # fmt: skip
+    key = (fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version, implies)
     found = _MAPPED.get(key)
     if found is None:
         found = MappedStatus(
             Fulfilment(fulfilment) if fulfilment else None, LineRefund(refund) if refund else None, scope,
             bool(cancelled), signal, bool(exception), bool(unmapped), rule_id, version, None, None,
+            Fulfilment(implies) if implies else None,
         )  # fmt: skip
         if len(_MAPPED) < 10_000:
             _MAPPED[key] = found
@@ -106,8 +111,8 @@ def _mapped(fulfilment: str | None, refund: str | None, scope: str, cancelled: i
 
 def _stored_observation(row: Any) -> FoldObservation:
     (_, key, observed_at_ms, source, system, operator, line_no, refund_id, refund_fen, version, rule_id,
-     fulfilment, refund, scope, cancelled, signal, exception, unmapped) = row  # fmt: skip
-    mapped = _mapped(fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version)
+     fulfilment, refund, scope, cancelled, signal, exception, unmapped, implies) = row  # fmt: skip
+    mapped = _mapped(fulfilment, refund, scope, cancelled, signal, exception, unmapped, rule_id, version, implies)
     return FoldObservation(
         key, observed_at_ms, source, _SYSTEMS[system], mapped, operator, line_no, refund_id, refund_fen
     )

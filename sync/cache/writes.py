@@ -36,8 +36,8 @@ PROJECTION_COLUMNS = ("fulfilment", "fulfilment_at_ms", "refund", "refunded_fen"
 OBSERVATION_INSERT = (
     "INSERT INTO observations (key, order_id, source, source_system, status_field, raw_status, fields_json, "
     "observed_at_ms, received_at_ms, operator, line_no, refund_id, refund_fen, payload_json, mapping_version, "
-    "rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped, via_waybill_no) "
-    "VALUES (" + ", ".join("?" * 24) + ")"
+    "rule_id, fulfilment, refund, refund_scope, cancelled, signal, exception, unmapped, via_waybill_no, implies) "
+    "VALUES (" + ", ".join("?" * 25) + ")"
 )
 
 

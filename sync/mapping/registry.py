@@ -45,13 +45,14 @@ def validate_table(document: Any) -> None:
         if rule["id"] in seen:
             raise MappingTableError(f"$.rules[{index}].id", f"rule id {rule['id']!r} repeats rule {seen[rule['id']]}")
         seen[rule["id"]] = index
-        state = rule["then"].get("fulfilment")
-        if state and system not in EVIDENCE[Fulfilment(state)]:
-            allowed = ", ".join(sorted(EVIDENCE[Fulfilment(state)]))
-            raise MappingTableError(
-                f"$.rules[{index}].then.fulfilment",
-                f"a {system} source cannot evidence {state} (only {allowed} can)",
-            )
+        for claim in ("fulfilment", "implies"):
+            state = rule["then"].get(claim)
+            if state and system not in EVIDENCE[Fulfilment(state)]:
+                allowed = ", ".join(sorted(EVIDENCE[Fulfilment(state)]))
+                raise MappingTableError(
+                    f"$.rules[{index}].then.{claim}",
+                    f"a {system} source cannot evidence {state} (only {allowed} can)",
+                )
 
 
 def load_table_file(path: Path) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def _json(run, *args, expect=0):
             {"fulfilment": "CUSTOMER_CONFIRMED"},
         ),
         (["--source", "kuaidi100", "--status", "304"], {"fulfilment": "CARRIER_DELIVERED"}),
-        (["--source", "finance", "--status", "SETTLED"], {"fulfilment": "SETTLED", "mapping_version": "finance@1.0.0"}),
+        (["--source", "finance", "--status", "SETTLED"], {"fulfilment": "SETTLED", "mapping_version": "finance@1.1.0"}),
         (
             [
                 "--source",
@@ -73,7 +73,7 @@ def test_mapping_map(run, args, expected):
 def test_mapping_import_refuses_a_bad_file_and_keeps_the_table_in_force(run, tmp_path):
     document = next(d for d in bundled_documents() if d["source"] == "douyin")
     bad = json.loads(json.dumps(document))
-    bad["version"] = "1.1.0"
+    bad["version"] = "1.2.0"
     bad["rules"][4]["then"]["fulfilment"] = "SHIPPED_MAYBE"
     (tmp_path / "bad.json").write_text(json.dumps(bad, ensure_ascii=False))
     _, err = run("mapping", "import", str(tmp_path / "bad.json"), expect=2)
@@ -81,14 +81,14 @@ def test_mapping_import_refuses_a_bad_file_and_keeps_the_table_in_force(run, tmp
     (tmp_path / "broken.json").write_text("{not json")
     _, err = run("mapping", "import", str(tmp_path / "broken.json"), expect=2)
     assert "line 1" in err
-    assert _json(run, "mapping", "map", "--source", "douyin", "--status", "5")["mapping_version"] == "douyin@1.0.0"
+    assert _json(run, "mapping", "map", "--source", "douyin", "--status", "5")["mapping_version"] == "douyin@1.1.0"
 
     good = json.loads(json.dumps(document))
-    good["version"] = "1.1.0"
+    good["version"] = "1.2.0"
     good["rules"].insert(0, {"id": "douyin.order.custom", "when": {"order_status": 42}, "then": {"fulfilment": "PAID"},
                              "label": {"zh": "自定义", "en": "Custom"}})  # fmt: skip
     (tmp_path / "good.json").write_text(json.dumps(good, ensure_ascii=False))
-    assert _json(run, "mapping", "import", str(tmp_path / "good.json"))["mapping_version"] == "douyin@1.1.0"
+    assert _json(run, "mapping", "import", str(tmp_path / "good.json"))["mapping_version"] == "douyin@1.2.0"
     assert _json(run, "mapping", "map", "--source", "douyin", "--status", "42")["fulfilment"] == "PAID"
     _, err = run("mapping", "import", str(tmp_path / "good.json"), expect=2)
     assert "$.version" in err
@@ -114,7 +114,7 @@ def test_import_show_export_and_verify(run, tmp_path):
     assert (shown["fulfilment"], shown["refund"], shown["cancelled"]) == ("CUSTOMER_CONFIRMED", "none", False)
     assert [o["outcome"] for o in shown["observations"]] == ["applied", "applied", "applied"]
     assert [e["kind"] for e in shown["events"]] == ["created", "paid", "carrier_delivered", "customer_confirmed"]
-    assert shown["anomalies"][0]["kind"] == "skipped_step" and shown["anomalies"][0]["detail"]["skipped"] == ["SHIPPED"]
+    assert shown["anomalies"] == [] and shown["outcome"] == "completed"  # a carrier signature implies shipment
     assert [a["action"] for a in shown["audit"]] == ["order.created", "order.state", "order.state", "order.state"]
     assert shown["audit"][2]["source_system"] == "logistics" and shown["audit"][2]["payload"] == {"state": 3}
     assert _json(run, "orders", "show", "SF24008872")["domain_id"] == shown["domain_id"]

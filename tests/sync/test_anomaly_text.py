@@ -26,6 +26,7 @@ DETAILS = {
     AnomalyKind.AFTER_CANCEL: {"claimed": "SHIPPED"},
     AnomalyKind.MISSING_PAID_AMOUNT: {},
     AnomalyKind.SOURCE_EXCEPTION: {"source": "kuaidi100", "signal": "refused"},
+    AnomalyKind.SHIPPED_AFTER_REFUND: {"claimed": "SHIPPED", "refunded_fen": 2000},
 }
 
 
@@ -40,3 +41,14 @@ def test_each_kind_has_its_sentence(kind):
 def test_the_sentence_names_the_states_in_the_readers_language():
     text = describe("regression", DETAILS[AnomalyKind.REGRESSION], "douyin")
     assert "已支付" in text["zh"] and "客户签收" in text["zh"] and "'paid'" in text["en"]
+
+
+def test_a_regression_says_what_the_same_source_said_before():
+    detail = {"claimed": "PAID", "current": "CARRIER_DELIVERED", "evidenced": "SHIPPED", "established_by": "channel"}
+    text = describe("regression", detail, "taobao")
+    assert "已发货" in text["zh"] and "已支付" in text["zh"] and "'shipped'" in text["en"]
+
+
+def test_a_carrier_problem_is_in_words():
+    text = describe("source_exception", {"signal": "uncollected"}, "kuaidi100")
+    assert "驿站超时未取" in text["zh"] and "locker" in text["en"] and "uncollected" not in text["en"]

@@ -72,11 +72,13 @@ def test_no_observation_moves_the_order_backwards_silently(observations):
     valid = [o for o in observations if o.mapped.fulfilment and o.source_system in EVIDENCE[o.mapped.fulfilment]]
     if valid:  # the state is the furthest state any entitled source evidenced
         assert projection.fulfilment == max((o.mapped.fulfilment for o in valid), key=lambda f: f.rank)
-    for o in sorted(valid, key=FoldObservation.sort_key):
-        earlier = [p for p in valid if p.sort_key() < o.sort_key()]
+    for o in sorted(valid, key=FoldObservation.sort_key):  # backwards against what its own system said
+        earlier = [p for p in valid if p.sort_key() < o.sort_key() and p.source_system is o.source_system]
         reached = max((p.mapped.fulfilment.rank for p in earlier), default=-1)
         if o.mapped.fulfilment.rank < reached:
             assert f"{AnomalyKind.REGRESSION.value}:{o.key}" in projection.anomalies
+        else:
+            assert f"{AnomalyKind.REGRESSION.value}:{o.key}" not in projection.anomalies
     for o in observations:
         if o.mapped.unmapped:
             assert projection.outcomes[o.key] == "unmapped"
@@ -91,16 +93,19 @@ def test_channel_cannot_claim_carrier_delivery():
     assert projection.anomalies["evidence_violation:x"].detail["allowed"] == ["logistics"]
 
 
-def test_customer_confirmation_without_carrier_delivery_is_applied_and_flagged():
-    table = REGISTRY.table("douyin")
+def test_customer_confirmation_needs_no_carrier_signature_and_a_late_one_is_recorded():
+    table, carrier = REGISTRY.table("douyin"), REGISTRY.table("kuaidi100")
     observations = [
         FoldObservation("a", 1, "douyin", SourceSystem.CHANNEL, table.map_status(105), "t"),
         FoldObservation("b", 2, "douyin", SourceSystem.CHANNEL, table.map_status(3), "t"),
         FoldObservation("c", 3, "douyin", SourceSystem.CHANNEL, table.map_status(5), "t"),
     ]
     projection = fold(observations, lines=LINES, created_at_ms=0, channel="douyin")
-    assert projection.fulfilment is Fulfilment.CUSTOMER_CONFIRMED
-    assert projection.anomalies["skipped_step:c"].detail["skipped"] == ["CARRIER_DELIVERED"]
+    assert projection.fulfilment is Fulfilment.CUSTOMER_CONFIRMED and not projection.anomalies
+    signed = FoldObservation("d", 4, "kuaidi100", SourceSystem.LOGISTICS, carrier.map_status(3), "t")
+    projection = fold([*observations, signed], lines=LINES, created_at_ms=0, channel="douyin")
+    assert projection.fulfilment is Fulfilment.CUSTOMER_CONFIRMED and not projection.anomalies
+    assert projection.events["carrier_delivered"].at_ms == 4 and projection.outcomes["d"] == "evidence"
 
 
 # The same promises through the real cache: one observation per batch, random arrival order, repeats.
@@ -164,16 +169,25 @@ def test_cache_ends_the_same_whatever_the_arrival_order(tmp_path_factory, seed):
 def test_the_seed_article_order_reads_right(writer, cache):
     writer.apply([order()], BATCH)
     row, anomalies, events, lines, observations = _cache_fingerprint(cache)
-    assert row == ("SETTLED", "partially_refunded", 500, 0, 5)
+    assert row == ("SETTLED", "partially_refunded", 500, 0, 2)
     kinds = sorted(kind for kind, _ in anomalies)
-    # the buyer confirmed with no carrier delivery (skipped step); the carrier then said "out for delivery"
-    # and "signed", and a stale "being prepared" push came late (three regressions); an unknown status is
-    # kept and counted
-    assert kinds == ["regression", "regression", "regression", "skipped_step", "unmapped_status"]
+    # the buyer confirmed before the carrier said "out for delivery" and "signed": later evidence from
+    # another system, recorded (its event) and no anomaly; a stale "being prepared" push from the channel
+    # that had said "confirmed" is a regression; an unknown status is kept and counted
+    assert kinds == ["regression", "unmapped_status"]
     assert lines == [(1, "none", 0), (2, "refunded", 500)]
     assert observations == len(BATCH)
     assert [k for k, _, _ in events] == sorted(
-        ["created", "paid", "shipped", "customer_confirmed", "settled", "refund_requested:2:-", "refunded:2:-"]
+        [
+            "created",
+            "paid",
+            "shipped",
+            "carrier_delivered",
+            "customer_confirmed",
+            "settled",
+            "refund_requested:2:-",
+            "refunded:2:-",
+        ]
     )
 
 

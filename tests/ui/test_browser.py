@@ -103,6 +103,10 @@ def test_browse_and_filter_100k_orders(loop, big_cache, qtbot) -> None:
     page.search.setText("")
     page.fulfilment.setCurrentIndex(page.fulfilment.findData("cancelled"))
     assert reload(loop, page) == count(big_cache, "WHERE cancelled = 1") > 0
+    page.fulfilment.setCurrentIndex(page.fulfilment.findData("closed"))  # cancelled, or refunded before shipping
+    closed = count(big_cache, "WHERE (refund = 'refunded' AND COALESCE(fulfilment, '') IN ('', 'PENDING_PAYMENT', 'PAID')) "
+                              "OR (cancelled = 1 AND COALESCE(fulfilment, '') IN ('', 'PENDING_PAYMENT', 'PAID'))")  # fmt: skip
+    assert reload(loop, page) == closed > 0
     page.reset_filters()
     assert reload(loop, page) == ORDERS
     page.channel.setCurrentIndex(page.channel.findData("douyin"))
