@@ -1,6 +1,6 @@
 """`orderdesk orders …`: import records, show one order's full chain, export every order.
 
-`orders import` exits 0 when every record was applied (or waits for its order), 4 when some were
+`orders import` exits 0 when every record was applied (or waits for its order), 5 when some were
 refused (they are in quarantine; the rest was imported), 2 when the file cannot be read at all."""
 
 from __future__ import annotations
