@@ -62,6 +62,7 @@ def planted_records(
     """:func:`records` with what each order was given to go wrong: the kinds of anomaly it must show
     open once every observation is in (``bench/anomalies.py`` measures precision and recall on them)."""
     rnd = random.Random(seed)
+    invoices = random.Random(seed * 7919 + 1)  # its own sequence: the rest of the demo is as it was
     channels = list(CHANNELS)
     for n in range(first, first + count):
         channel = channels[n % len(channels)]
@@ -88,6 +89,14 @@ def planted_records(
             "lines": lines, "paid_amount_fen": total if rnd.random() > 0.01 else None, "waybill_no": waybill,
             "carrier": "SF",
         }  # fmt: skip
+        request = _invoice_request(invoices, channel)
+        if request is not None:
+            order["invoice"] = request
+            if request["buyer_type"] == "company":  # a company's goods go to the company: its orders merge
+                place = random.Random(request["title"])
+                province, city, district = place.choice(PLACES)
+                order["receiver"] |= {"province": province, "city": city, "district": district,
+                                      "address": f"{district}示例路{place.randint(1, 99)}号"}  # fmt: skip
         ref = {"channel": channel, "shop": order["shop"], "channel_order_no": order_no}
         paid, shipped, confirmed = CHANNELS[channel]
         at = created + timedelta(minutes=rnd.randint(1, 30))
@@ -140,6 +149,50 @@ def planted_records(
 CANCELS: dict[str, Any] = {"taobao": "TRADE_CLOSED_BY_TAOBAO", "douyin": 4, "pdd": 1, "wechat_channels": 250,
                            "youzan": "TRADE_CLOSED", "miniapp": "CANCELLED"}  # fmt: skip
 CANCEL_FIELDS: dict[str, dict[str, Any]] = {"douyin": {"main_status": 4}, "pdd": {"confirm_status": 2}}
+
+
+COMPANIES = ["杭州云帆科技有限公司", "深圳市南山智造有限公司", "上海浦江贸易有限公司", "成都天府软件有限公司",
+             "北京朝阳文化传媒有限公司", "广州珠江电子有限公司", "苏州工业园精密机械有限公司", "武汉光谷生物科技有限公司"]  # fmt: skip
+
+
+def _uscc(rnd: random.Random) -> str:
+    """A taxpayer id in the real format (GB 32100-2015) with its check character."""
+    from stdnum.cn import uscc
+
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = (
+        "91"
+        + f"{rnd.choice([110000, 310000, 330100, 440300, 510100]):06d}"
+        + "".join(rnd.choice(alphabet) for _ in range(9))
+    )
+    return body + uscc.calc_check_digit(body)
+
+
+_COMPANY_IDS: dict[str, str] = {}
+
+
+def _invoice_request(rnd: random.Random, channel: str) -> dict[str, Any] | None:
+    """About one order in eight asks for an invoice: mostly companies (the own mini-program sells B2B,
+    with complete 专票 requests), some people; a channel's request is now and then incomplete or wrong."""
+    if rnd.random() > 0.125:
+        return None
+    if rnd.random() < 0.25 and channel != "miniapp":
+        return {"kind": "pc", "buyer_type": "person", "title": rnd.choice(SURNAMES) + rnd.choice(GIVEN)}
+    title = rnd.choice(COMPANIES)
+    taxpayer_id = _COMPANY_IDS.setdefault(title, _uscc(random.Random(title)))
+    special = channel == "miniapp" or rnd.random() < 0.3
+    request: dict[str, Any] = {"kind": "bs" if special else "pc", "buyer_type": "company", "title": title,
+                               "taxpayer_id": taxpayer_id}  # fmt: skip
+    if special:
+        request |= {"address": f"{title[:3]}市示例路{len(title)}号", "phone": "0571-8888" + f"{len(title):04d}",
+                    "bank": "中国工商银行示例支行", "account": f"62220200{random.Random(title).randrange(10**11):011d}"}  # fmt: skip
+    if channel != "miniapp":
+        trouble = rnd.random()
+        if trouble < 0.08:  # a digit mistyped in the taxpayer id: the check character gives it away
+            request["taxpayer_id"] = taxpayer_id[:17] + ("0" if taxpayer_id[17] != "0" else "1")
+        elif trouble < 0.16 and special:  # a 专票 without the bank account
+            request["account"] = ""
+    return request
 
 
 # An order never paid, then cancelled, as each channel says it (Pinduoduo lists only paid orders:

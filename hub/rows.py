@@ -52,7 +52,7 @@ def order_rows(records: Sequence[OrderRecord]) -> list[OrderRow]:
     latest = {channel_key(r.channel, r.shop, r.channel_order_no): r for r in records}
     rows = []
     for record in latest.values():
-        body = record.model_dump(mode="json")
+        body = record.model_dump(mode="json", exclude={"invoice"} if record.invoice is None else None)
         body["domain_id"] = record.domain_id or new_domain_id_for_day(
             record.created_at.astimezone(CHINA_TZ).strftime("%Y%m%d")
         )

@@ -54,6 +54,7 @@ class EligibleOrder:
     day: str  # the day it was signed, China time (YYYY-MM-DD)
     address: str  # the receiving address, as one text
     lines: tuple[tuple[int, str, int, int], ...]  # (order line no., sku, quantity, paid share in fen)
+    problems: tuple[tuple[str, str, str], ...] = ()  # (field, English, Chinese): why its buyer data cannot be invoiced
 
 
 class PlanKind(StrEnum):
@@ -73,6 +74,7 @@ class PlannedInvoice:
     orders: list[str] = field(default_factory=list)
     lines: list[tuple[str, InvoiceLine]] = field(default_factory=list)  # (order, line)
     missing_skus: list[tuple[str, str]] = field(default_factory=list)  # (order, sku)
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)  # (order, field, English, Chinese)
     part: tuple[int, int] = (1, 1)  # this invoice of how many the group was split into
 
     @property
@@ -146,7 +148,10 @@ def _plan(
         priced = []
         for order in members:
             lines, missing = _lines(order, table)
-            if missing:
+            if order.problems:
+                invoices.append(PlannedInvoice(PlanKind.NEEDS_DATA, buyer, day, address, [order.domain_id], lines, missing,
+                                               problems=[(order.domain_id, *p) for p in order.problems]))  # fmt: skip
+            elif missing:
                 invoices.append(
                     PlannedInvoice(PlanKind.NEEDS_DATA, buyer, day, address, [order.domain_id], lines, missing)
                 )

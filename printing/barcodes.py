@@ -3,6 +3,7 @@ so both draw exactly the same bars and modules."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.graphics.barcode import qrencoder
@@ -32,11 +33,26 @@ def code128_modules(value: str) -> int:
     return start + width
 
 
+_NUMERIC = re.compile(r"[0-9]*")
+_ALPHANUMERIC = re.compile(r"[-0-9A-Z $%*+./:]*")
+
+
+def _segment(value: str) -> qrencoder.QR:
+    """The QR mode for a value, chosen with whole-string matches: reportlab's own choice matches with
+    ``$``, which also matches before a final newline, so "123\n" went to numeric mode and crashed
+    (found by the printer-field fuzz). Anything not numeric or alphanumeric is UTF-8 bytes."""
+    if _NUMERIC.fullmatch(value):
+        return qrencoder.QRNumber(value)
+    if _ALPHANUMERIC.fullmatch(value):
+        return qrencoder.QRAlphaNum(value)
+    return qrencoder.QR8bitByte(value)
+
+
 @lru_cache(maxsize=4096)
 def qr_matrix(value: str) -> tuple[tuple[bool, ...], ...]:
     """The QR code's dark modules (error correction level M), row by row."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(value)
+    code.addData(_segment(value))
     code.make()
     count = code.getModuleCount()
     return tuple(tuple(bool(code.isDark(r, c)) for c in range(count)) for r in range(count))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -99,6 +99,30 @@ class Receiver(_Record):
     address: _written(256) = ""
 
 
+class InvoiceRequest(_Record):
+    """The buyer's invoice profile as an order carries it (``invoicing.profile``): a channel's invoice
+    request, or the own mini-program's B2B buyer. Only its shape is checked here; whether it can be
+    invoiced is ``invoicing.profile.check_profile`` (the own mini-program's 专票 requests are refused
+    at entry when incomplete; a channel's incomplete request is taken and waits in 资料缺失)."""
+
+    kind: Literal["pc", "bs"] = "pc"  # 数电普票 / 数电专票
+    buyer_type: Literal["person", "company"] = "person"
+    title: _written(100) = ""
+    taxpayer_id: _written(32) = ""
+    address: _written(100) = ""
+    phone: _text(32, 0, PHONE_PATTERN) = ""
+    bank: _written(100) = ""
+    account: _written(64) = ""
+    email: _written(100) = ""
+
+    def profile(self) -> Any:
+        """As ``invoicing.profile.BuyerProfile``."""
+        from invoicing.profile import BuyerProfile, BuyerType, InvoiceKind
+
+        return BuyerProfile(InvoiceKind(self.kind), BuyerType(self.buyer_type), self.title, self.taxpayer_id,
+                            self.address, self.phone, self.bank, self.account, self.email)  # fmt: skip
+
+
 class OrderLine(_Record):
     line_no: Annotated[StrictInt, Field(ge=1, le=10_000)]
     sku: Code
@@ -130,6 +154,22 @@ class OrderRecord(_Record):
     waybill_no: _text(64) = ""
     carrier: _text(32) = ""
     buyer_note: _written(512) = ""
+    invoice: InvoiceRequest | None = None  # the buyer asked for an invoice
+
+    @model_validator(mode="after")
+    def _own_special_invoice_complete(self) -> OrderRecord:
+        """The own mini-program sells B2B: its 专票 requests must be complete when the order enters."""
+        if self.invoice is not None and self.channel == "miniapp" and self.invoice.kind == "bs":
+            from invoicing.profile import check_profile
+
+            errors = check_profile(self.invoice.profile())
+            if errors:
+                first = errors[0]
+                raise Invalid(
+                    f"{first.field} {first.value!r}: {first.message}",
+                    f"{first.field} {first.value!r}:{first.message_zh}",
+                )
+        return self
 
     @model_validator(mode="after")
     def _lines_unique(self) -> OrderRecord:

@@ -44,7 +44,8 @@ def run_plan(args: argparse.Namespace) -> int:
     document = {"today": today, "eligible_orders": len(orders), "seconds": round(took, 3), **summary(result),
                 "invoices": [{"kind": i.kind.value, "buyer": i.buyer, "day": i.day, "orders": i.orders,
                               "lines": len(i.lines), "total_fen": i.total_fen, "tax_fen": i.tax_fen,
-                              "part": list(i.part), "missing_skus": [list(m) for m in i.missing_skus]}
+                              "part": list(i.part), "missing_skus": [list(m) for m in i.missing_skus],
+                              "problems": [list(p) for p in i.problems]}
                              for i in result.invoices]}  # fmt: skip
     if args.json:
         emit_json(document)

@@ -34,7 +34,7 @@ RECORD_COLUMNS = (
     "channel", "shop", "channel_order_no", "created_at_ms", "receiver_name", "receiver_phone",
     "receiver_phone_tail", "receiver_province", "receiver_city", "receiver_district", "receiver_address",
     "waybill_no", "carrier", "buyer_note", "paid_amount_fen", "discount_fen", "platform_commission_fen",
-    "freight_insurance_fen", "freight_fen", "record_sha",
+    "freight_insurance_fen", "freight_fen", "invoice_json", "record_sha",
 )  # fmt: skip
 RECORD_INDEX = {name: index for index, name in enumerate(RECORD_COLUMNS)}
 
@@ -215,13 +215,15 @@ def prepare_order(raw: Any) -> PreparedOrder | Quarantined:
         source = str(raw.get("channel", "")) if isinstance(raw, Mapping) else ""
         reference = _reference(raw, "channel_order_no", "domain_id")
         return Quarantined("order", source[:64], reference, _raw_json(raw), describe_errors(exc))
-    text = r.model_dump_json(exclude={"domain_id"})  # fields in declared order: stable
+    # fields in declared order: stable; no invoice block, no invoice key (the text of orders from before it)
+    text = r.model_dump_json(exclude={"domain_id", "invoice"} if r.invoice is None else {"domain_id"})
+    invoice = r.invoice.model_dump_json() if r.invoice is not None else None
     receiver = r.receiver
     values = (
         r.channel, r.shop, r.channel_order_no, to_ms(r.created_at), receiver.name, receiver.phone,
         _phone_tail(receiver.phone), receiver.province, receiver.city, receiver.district, receiver.address,
         r.waybill_no, r.carrier, r.buyer_note, r.paid_amount_fen, r.discount_fen, r.platform_commission_fen,
-        r.freight_insurance_fen, r.freight_fen, hashlib.sha256(text.encode()).hexdigest(),
+        r.freight_insurance_fen, r.freight_fen, invoice, hashlib.sha256(text.encode()).hexdigest(),
     )  # fmt: skip
     return PreparedOrder(
         key=channel_key(r.channel, r.shop, r.channel_order_no),

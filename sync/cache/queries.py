@@ -65,6 +65,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
         "refunded_fen": row["refunded_fen"],
         "cancelled": bool(row["cancelled"]),
         "outcome": outcome(row["fulfilment"], row["refund"], bool(row["cancelled"])).value,
+        "invoice": json.loads(row["invoice_json"]) if row.get("invoice_json") else None,
         "waybill_no": row["waybill_no"],
         "carrier": row["carrier"],
         "receiver": {

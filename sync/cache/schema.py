@@ -52,6 +52,7 @@ orders = Table(
     Column("platform_commission_fen", Integer, nullable=False),
     Column("freight_insurance_fen", Integer, nullable=False),
     Column("freight_fen", Integer, nullable=False),
+    Column("invoice_json", Text),  # the buyer's invoice request (contract InvoiceRequest), when there is one
     Column("fulfilment", String(24)),
     Column("fulfilment_at_ms", Integer),
     Column("refund", String(24), nullable=False),

@@ -19,7 +19,7 @@ CHUNK = 400  # stays well below SQLite's limit on bound parameters
 ORDER_COLUMNS = (
     "id, domain_id, channel, shop, channel_order_no, created_at_ms, receiver_name, receiver_phone, "
     "receiver_province, receiver_city, receiver_district, receiver_address, waybill_no, carrier, buyer_note, "
-    "paid_amount_fen, discount_fen, platform_commission_fen, freight_insurance_fen, freight_fen, "
+    "paid_amount_fen, discount_fen, platform_commission_fen, freight_insurance_fen, freight_fen, invoice_json, "
     "fulfilment, refund, refunded_fen, cancelled, record_sha"
 )
 OBSERVATION_COLUMNS = (
