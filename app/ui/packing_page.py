@@ -17,13 +17,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -40,63 +39,19 @@ from app.ui.i18n import pick
 from app.ui.packing_dialogs import ConfirmDialog, MarkersDialog, OverrideDialog, ReprintReasonDialog, ask
 from app.ui.packing_jobs import JobLine, JobsPanel
 from app.ui.packing_queue import RareQueueTab
+from app.ui.packing_widgets import ScanBox, field_label, to_pixmap
 from app.ui.words import fulfilment_text, refund_label
 from printing.errors import PrintingError
 from printing.jobs import JobOutcome
 from sync.text_rules import visible
 
 if TYPE_CHECKING:
-    from PIL import Image
+    pass
 
 PREVIEW_HEIGHT = 430
 
 
-def field_label(field: str) -> str:
-    translate = QCoreApplication.translate
-    labels = {
-        "receiver_name": translate("Field", "Receiver"),
-        "receiver_phone": translate("Field", "Receiver's phone"),
-        "receiver_address": translate("Field", "Address"),
-        "sender_name": translate("Field", "Sender"),
-        "sender_phone": translate("Field", "Sender's phone"),
-        "sender_address": translate("Field", "Sender's address"),
-        "items": translate("Field", "Items"),
-        "carrier": translate("Field", "Carrier"),
-        "waybill_no": translate("Field", "Waybill no."),
-        "domain_id": translate("Field", "Unified id"),
-        "channel_order_no": translate("Field", "Channel order no."),
-        "buyer_note": translate("Field", "Buyer's note"),
-        "print_time": translate("Field", "Print time"),
-    }
-    return labels.get(field, field)
-
-
-def to_pixmap(image: Image.Image, height: int) -> QPixmap:
-    grey = image.convert("L")
-    qimage = QImage(grey.tobytes(), grey.width, grey.height, grey.width, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage).scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
-
-
 Work = Callable[[], JobOutcome]
-
-
-class ScanBox(QLineEdit):
-    """Where a keyboard-wedge scanner types. F5, Esc and Delete (on an empty box) work from here, so
-    the packer's hands never leave the keys while it has the focus."""
-
-    retry = Signal()
-    escape = Signal()
-    dismiss = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F5:
-            self.retry.emit()
-        elif event.key() == Qt.Key.Key_Escape:
-            self.escape.emit()
-        elif event.key() == Qt.Key.Key_Delete and not self.text():
-            self.dismiss.emit()
-        else:
-            super().keyPressEvent(event)
 
 
 class PackingPage(QWidget):

@@ -209,67 +209,67 @@
 <context>
     <name>Field</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="57"/>
+        <location filename="../../app/ui/packing_widgets.py" line="19"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="58"/>
+        <location filename="../../app/ui/packing_widgets.py" line="20"/>
         <source>Receiver&apos;s phone</source>
         <translation>收件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="59"/>
+        <location filename="../../app/ui/packing_widgets.py" line="21"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="60"/>
+        <location filename="../../app/ui/packing_widgets.py" line="22"/>
         <source>Sender</source>
         <translation>寄件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="61"/>
+        <location filename="../../app/ui/packing_widgets.py" line="23"/>
         <source>Sender&apos;s phone</source>
         <translation>寄件人电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="62"/>
+        <location filename="../../app/ui/packing_widgets.py" line="24"/>
         <source>Sender&apos;s address</source>
         <translation>寄件地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="63"/>
+        <location filename="../../app/ui/packing_widgets.py" line="25"/>
         <source>Items</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="64"/>
+        <location filename="../../app/ui/packing_widgets.py" line="26"/>
         <source>Carrier</source>
         <translation>快递公司</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="65"/>
+        <location filename="../../app/ui/packing_widgets.py" line="27"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="66"/>
+        <location filename="../../app/ui/packing_widgets.py" line="28"/>
         <source>Unified id</source>
         <translation>统一订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="67"/>
+        <location filename="../../app/ui/packing_widgets.py" line="29"/>
         <source>Channel order no.</source>
         <translation>渠道订单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="68"/>
+        <location filename="../../app/ui/packing_widgets.py" line="30"/>
         <source>Buyer&apos;s note</source>
         <translation>买家留言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="69"/>
+        <location filename="../../app/ui/packing_widgets.py" line="31"/>
         <source>Print time</source>
         <translation>打印时间</translation>
     </message>
@@ -805,73 +805,73 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="54"/>
+        <location filename="../../app/ui/orders_page.py" line="55"/>
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="58"/>
+        <location filename="../../app/ui/orders_page.py" line="59"/>
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="63"/>
+        <location filename="../../app/ui/orders_page.py" line="66"/>
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="67"/>
+        <location filename="../../app/ui/orders_page.py" line="70"/>
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="68"/>
+        <location filename="../../app/ui/orders_page.py" line="71"/>
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="69"/>
+        <location filename="../../app/ui/orders_page.py" line="72"/>
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="70"/>
+        <location filename="../../app/ui/orders_page.py" line="73"/>
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="71"/>
+        <location filename="../../app/ui/orders_page.py" line="74"/>
         <source>Created (China time) from</source>
         <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="81"/>
+        <location filename="../../app/ui/orders_page.py" line="84"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="89"/>
+        <location filename="../../app/ui/orders_page.py" line="92"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="129"/>
+        <location filename="../../app/ui/orders_page.py" line="132"/>
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="177"/>
-        <location filename="../../app/ui/orders_page.py" line="197"/>
+        <location filename="../../app/ui/orders_page.py" line="180"/>
+        <location filename="../../app/ui/orders_page.py" line="200"/>
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="208"/>
+        <location filename="../../app/ui/orders_page.py" line="211"/>
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="208"/>
+        <location filename="../../app/ui/orders_page.py" line="211"/>
         <source>1 order</source>
         <translation>1 个订单</translation>
     </message>
@@ -907,179 +907,179 @@
 <context>
     <name>PackingPage</name>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="122"/>
-        <location filename="../../app/ui/packing_page.py" line="478"/>
+        <location filename="../../app/ui/packing_page.py" line="77"/>
+        <location filename="../../app/ui/packing_page.py" line="433"/>
         <source>Scan an order to begin.</source>
         <translation>请扫描订单开始。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="142"/>
+        <location filename="../../app/ui/packing_page.py" line="97"/>
         <source>Print (Enter)</source>
         <translation>打印(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="143"/>
+        <location filename="../../app/ui/packing_page.py" line="98"/>
         <source>Retry (F5)</source>
         <translation>重试(F5)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="144"/>
+        <location filename="../../app/ui/packing_page.py" line="99"/>
         <source>Dismiss (Del)</source>
         <translation>忽略(Del)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="145"/>
+        <location filename="../../app/ui/packing_page.py" line="100"/>
         <source>Clear (Esc)</source>
         <translation>清空(Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="167"/>
+        <location filename="../../app/ui/packing_page.py" line="122"/>
         <source>Print jobs</source>
         <translation>打印任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="271"/>
+        <location filename="../../app/ui/packing_page.py" line="226"/>
         <source>cannot print: would come out as the marker {text}</source>
         <translation>无法打印:会印成标记 {text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="272"/>
+        <location filename="../../app/ui/packing_page.py" line="227"/>
         <source>printed as typed: {text}</source>
         <translation>按输入改印为:{text}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="273"/>
+        <location filename="../../app/ui/packing_page.py" line="228"/>
         <source>left out: an invisible character</source>
         <translation>不可见字符,不打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="303"/>
+        <location filename="../../app/ui/packing_page.py" line="258"/>
         <source>{item} (refunded: do not pack)</source>
         <translation>{item}(已退款:不要装箱)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="305"/>
+        <location filename="../../app/ui/packing_page.py" line="260"/>
         <source>{item} (refund requested)</source>
         <translation>{item}(申请退款中)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="307"/>
+        <location filename="../../app/ui/packing_page.py" line="262"/>
         <source>In the box: {items}</source>
         <translation>装箱:{items}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="314"/>
+        <location filename="../../app/ui/packing_page.py" line="269"/>
         <source>refund: {state}</source>
         <translation>退款:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="344"/>
+        <location filename="../../app/ui/packing_page.py" line="299"/>
         <source>Only a supervisor may print it.</source>
         <translation>只有主管可以强制打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="348"/>
-        <location filename="../../app/ui/packing_page.py" line="353"/>
+        <location filename="../../app/ui/packing_page.py" line="303"/>
+        <location filename="../../app/ui/packing_page.py" line="308"/>
         <source>Not printed.</source>
         <translation>未打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="360"/>
+        <location filename="../../app/ui/packing_page.py" line="315"/>
         <source>Not printed: the marker characters need a decision.</source>
         <translation>未打印:无法打印的字符需要先处理。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="379"/>
+        <location filename="../../app/ui/packing_page.py" line="334"/>
         <source>reprint: {reason}</source>
         <translation>补打:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="381"/>
+        <location filename="../../app/ui/packing_page.py" line="336"/>
         <source>override: {reason}</source>
         <translation>主管强制:{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="407"/>
+        <location filename="../../app/ui/packing_page.py" line="362"/>
         <source>{order}: set aside, not printed. Scan it again to print it later.</source>
         <translation>{order}:已搁置,未打印。之后再扫描即可打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="460"/>
+        <location filename="../../app/ui/packing_page.py" line="415"/>
         <source>Printed: job {job} — {where}</source>
         <translation>已打印:任务 {job} — {where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="472"/>
+        <location filename="../../app/ui/packing_page.py" line="427"/>
         <source>Job {job} failed: {error} — change the printer in Settings → Printers, then print again.</source>
         <translation>任务 {job} 失败:{error} — 请在“设置 → 打印机”中修改打印机后再打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="182"/>
+        <location filename="../../app/ui/packing_page.py" line="137"/>
         <source>Scan and print</source>
         <translation>扫描打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="120"/>
+        <location filename="../../app/ui/packing_page.py" line="75"/>
         <source>Scan: unified id, order no. or waybill no.</source>
         <translation>扫描条码:统一订单号、渠道订单号或运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="183"/>
+        <location filename="../../app/ui/packing_page.py" line="138"/>
         <source>Rare-character queue</source>
         <translation>生僻字队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="221"/>
+        <location filename="../../app/ui/packing_page.py" line="176"/>
         <source>Looking up {code}…</source>
         <translation>正在查找 {code}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="269"/>
+        <location filename="../../app/ui/packing_page.py" line="224"/>
         <source>printed in the fallback font {font}</source>
         <translation>用备用字体 {font} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="270"/>
+        <location filename="../../app/ui/packing_page.py" line="225"/>
         <source>printed as pinyin {text}</source>
         <translation>以拼音 {text} 打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="285"/>
+        <location filename="../../app/ui/packing_page.py" line="240"/>
         <source>Every character prints as written.</source>
         <translation>所有字符均按原样打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="290"/>
+        <location filename="../../app/ui/packing_page.py" line="245"/>
         <source>Already printed by job {job}: printing again asks for a reason.</source>
         <translation>已由任务 {job} 打印:再次打印需填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="293"/>
+        <location filename="../../app/ui/packing_page.py" line="248"/>
         <source>Some characters cannot print: Enter asks what to print instead.</source>
         <translation>有字符无法打印:按回车选择改印的文字。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="295"/>
+        <location filename="../../app/ui/packing_page.py" line="250"/>
         <source>Press Enter to print.</source>
         <translation>按回车打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="372"/>
+        <location filename="../../app/ui/packing_page.py" line="327"/>
         <source>Not reprinted: a reason is needed.</source>
         <translation>未补打:需要填写原因。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="433"/>
+        <location filename="../../app/ui/packing_page.py" line="388"/>
         <source>Printing…</source>
         <translation>打印中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="469"/>
+        <location filename="../../app/ui/packing_page.py" line="424"/>
         <source>Job {job} failed: {error} — F5 retries the same label.</source>
         <translation>任务 {job} 失败:{error} — 按 F5 重试同一张面单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_page.py" line="179"/>
+        <location filename="../../app/ui/packing_page.py" line="134"/>
         <source>Rare-character queue ({count})</source>
         <translation>生僻字队列({count})</translation>
     </message>
