@@ -15,7 +15,7 @@ from invoicing.tax_table import bundled
 
 BUYER = BuyerProfile(InvoiceKind.SPECIAL, BuyerType.COMPANY, "北京某某科技有限公司", "91110000600037341L", "北京", "010-1",
                      "工行", "0200")  # fmt: skip
-SELLER = Seller("OrderDesk 示例商贸有限公司", "91330100MA27XXXXXX")
+SELLER = Seller("OrderDesk 示例商贸有限公司", "91330100MA27U8Q10Y")
 
 
 def _text(pdf: bytes) -> str:
