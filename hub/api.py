@@ -10,7 +10,7 @@ from hub.auth import TokenAuthority
 from hub.body import IngestLimits
 from hub.body_limit import ContentLengthCheck
 from hub.feed_cache import FeedCache
-from hub.routes import actions, auth, changes, ingest, orders
+from hub.routes import actions, auth, changes, ingest, invoices, orders
 from hub.secret import load_secret
 from hub.store import HubStore
 from hub.throttle import SignInLimits
@@ -39,7 +39,8 @@ def create_app(
     app.state.tokens = TokenAuthority(secret if secret is not None else load_secret(), store.epoch)
     app.state.ingest_limits = limits
     app.state.sign_in_limits = sign_in_limits or SignInLimits()
-    for module in (auth, changes, orders, actions):
+    app.state.invoicer = None  # hub/invoicer.py, when this hub issues invoices (set by whoever runs it)
+    for module in (auth, changes, orders, actions, invoices):
         app.include_router(module.router, max_body_size=MAX_BODY_BYTES)
     app.include_router(ingest.router, max_body_size=limits.max_body_bytes)
     app.add_middleware(ContentLengthCheck, limits={"/v1/ingest/": limits.max_body_bytes}, default=MAX_BODY_BYTES)

@@ -4,7 +4,7 @@ The token-signing secret is not among them (hub/secret.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite's rowid alias must be INTEGER
@@ -113,4 +113,73 @@ refused_records = Table(
     Column("times", Integer, nullable=False),
     Column("errors_json", Text, nullable=False),
     Column("record_json", Text, nullable=False),
+)
+
+# Invoicing (hub/invoicer.py, invoicing/): the orders that asked for an invoice as the invoicer last
+# folded them, the invoices (blue and red) with the orders they cover, each move of an invoice, and
+# the months a clerk has locked for the close.
+invoice_orders = Table(
+    "hub_invoice_orders",
+    metadata,
+    Column("domain_id", String(22), primary_key=True),
+    Column("due", Integer, nullable=False),  # 1: outcome completed, paid, signed: its invoice is due
+    Column("facts_json", Text, nullable=False),  # invoicing.hub_facts.OrderFacts
+    Column("updated_at_ms", BigInteger, nullable=False),
+    Index("ix_hub_invoice_orders_due", "due"),
+)
+
+invoices = Table(
+    "hub_invoices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_no", String(32), nullable=False, unique=True),  # the platform's idempotency key
+    Column("state", String(16), nullable=False),
+    Column("red_of", String(32)),  # a red invoice: the blue one's order_no
+    Column("month", String(7), nullable=False),  # the month its orders were signed in (the close it belongs to)
+    Column("body_json", Text, nullable=False),  # as served (hub/invoice_store.py)
+    Column("pdf", LargeBinary),
+    Column("xml", LargeBinary),
+    Column("updated_at_ms", BigInteger, nullable=False),
+    Index("ix_hub_invoices_state", "state"),
+)
+
+invoice_links = Table(
+    "hub_invoice_links",
+    metadata,
+    Column("order_no", String(32), nullable=False),
+    Column("domain_id", String(22), nullable=False),
+    UniqueConstraint("order_no", "domain_id", name="uq_hub_invoice_links"),
+    Index("ix_hub_invoice_links_order", "domain_id"),
+)
+
+invoice_audit = Table(
+    "hub_invoice_audit",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_no", String(32), nullable=False, index=True),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("before", String(16)),
+    Column("after", String(16), nullable=False),
+    Column("detail_json", Text, nullable=False),
+)
+
+month_locks = Table(
+    "hub_month_locks",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+)
+
+# What changed after its month was locked: kept for a person, never applied to the locked figures.
+locked_month_changes = Table(
+    "hub_locked_month_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("month", String(7), nullable=False),
+    Column("domain_id", String(22), nullable=False),
+    Column("detail_json", Text, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    UniqueConstraint("domain_id", "detail_json", name="uq_hub_locked_month_changes"),
 )

@@ -26,13 +26,11 @@ from hub.secret import load_secret, random_secret
 from hub.store import HubStore
 
 
-class BackgroundHub:
-    """The hub on a loopback port of its own choosing, in a daemon thread; ``url`` once started.
-    Its token secret is random and in memory only, unless one is given (the demo, the tests)."""
+class LoopbackServer:
+    """An ASGI app on a loopback port of its own choosing, in a daemon thread; ``url`` once started."""
 
-    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0, *, app: FastAPI | None = None) -> None:
-        self.store = store
-        self.app = app or create_app(store, secret=random_secret())
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
@@ -46,7 +44,7 @@ class BackgroundHub:
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the hub did not start")
+                raise RuntimeError(f"the server for {self.url} did not start")
             time.sleep(0.02)
         return self.url
 
@@ -55,12 +53,25 @@ class BackgroundHub:
         self._thread.join(timeout=10)
         self._socket.close()
 
-    def __enter__(self) -> BackgroundHub:
+    def __enter__(self) -> LoopbackServer:
         self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class BackgroundHub(LoopbackServer):
+    """The hub on a loopback port, in a daemon thread; ``url`` once started. Its token secret is
+    random and in memory only, unless one is given (the demo, the tests)."""
+
+    def __init__(self, store: HubStore, host: str = "127.0.0.1", port: int = 0, *, app: FastAPI | None = None) -> None:
+        self.store = store
+        super().__init__(app or create_app(store, secret=random_secret()), host, port)
+
+    def __enter__(self) -> BackgroundHub:
+        self.start()
+        return self
 
 
 # An idle connection is kept this long (uvicorn's default: 5 s). A console syncs every 5 s after its

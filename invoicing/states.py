@@ -2,7 +2,8 @@
 
 requested → needs_data | ready;  needs_data → ready;  ready → submitted;  submitted → issued | failed;
 failed → submitted (retry) | needs_data (the platform refused the buyer's data);
-issued → partly_red | red;  partly_red → partly_red | red."""
+issued → partly_red | red;  partly_red → partly_red | red;
+requested | needs_data | ready | failed → withdrawn (never issued, no longer wanted)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,19 @@ class InvoiceState(StrEnum):
     FAILED = "failed"
     PARTLY_RED = "partly_red"
     RED = "red"
+    WITHDRAWN = "withdrawn"  # never issued, and no longer wanted (a refund, a split merge, a fix after a failure)
 
 
 MOVES: dict[InvoiceState, frozenset[InvoiceState]] = {
-    InvoiceState.REQUESTED: frozenset({InvoiceState.NEEDS_DATA, InvoiceState.READY}),
-    InvoiceState.NEEDS_DATA: frozenset({InvoiceState.READY}),
-    InvoiceState.READY: frozenset({InvoiceState.SUBMITTED, InvoiceState.NEEDS_DATA}),
+    InvoiceState.REQUESTED: frozenset({InvoiceState.NEEDS_DATA, InvoiceState.READY, InvoiceState.WITHDRAWN}),
+    InvoiceState.NEEDS_DATA: frozenset({InvoiceState.READY, InvoiceState.WITHDRAWN}),
+    InvoiceState.READY: frozenset({InvoiceState.SUBMITTED, InvoiceState.NEEDS_DATA, InvoiceState.WITHDRAWN}),
     InvoiceState.SUBMITTED: frozenset({InvoiceState.ISSUED, InvoiceState.FAILED}),
-    InvoiceState.FAILED: frozenset({InvoiceState.SUBMITTED, InvoiceState.NEEDS_DATA}),
+    InvoiceState.FAILED: frozenset({InvoiceState.SUBMITTED, InvoiceState.NEEDS_DATA, InvoiceState.WITHDRAWN}),
     InvoiceState.ISSUED: frozenset({InvoiceState.PARTLY_RED, InvoiceState.RED}),
     InvoiceState.PARTLY_RED: frozenset({InvoiceState.PARTLY_RED, InvoiceState.RED}),
     InvoiceState.RED: frozenset(),
+    InvoiceState.WITHDRAWN: frozenset(),
 }
 
 STATE_LABELS: dict[InvoiceState, tuple[str, str]] = {
@@ -40,6 +43,7 @@ STATE_LABELS: dict[InvoiceState, tuple[str, str]] = {
     InvoiceState.FAILED: ("开票失败", "failed"),
     InvoiceState.PARTLY_RED: ("部分冲红", "partly red-lettered"),
     InvoiceState.RED: ("全额冲红", "red-lettered in full"),
+    InvoiceState.WITHDRAWN: ("已撤回", "withdrawn"),
 }
 
 

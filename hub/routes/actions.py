@@ -5,44 +5,59 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 
+from hub import invoice_actions
 from hub.deps import Caller, Store, require_role
+from hub.invoice_actions import INVOICE_KINDS
 from hub.refusals import Refusal, responses
 from hub.store import now_ms
 from sync.contract import canonical_json
 
 router = APIRouter(prefix="/v1", tags=["actions"])
 
+FINANCE = frozenset({"clerk", "supervisor"})
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "invoice_request": frozenset({"clerk", "supervisor"}),
-    "red_invoice_request": frozenset({"clerk", "supervisor"}),
+    **{kind: FINANCE for kind in INVOICE_KINDS},
     "print_result": frozenset({"packer", "supervisor"}),
     "rare_char_substitution": frozenset({"packer", "supervisor"}),
     "stock_move": frozenset({"packer", "supervisor"}),
 }
 
 
+ActionKind = Literal["invoice_request", "invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red",
+                     "red_invoice_request", "month_lock", "print_result", "rare_char_substitution", "stock_move"]  # fmt: skip
+ORDER_FREE = frozenset(
+    {"invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red", "month_lock"}
+)
+
+
 class ActionRequest(BaseModel):
-    kind: Literal["invoice_request", "red_invoice_request", "print_result", "rare_char_substitution", "stock_move"]
-    order: str = Field(pattern=r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$", description="the order's unified id")
+    kind: ActionKind
+    order: str | None = Field(
+        None,
+        pattern=r"^DB[0-9]{8}[0-9A-HJ-NP-Z]{12}$",
+        description="the order's unified id (an invoice's actions name the invoice in the payload)",
+    )
     payload: dict[str, Any] = Field(default_factory=dict)
 
 
 class ActionResult(BaseModel):
     key: str
     kind: str
-    order: str
+    order: str | None
     status: Literal["accepted"]
     actor: str
     recorded_at_ms: int
+    result: dict[str, Any] = Field(default_factory=dict, description="what an invoicing action did")
 
 
-@router.post("/actions", response_model=ActionResult, responses=responses(400, 401, 403, 404, 413, 422))
+@router.post("/actions", response_model=ActionResult, responses=responses(400, 401, 403, 404, 409, 413, 422))
 def act(
     who: Caller,
     store: Store,
+    http: Request,
     request: ActionRequest,
     response: Response,
     idempotency_key: Annotated[str, Header(min_length=8, max_length=128)],
@@ -61,12 +76,20 @@ def act(
                               value=idempotency_key)  # fmt: skip
             response.headers["Idempotent-Replayed"] = "true"
             return ActionResult.model_validate_json(earlier.response_json)
-        if not store.order_exists(c, request.order):
+        invoicer = getattr(http.app.state, "invoicer", None)
+        if request.order is None and request.kind not in ORDER_FREE:
+            raise Refusal(422, f"a {request.kind} names its order", f"{request.kind} 需指明订单", field="order")
+        if request.order is not None and not store.order_exists(c, request.order):
             raise Refusal(404, f"no order {request.order}", f"没有订单 {request.order}", field="order",
                           value=request.order)  # fmt: skip
+        done: dict[str, Any] = {}
+        if request.kind in INVOICE_KINDS:
+            done = invoice_actions.apply(c, invoicer, request.kind, request.order, request.payload, who.user)
         result = ActionResult(key=idempotency_key, kind=request.kind, order=request.order, status="accepted",
-                              actor=who.user, recorded_at_ms=now_ms())  # fmt: skip
+                              actor=who.user, recorded_at_ms=now_ms(), result=done)  # fmt: skip
         store.record_action(c, key=idempotency_key, actor=who.user, role=who.role, kind=request.kind,
-                            domain_id=request.order, request_sha=sha, request_json=text,
+                            domain_id=request.order or "", request_sha=sha, request_json=text,
                             response=result.model_dump(mode="json"))  # fmt: skip
+    if request.kind in INVOICE_KINDS and invoicer is not None:
+        invoicer.wake()
     return result

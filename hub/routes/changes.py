@@ -18,7 +18,7 @@ MAX_PAGE = 5000
 
 
 class Change(BaseModel):
-    kind: Literal["order", "observation", "action"]
+    kind: Literal["order", "observation", "action", "invoice"]
     body: dict[str, Any]
 
 
