@@ -1,9 +1,8 @@
 """The hub's invoices: stored with the orders they cover, every move audited, every change in the feed.
 
 An invoice's body (``body_json``) is what the hub serves: state, buyer, orders, lines, totals, what a
-clerk must know (the reason it failed or waits, the problems of its buyer data) and its times. The
-feed carries it without the buyer's contact details (phone, address, bank, account, e-mail), which
-only ``GET /v1/invoices/{order_no}`` serves, to a clerk or a supervisor."""
+clerk must know (the reason it failed or waits, the problems of its buyer data) and its times. Only
+clerks and supervisors read it: a packer's feed goes without invoice changes (hub/routes/changes.py)."""
 
 from __future__ import annotations
 
@@ -22,10 +21,12 @@ from invoicing.order_facts import OrderFacts
 from invoicing.states import InvoiceState, move
 from sync.contract import canonical_json
 
-CONTACT_FIELDS = ("address", "phone", "bank", "account", "email")
 LIVE_BLUE = tuple(s.value for s in (InvoiceState.REQUESTED, InvoiceState.NEEDS_DATA, InvoiceState.READY,
                                      InvoiceState.SUBMITTED, InvoiceState.FAILED, InvoiceState.ISSUED,
                                      InvoiceState.PARTLY_RED))  # fmt: skip
+
+
+ISSUED = (InvoiceState.ISSUED.value, InvoiceState.PARTLY_RED.value, InvoiceState.RED.value)
 
 
 def new_order_no() -> str:
@@ -41,8 +42,8 @@ def line_body(index: int, order: str, line: InvoiceLine, sku: str = "") -> dict[
 
 
 def feed_body(body: dict[str, Any]) -> dict[str, Any]:
-    buyer = {k: v for k, v in body["buyer"].items() if k not in CONTACT_FIELDS}
-    return {**body, "buyer": buyer}
+    """As the feed and the listing serve it (everything: only clerks and supervisors read invoices)."""
+    return body
 
 
 def totals(body: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +98,13 @@ def changed(c: Connection, body: dict[str, Any], actor: str, **detail: Any) -> d
 
 def attach_files(c: Connection, order_no: str, pdf: bytes, xml: bytes) -> None:
     c.execute(update(invoices).where(invoices.c.order_no == order_no).values(pdf=pdf, xml=xml))
+
+
+def without_files(c: Connection, limit: int) -> list[dict[str, Any]]:
+    """Issued invoices (blue or red) whose PDF the hub has not fetched yet."""
+    query = select(invoices.c.body_json).where(invoices.c.state.in_(ISSUED), invoices.c.pdf.is_(None))
+    bodies = [json.loads(t) for t in c.execute(query.order_by(invoices.c.id).limit(limit)).scalars()]
+    return [b for b in bodies if b.get("pdf_url")]
 
 
 def get(c: Connection, order_no: str) -> dict[str, Any] | None:

@@ -65,10 +65,13 @@ class CycleReport:
     submitted: int = 0
     issued: int = 0
     failed: int = 0
+    files: int = 0
     errors: list[str] = field(default_factory=list)
 
     def busy(self) -> bool:
-        return any((self.folded, self.planned, self.red, self.withdrawn, self.submitted, self.issued, self.failed))
+        return any(
+            (self.folded, self.planned, self.red, self.withdrawn, self.submitted, self.issued, self.failed, self.files)
+        )
 
 
 def blue_lines(body: dict[str, Any]) -> list[BlueLine]:
@@ -134,6 +137,7 @@ class Invoicer:
         self._plan(report)
         self._submit(report)
         self._poll(report)
+        self._fetch_files(report)
         self.cycles += 1
         return report
 
@@ -412,18 +416,12 @@ class Invoicer:
 
     def _issued(self, body: dict[str, Any], number: str, at_ms: int, pdf_url: str, xml_url: str,
                 report: CycleReport) -> None:  # fmt: skip
-        try:
-            pdf = self.platform.download(pdf_url) if pdf_url else b""
-            xml = self.platform.download(xml_url) if xml_url else b""
-        except PlatformUnavailable as exc:
-            report.errors.append(str(exc))
-            return  # the next poll fetches them again
         with self.store.write() as c:
             fresh = book.get(c, body["order_no"])
             if fresh is None or fresh["state"] != S.SUBMITTED:
                 return
-            fresh.update(number=number, issued_at_ms=at_ms or now_ms(), has_pdf=bool(pdf), reason=None)
-            book.attach_files(c, fresh["order_no"], pdf, xml)
+            fresh.update(number=number, issued_at_ms=at_ms or now_ms(), has_pdf=False, pdf_url=pdf_url,
+                         xml_url=xml_url, reason=None)  # fmt: skip
             book.moved(c, fresh, S.ISSUED, SYSTEM, number=number)
             if fresh["red_of"]:
                 blue = book.get(c, fresh["red_of"])
@@ -432,6 +430,27 @@ class Invoicer:
                     book.changed(c, blue, SYSTEM, red_issued=number)
         report.issued += 1
         self._recheck.update(body["orders"])
+
+    # -- 6. files --------------------------------------------------------------------------------
+    def _fetch_files(self, report: CycleReport, most: int = 20) -> None:
+        """The issued invoices' PDF and XML, kept on the hub (after issuing, so issuing never waits)."""
+        with self.store.read() as c:
+            waiting = book.without_files(c, most)
+        for body in waiting:
+            try:
+                pdf = self.platform.download(body["pdf_url"])
+                xml = self.platform.download(body["xml_url"]) if body.get("xml_url") else b""
+            except PlatformUnavailable as exc:
+                report.errors.append(str(exc))
+                return  # the next cycle asks again
+            with self.store.write() as c:
+                fresh = book.get(c, body["order_no"])
+                if fresh is None:
+                    continue
+                book.attach_files(c, fresh["order_no"], pdf, xml)
+                fresh["has_pdf"] = True
+                book.changed(c, fresh, SYSTEM, files=["pdf", "xml"] if xml else ["pdf"])
+            report.files += 1
 
 
 def red_letter(

@@ -152,12 +152,15 @@ class HubClient:
 
     async def _once(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
+        raw = kwargs.pop("raw", False)  # the body's bytes (a PDF), not JSON
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:  # refused, reset, timed out, cut short
             raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        if raw and response.status_code < 400:
+            return response.content
         return _answer(response)
 
     async def request(
@@ -219,8 +222,16 @@ class HubClient:
     async def order(self, domain_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/v1/orders/{domain_id}")
 
+    async def invoices(self, after: int, limit: int = 1000) -> dict[str, Any]:
+        """A keyset page of the hub's invoices: {invoices, next} (clerks and supervisors)."""
+        return await self.request("GET", "/v1/invoices", params={"after": after, "limit": limit})
+
+    async def invoice_file(self, order_no: str, kind: str = "pdf") -> bytes:
+        data: bytes = await self.request("GET", f"/v1/invoices/{order_no}/{kind}", raw=True)
+        return data
+
     async def act(self, key: str, kind: str, order: str, payload: dict[str, Any]) -> dict[str, Any]:
-        body = {"kind": kind, "order": order, "payload": payload}
+        body = {"kind": kind, "payload": payload, **({"order": order} if order else {})}
         return await self.request("POST", "/v1/actions", json=body, headers={"Idempotency-Key": key})
 
     async def ingest(self, source: str, body: dict[str, Any]) -> dict[str, Any]:

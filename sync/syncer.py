@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sync import outbox, sync_state
+from sync.cache import invoices as cached_invoices
 from sync.cache import refold
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import sweep_hand_over_files
@@ -39,6 +40,7 @@ class SyncSummary:
     actions_pending: int = 0
     pages: int = 0
     refolded: int = 0  # orders folded again because the fold's rules changed
+    invoices_applied: int = 0
     relisted: bool = False
     missing_at_hub: list[str] = field(default_factory=list)
     caught_up: bool = False
@@ -138,10 +140,13 @@ class Syncer:
         with self.cache.read() as c:
             return sync_state.load(c, self.client.base_url, CURSOR)
 
-    def _saver(self, cursor: str, actions: list[dict[str, Any]]) -> Any:
+    def _saver(
+        self, cursor: str, actions: list[dict[str, Any]], invoices: list[dict[str, Any]], summary: SyncSummary
+    ) -> Any:
         def save(c: Connection) -> None:
             for body in actions:  # our own actions, acknowledged through the feed as well
                 outbox.mark_sent(c, body.get("key", ""), body)
+            summary.invoices_applied += cached_invoices.put(c, invoices)
             sync_state.save(c, self.client.base_url, CURSOR, cursor)
 
         return save
@@ -157,28 +162,34 @@ class Syncer:
         orders: list[Any] = []
         observations: list[Any] = []
         actions: list[Any] = []
+        invoices: list[Any] = []
         try:
             while True:
                 page = await fetch
                 if page is None:  # 410: the feed no longer holds what follows our cursor
-                    orders, observations, actions = [], [], []  # the relist covers them
+                    orders, observations, actions, invoices = [], [], [], []  # the relist covers them
                     cursor = await self.relist(summary)
                     fetch = asyncio.ensure_future(self._changes(cursor))
                     continue
                 if page["has_more"]:  # fetch the next page while this one is parsed and applied
                     fetch = asyncio.ensure_future(self._changes(page["cursor"]))
                 for change in page["changes"]:
-                    {"order": orders, "observation": observations, "action": actions}[change["kind"]].append(
-                        change["body"]
-                    )
-                if len(orders) + len(observations) + len(actions) < self.apply_changes and page["has_more"]:
+                    kinds = {"order": orders, "observation": observations, "action": actions, "invoice": invoices}
+                    kinds[change["kind"]].append(change["body"])
+                if (
+                    len(orders) + len(observations) + len(actions) + len(invoices) < self.apply_changes
+                    and page["has_more"]
+                ):
                     continue  # pages are fetched small (short parses on the loop), applied together
                 report = await asyncio.to_thread(
-                    self.writer.apply, orders, observations, also=self._saver(page["cursor"], actions)
+                    self.writer.apply,
+                    orders,
+                    observations,
+                    also=self._saver(page["cursor"], actions, invoices, summary),
                 )
                 summary.add(report)
                 summary.pages += 1
-                orders, observations, actions = [], [], []
+                orders, observations, actions, invoices = [], [], [], []
                 if not page["has_more"]:
                     summary.caught_up = True
                     return
@@ -220,9 +231,32 @@ class Syncer:
                 page = await self.client.orders(page["next"], self.page_size)
                 await self._apply_page(page, count)
         summary.missing_at_hub = await asyncio.to_thread(self._reconcile, seen, cursor)
+        await self._list_invoices(summary)
         if summary.missing_at_hub:
             log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))
         return cursor
+
+    async def _list_invoices(self, summary: SyncSummary) -> None:
+        """The hub's invoices, for a clerk's or a supervisor's console (a packer's is refused: 403)."""
+        after: int | None = 0
+        while after is not None:
+            try:
+                page = await self.client.invoices(after, self.page_size)
+            except HubError as exc:
+                if exc.status == 403:
+                    return
+                raise
+            bodies = page["invoices"]
+
+            def put(c: Connection, bodies: list[dict[str, Any]] = bodies) -> None:
+                summary.invoices_applied += cached_invoices.put(c, bodies)
+
+            await asyncio.to_thread(self._write, put)
+            after = page["next"]
+
+    def _write(self, work: Any) -> None:
+        with self.cache.write() as c:
+            work(c)
 
     async def _plan(self) -> dict[str, Any] | None:
         """The hub's listing cut into pages ahead, or None from a hub that cannot (an order centre of

@@ -30,6 +30,8 @@ class SyncStatus:
     last_synced_at: float | None = None  # time.time() of the last run that caught up
     pending_actions: int = 0
     orders_applied: int = 0  # since the console started
+    invoices_applied: int = 0  # since the console started
+    actions_refused: int = 0  # since the console started
     error_en: str | None = None
     error_zh: str | None = None
     needs_sign_in: bool = False  # the hub answered 401: the token expired, was revoked, or there is none
@@ -149,6 +151,8 @@ class BackgroundSync:
             last_synced_at=time.time() if summary.caught_up else self.status.last_synced_at,
             pending_actions=summary.actions_pending,
             orders_applied=self.status.orders_applied + summary.orders_applied,
+            invoices_applied=self.status.invoices_applied + summary.invoices_applied,
+            actions_refused=self.status.actions_refused + summary.actions_refused,
             error_en=None,
             error_zh=None,
             needs_sign_in=False,

@@ -30,10 +30,11 @@ from app.services.session import Session, sign_out
 from app.services.settings import ConsoleConfig, Settings, SettingsSaved, apply_saved, resolve_printer
 from app.ui import theme
 from app.ui.errors import log
+from app.ui.finance_page import FinancePage
 from app.ui.i18n import pick
 from app.ui.orders_page import OrdersPage
 from app.ui.packing_page import PackingPage
-from app.ui.placeholders import FinancePage, SupervisionPage
+from app.ui.placeholders import SupervisionPage
 from app.ui.settings_page import SettingsPage
 from app.ui.words import duration
 from printing.printers import Printer
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         builders: dict[str, Callable[[], QWidget]] = {
             "packing": lambda: self._packing(printer),
             "orders": lambda: OrdersPage(cache, full_contact=session.sees_full_contact),
-            "finance": FinancePage,
+            "finance": self._finance_page,
             "supervision": SupervisionPage,
             "settings": self._settings_page,
         }
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._status_bar(session)
         self._orders_seen = 0
+        self._invoices_seen = (0, 0)
         self.sync = BackgroundSync(session, cache, interval_s=settings.sync_interval_s, on_status=self.show_status)
         self.show_status(self.sync.status)
         self._ticker = QTimer(self, interval=1000)
@@ -151,6 +153,15 @@ class MainWindow(QMainWindow):
         return self.pages["orders"]  # type: ignore[return-value]
 
     @property
+    def finance_page(self) -> FinancePage:
+        return self.pages["finance"]  # type: ignore[return-value]
+
+    def _finance_page(self) -> FinancePage:
+        page = FinancePage(self.cache, hub_url=self.session.hub_url, token=lambda: self.session.token)
+        page.queued.connect(lambda _queued: (self.sync.refresh_pending(), self.sync.sync_now()))
+        return page
+
+    @property
     def packing_page(self) -> PackingPage:
         return self.pages["packing"]  # type: ignore[return-value]
 
@@ -204,6 +215,10 @@ class MainWindow(QMainWindow):
                                         pending=status.pending_actions))  # fmt: skip
         self.error_label.setText(pick(status.error_zh, status.error_en))
         self.reconnect_button.setVisible(status.needs_sign_in)
+        invoices_seen = (status.invoices_applied, status.actions_refused)
+        if invoices_seen != self._invoices_seen and not status.syncing and "finance" in self.pages:
+            self._invoices_seen = invoices_seen
+            self.finance_page.reload()
         if status.orders_applied != self._orders_seen and not status.syncing and "orders" in self.pages:
             self._orders_seen = status.orders_applied
             self.orders_page.refill_channels()

@@ -14,6 +14,8 @@ from hub.feed_cache import FeedCache, Page, render
 from hub.refusals import Refusal, responses
 
 router = APIRouter(prefix="/v1", tags=["feed"])
+FINANCE = frozenset({"clerk", "supervisor"})
+INVOICE_CHANGE = b'{"kind":"invoice"'
 MAX_PAGE = 5000
 
 
@@ -35,7 +37,7 @@ def _gone() -> Refusal:
 
 @router.get("/changes", response_model=ChangePage, responses=responses(400, 401, 410, 422))
 def read_changes(
-    _: Caller,
+    who: Caller,
     store: Store,
     request: Request,
     cursor: Annotated[str | None, Query(max_length=200, description="empty or absent: from the start")] = None,
@@ -63,6 +65,9 @@ def read_changes(
         if page is None:  # further back than the cache reaches: from the database
             rows = store.read_changes(c, after, limit)
             page = Page(rows[-1].seq if rows else after, [render(row.kind, row.body_json) for row in rows])
+    bodies = page.changes
+    if who.role not in FINANCE:  # invoices are for clerks and supervisors: a packer's feed goes without them
+        bodies = [b for b in bodies if not b.startswith(INVOICE_CHANGE)]
     # The bodies are stored as JSON already: spliced in rather than parsed and serialised again.
     tail = json.dumps({"cursor": feed_cursor(store.epoch, page.last), "has_more": page.last < high})[1:].encode()
-    return Response(b'{"changes":[' + b",".join(page.changes) + b"]," + tail, media_type="application/json")
+    return Response(b'{"changes":[' + b",".join(bodies) + b"]," + tail, media_type="application/json")

@@ -155,6 +155,8 @@ class LocalPlatform:
                 found = next((i for i in self.invoices.values() if i.number == number), None)
             if found is None or ext not in ("pdf", "xml"):
                 return Response(status_code=404)
+            if not found.pdf:  # made when first asked for: issuing stays quick
+                self._render(found)
             return Response(found.pdf if ext == "pdf" else found.xml,
                             media_type="application/pdf" if ext == "pdf" else "application/xml")  # fmt: skip
 
@@ -210,6 +212,9 @@ class LocalPlatform:
         day = time.strftime("%y", time.localtime(moment))
         invoice.number = f"{day}33{len([i for i in self.invoices.values() if i.number]) + 1:016d}"
         invoice.issued_at_ms = int(moment * 1000)
+
+    def _render(self, invoice: _Invoice) -> None:
+        moment = invoice.issued_at_ms / 1000
         blue = self.invoices.get(invoice.request.get("blueOrderNo", "")) if invoice.red_of else None
         shown = IssuedInvoice(invoice.number, _china(moment), invoice.buyer, self.seller, invoice.lines,
                               red_of=blue.number if blue else (invoice.red_of or None),

@@ -306,3 +306,32 @@ label_queue = Table(
     Column("resolution", Text),
     Index("ix_label_queue_open", "found_at_ms", sqlite_where=text("resolved_at_ms IS NULL")),
 )
+
+# Invoices as the hub's feed serves them (hub/invoice_store.py), for the Finance workspace; migration 0010.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("order_no", String(32), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("red_of", String(32)),
+    Column("month", String(7), nullable=False),
+    Column("body_json", Text, nullable=False),
+    Column("updated_at_ms", Integer, nullable=False),
+    Index("ix_invoices_state", "state"),
+)
+
+invoice_orders = Table(
+    "invoice_orders",
+    metadata,
+    Column("order_no", String(32), primary_key=True),
+    Column("domain_id", String(22), primary_key=True),
+    Index("ix_invoice_orders_domain_id", "domain_id"),
+)
+
+month_locks = Table(
+    "month_locks",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("at_ms", Integer, nullable=False),
+)

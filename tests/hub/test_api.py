@@ -163,7 +163,8 @@ def test_kuaidi100_push_in_its_own_format(hub):
 
 def test_actions_are_idempotent_and_checked_for_the_role(hub):
     domain_id = ingest(hub, "douyin", [order("A1")])["orders"][0]
-    body = {"kind": "invoice_request", "order": domain_id, "payload": {"title": "某某公司"}}
+    buyer = {"kind": "pc", "buyer_type": "person", "title": "某某"}
+    body = {"kind": "invoice_request", "order": domain_id, "payload": {"buyer": buyer}}
     with client(hub, "packer") as packer, client(hub, "clerk") as clerk:
         assert packer.post("/v1/actions", json=body, headers={"Idempotency-Key": "key-00000001"}).status_code == 403
         first = clerk.post("/v1/actions", json=body, headers={"Idempotency-Key": "key-00000001"})
@@ -171,10 +172,15 @@ def test_actions_are_idempotent_and_checked_for_the_role(hub):
         again = clerk.post("/v1/actions", json=body, headers={"Idempotency-Key": "key-00000001"})
         assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
         other = clerk.post(
-            "/v1/actions", json={**body, "payload": {"title": "别的公司"}}, headers={"Idempotency-Key": "key-00000001"}
+            "/v1/actions",
+            json={**body, "payload": {"buyer": {**buyer, "title": "别人"}}},
+            headers={"Idempotency-Key": "key-00000001"},
         )
         assert other.status_code == 422
         assert clerk.post("/v1/actions", json=body).status_code == 422  # the key is required
+        person_special = {**body, "payload": {"buyer": {**buyer, "kind": "bs"}}}
+        refused = clerk.post("/v1/actions", json=person_special, headers={"Idempotency-Key": "key-00000009"})
+        assert refused.status_code == 422 and refused.json()["field"].startswith("invoice.")
         missing = {**body, "order": "DB20260124ABCDEFGHJKLM"}
         assert clerk.post("/v1/actions", json=missing, headers={"Idempotency-Key": "key-00000002"}).status_code == 404
         printed = {"kind": "print_result", "order": domain_id, "payload": {"ok": True}}

@@ -67,7 +67,9 @@ def invoicing_setup(tmp_path: Path, *, timeout: float = 5.0) -> Iterator[Invoici
     invoicer = Invoicer(store, adapter, resend_after_s=0.2, today="2026-11-27")
     hub.app.state.invoicer = invoicer
     hub.start()
-    clerk = httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {token_for(hub.url, 'clerk')}"}, timeout=10)
+    clerk = httpx.Client(
+        base_url=hub.url, headers={"Authorization": f"Bearer {token_for(hub.url, 'clerk')}"}, timeout=10
+    )
     try:
         yield Invoicing(hub, store, platform, invoicer, clerk)
     finally:

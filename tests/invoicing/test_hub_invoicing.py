@@ -30,10 +30,14 @@ def test_signed_and_paid_is_issued_with_its_pdf_on_the_order(inv: Invoicing) -> 
     xml = inv.clerk.get(f"/v1/invoices/{invoice['order_no']}/xml").text
     assert invoice["number"] in xml and "杭州云帆科技有限公司" in xml
     shown = inv.clerk.get(f"/v1/invoices/{invoice['order_no']}").json()
-    assert [h["after"] for h in shown["history"]] == ["ready", "submitted", "issued"]
+    assert [h["after"] for h in shown["history"] if h["before"] != h["after"]] == ["ready", "submitted", "issued"]
+    assert shown["history"][-1]["detail"] == {"files": ["pdf", "xml"]}
     changes = inv.clerk.get("/v1/changes", params={"limit": 5000}).json()["changes"]
     fed = [c["body"] for c in changes if c["kind"] == "invoice"]
-    assert fed[-1]["state"] == "issued" and "phone" not in fed[-1]["buyer"]
+    assert fed[-1]["state"] == "issued" and fed[-1]["buyer"]["title"] == COMPANY["title"]
+    packer = {"Authorization": f"Bearer {token_for(inv.hub.url, 'packer')}"}
+    packer_feed = inv.clerk.get("/v1/changes", params={"limit": 5000}, headers=packer).json()["changes"]
+    assert packer_feed and not [c for c in packer_feed if c["kind"] == "invoice"]
     assert len(inv.platform.issued()) == 1
     figures = inv.clerk.get("/v1/invoices/figures").json()
     assert figures["states"] == {"issued": 1} and figures["latency"]["invoices"] == 1

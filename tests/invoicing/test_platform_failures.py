@@ -44,11 +44,20 @@ def test_a_wrong_taxpayer_id_waits_in_needs_data_until_the_clerk_fixes_it(inv: I
     assert inv.platform.calls == []
     refused = inv.act("invoice_fix", "fix-bad", invoice=invoice["order_no"], buyer={"taxpayer_id": "91330100MA27U8Q10"})
     assert refused.status_code == 422 and refused.json()["field"] == "invoice.taxpayer_id"
-    refused = inv.act("invoice_fix", "fix-bank", invoice=invoice["order_no"], buyer={"taxpayer_id": COMPANY["taxpayer_id"], "account": "62x2"})
+    refused = inv.act(
+        "invoice_fix",
+        "fix-bank",
+        invoice=invoice["order_no"],
+        buyer={"taxpayer_id": COMPANY["taxpayer_id"], "account": "62x2"},
+    )
     assert refused.status_code == 422 and "account" in refused.json()["field"]
-    fixed = inv.act("invoice_fix", "fix-good", invoice=invoice["order_no"], buyer={"taxpayer_id": COMPANY["taxpayer_id"]})
+    fixed = inv.act(
+        "invoice_fix", "fix-good", invoice=invoice["order_no"], buyer={"taxpayer_id": COMPANY["taxpayer_id"]}
+    )
     assert fixed.status_code == 200, fixed.text
-    again = inv.act("invoice_fix", "fix-good", invoice=invoice["order_no"], buyer={"taxpayer_id": COMPANY["taxpayer_id"]})
+    again = inv.act(
+        "invoice_fix", "fix-good", invoice=invoice["order_no"], buyer={"taxpayer_id": COMPANY["taxpayer_id"]}
+    )
     assert again.headers.get("Idempotent-Replayed") == "true"
     inv.invoicer.until_quiet()
     states = sorted(i["state"] for i in inv.invoices_of(domain_id))

@@ -1,0 +1,167 @@
+"""The Finance workspace's work, Qt-free: the invoices the cache holds by tab, the clerk's actions into
+the outbox (they wait there offline and go with the next sync), the monthly list written from the
+cache, and an invoice's PDF fetched from the hub. The console and ``orderdesk invoices`` both use it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from invoicing.monthly_list import ListedInvoice, ListedLine, write_csv, write_xlsx
+from invoicing.profile import BuyerProfile, BuyerType, InvoiceKind, check_profile
+from invoicing.red_letter import RedReason
+from invoicing.states import STATE_LABELS, InvoiceState
+from sync import outbox
+from sync.cache import Cache
+from sync.cache import invoices as cached
+from sync.china_time import CHINA_TZ
+from sync.record_errors import RecordError
+
+TAB_NAMES = ("needs_data", "merge", "issuing", "issued", "red")
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An action in the outbox: its key, and the words for the clerk."""
+
+    key: str
+    kind: str
+    invoice: str
+
+
+def state_words(body: dict[str, Any]) -> tuple[str, str]:
+    zh, en = STATE_LABELS[InvoiceState(body["state"])]
+    if body["state"] == "requested" and body.get("merge"):
+        return "待确认合并", "merge to confirm"
+    if body["state"] == "requested" and (body.get("reason") or {}).get("code") == "credit":
+        return "超出授信额度", "beyond the credit line"
+    return zh, en
+
+
+def listed(body: dict[str, Any]) -> ListedInvoice:
+    date = datetime.fromtimestamp(body["issued_at_ms"] / 1000, CHINA_TZ).date().isoformat()
+    lines = tuple(ListedLine(x["goods_name"], x["quantity"], x["rate_bp"], x["excluded_fen"], x["tax_fen"])
+                  for x in body["lines"])  # fmt: skip
+    return ListedInvoice(body["number"], date, body["kind"], body["buyer"]["title"], body["buyer"].get("taxpayer_id", ""),
+                         bool(body.get("red_of")), lines)  # fmt: skip
+
+
+def check_fix(changes: dict[str, str], current: dict[str, Any]) -> list[RecordError]:
+    """What is wrong with the buyer data once these changes are made (checked as the clerk types)."""
+    merged = {**current, **changes}
+    profile = BuyerProfile(InvoiceKind(merged.get("kind", "pc")), BuyerType(merged.get("buyer_type", "person")),
+                           merged.get("title", ""), merged.get("taxpayer_id", ""), merged.get("address", ""),
+                           merged.get("phone", ""), merged.get("bank", ""), merged.get("account", ""),
+                           merged.get("email", ""))  # fmt: skip
+    return check_profile(profile)
+
+
+class FinanceDesk:
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    # -- reading ---------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.cache.read() as c:
+            return cached.counts(c)
+
+    def tab(self, name: str) -> list[dict[str, Any]]:
+        with self.cache.read() as c:
+            return cached.tab(c, name)
+
+    def invoice(self, order_no: str) -> dict[str, Any] | None:
+        with self.cache.read() as c:
+            return cached.get(c, order_no)
+
+    def of_order(self, domain_id: str) -> list[dict[str, Any]]:
+        with self.cache.read() as c:
+            return cached.of_order(c, domain_id)
+
+    def months(self) -> list[str]:
+        with self.cache.read() as c:
+            rows = c.exec_driver_sql(
+                "SELECT DISTINCT strftime('%Y-%m', json_extract(body_json, '$.issued_at_ms') / 1000 + 8 * 3600, "
+                "'unixepoch') AS m FROM invoices WHERE json_extract(body_json, '$.issued_at_ms') IS NOT NULL ORDER BY m DESC"
+            )  # fmt: skip
+            return [r[0] for r in rows]
+
+    def locks(self) -> list[str]:
+        with self.cache.read() as c:
+            return cached.locks(c)
+
+    def month(self, month: str) -> list[dict[str, Any]]:
+        with self.cache.read() as c:
+            return cached.in_month(c, month)
+
+    def pending(self) -> int:
+        with self.cache.read() as c:
+            return outbox.count_pending(c)
+
+    def refused(self) -> list[tuple[str, dict[str, Any], str]]:
+        """Invoicing actions the hub refused for good: (kind, payload, the hub's words), newest first."""
+        import json
+
+        with self.cache.read() as c:
+            rows = c.exec_driver_sql(
+                "SELECT kind, payload_json, last_error FROM outbox WHERE status = 'refused' AND "
+                "(kind LIKE 'invoice_%' OR kind = 'month_lock') ORDER BY id DESC LIMIT 20"
+            )  # fmt: skip
+            return [(r[0], json.loads(r[1]), r[2] or "") for r in rows]
+
+    # -- acting (into the outbox) ----------------------------------------------------------------
+    def _queue(self, kind: str, payload: dict[str, Any], order: str = "") -> Queued:
+        with self.cache.write() as c:
+            key = outbox.enqueue(c, kind, order, payload)
+        return Queued(key, kind, str(payload.get("invoice", payload.get("month", ""))))
+
+    def fix(self, order_no: str, changes: dict[str, str]) -> Queued:
+        return self._queue("invoice_fix", {"invoice": order_no, "buyer": changes})
+
+    def confirm(self, order_no: str) -> Queued:
+        return self._queue("invoice_confirm", {"invoice": order_no})
+
+    def split(self, order_no: str) -> Queued:
+        return self._queue("invoice_split", {"invoice": order_no})
+
+    def retry(self, order_no: str) -> Queued:
+        return self._queue("invoice_retry", {"invoice": order_no})
+
+    def red(self, order_no: str, order: str, reason: RedReason, lines: dict[int, int] | None = None) -> Queued:
+        payload: dict[str, Any] = {"invoice": order_no, "order": order, "reason": reason.value}
+        if lines:
+            payload["lines"] = {str(k): v for k, v in lines.items()}
+        return self._queue("invoice_red", payload)
+
+    def lock(self, month: str) -> Queued:
+        return self._queue("month_lock", {"month": month})
+
+    # -- the monthly list ------------------------------------------------------------------------
+    def monthly_list(self, month: str, path: Path) -> dict[str, int]:
+        """The month's list as XLSX (Kingdee layout) or CSV, by the file's suffix: rows written per form."""
+        invoices = [listed(b) for b in self.month(month)]
+        if path.suffix.lower() == ".csv":
+            return {"csv": write_csv(invoices, path)}
+        return write_xlsx(invoices, path)
+
+
+def totals(bodies: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    return sum(b["total_fen"] for b in bodies), sum(b["tax_fen"] for b in bodies)
+
+
+async def fetch_pdf(hub_url: str, token: str, order_no: str, folder: Path) -> Path:
+    """The invoice's PDF from the hub, kept in ``folder`` (opened from there next time, offline too)."""
+    from sync.client import HubClient
+
+    path = folder / f"{order_no}.pdf"
+    if path.exists() and path.stat().st_size > 0:
+        return path
+    async with HubClient(hub_url, token, attempts=2) as client:
+        data = await client.invoice_file(order_no, "pdf")
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
