@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.i18n import pick
 from app.ui.words import channel_label, fulfilment_text, refund_label, word
+from invoicing.states import STATE_LABELS, InvoiceState
 from printing.jobs import jobs_of
 from printing.label_data import mask_phone
 from sync import labels
@@ -99,6 +100,9 @@ class OrderDetail(QTabWidget):
         self.addTab(self.events, self.tr("Timeline"))
         self.addTab(self.audit, self.tr("Audit trail"))
         self.addTab(self.prints, self.tr("Print history"))
+        self.invoices = _table([self.tr("Blue/red"), self.tr("Invoice number"), self.tr("State"), self.tr("Total"),
+                                self.tr("Buyer"), self.tr("Issued (China time)"), self.tr("Note")])  # fmt: skip
+        self.addTab(self.invoices, self.tr("Invoices"))
         self.observations.currentCellChanged.connect(self._show_payload)
 
     def show_order(self, order_id: int) -> None:
@@ -123,13 +127,17 @@ class OrderDetail(QTabWidget):
         _fill(self.prints, [[p["id"], word(labels.PRINT_STATES, p["state"]), p["printer"], p["reason"],
                              pick(p["error_zh"], p["error"]), shown(p["created_at_ms"], seconds=True)]
                             for p in prints])  # fmt: skip
+        _fill(self.invoices, [[self.tr("red") if i["red_of"] else self.tr("blue"), i["number"] or i["order_no"],
+                               pick(*STATE_LABELS[InvoiceState(i["state"])]), yuan(i["total_fen"]), i["buyer"],
+                               shown_iso(i["issued_at"]) if i["issued_at"] else "", self._invoice_note(i)]
+                              for i in document.get("invoices", [])])  # fmt: skip
 
     def left_the_list(self) -> None:
         """The order shown is no longer among the filtered orders: say so rather than show it on."""
         self.document = None
         gone = self.tr("The order shown before is not among these orders. Choose one to see its details.")
         self.overview.setHtml(f"<p>{html.escape(gone)}</p>")
-        for table in (self.observations, self.events, self.audit, self.prints):
+        for table in (self.observations, self.events, self.audit, self.prints, self.invoices):
             table.setRowCount(0)
         self.payload.clear()
         self.setCurrentIndex(0)
@@ -156,6 +164,13 @@ class OrderDetail(QTabWidget):
         money = self.tr("Money")
         return (f"<p><b>{e(money)}</b> {e(paid)} · {e(refunded)}</p>"
                 f"<table cellspacing='6'><tr>{head}</tr>{rows}</table>")  # fmt: skip
+
+    def _invoice_note(self, i: dict[str, Any]) -> str:
+        if i["red_of"]:
+            return self.tr("reverses {number}").format(number=i["blue_number"] or "")
+        if i["red_numbers"]:
+            return self.tr("red-lettered by {numbers}").format(numbers=", ".join(i["red_numbers"]))
+        return self.tr("{n} orders on this invoice").format(n=len(i["orders"])) if len(i["orders"]) > 1 else ""
 
     def _overview(self, d: dict[str, Any]) -> str:
         e = html.escape

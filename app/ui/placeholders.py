@@ -18,18 +18,6 @@ class ComingPage(QWidget):
         layout.addWidget(body, 1)
 
 
-class FinancePage(ComingPage):
-    def __init__(self) -> None:
-        super().__init__(
-            self.tr("Finance"),
-            self.tr(
-                "Coming with the invoicing work: the invoice queue built from order state (signed and paid), "
-                "missing buyer tax data to fix, merging by the aggregation rule, red-letter invoices for refunds, "
-                "and the monthly deduction list. Orders and their refunds can already be browsed in Orders."
-            ),
-        )
-
-
 class SupervisionPage(ComingPage):
     def __init__(self) -> None:
         super().__init__(

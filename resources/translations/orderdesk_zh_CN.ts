@@ -2,6 +2,79 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BuyerForm</name>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="93"/>
+        <source>Ordinary e-invoice (普票)</source>
+        <translation>数电普票</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="94"/>
+        <source>Special VAT e-invoice (专票)</source>
+        <translation>数电专票</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="96"/>
+        <source>Company</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="97"/>
+        <source>Person</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <source>Title</source>
+        <translation>抬头</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <source>Taxpayer id</source>
+        <translation>纳税人识别号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <source>Bank</source>
+        <translation>开户行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <source>Account</source>
+        <translation>银行账号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="100"/>
+        <source>E-mail</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="109"/>
+        <source>Kind</source>
+        <translation>发票种类</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="110"/>
+        <source>Buyer</source>
+        <translation>购方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_widgets.py" line="146"/>
+        <source>✓ a valid taxpayer id</source>
+        <translation>✓ 纳税人识别号有效</translation>
+    </message>
+</context>
+<context>
     <name>CacheTroubleDialog</name>
     <message>
         <location filename="../../app/ui/cache_trouble.py" line="50"/>
@@ -130,17 +203,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="118"/>
+        <location filename="../../app/ui/demo.py" line="124"/>
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="119"/>
+        <location filename="../../app/ui/demo.py" line="125"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="123"/>
+        <location filename="../../app/ui/demo.py" line="129"/>
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -277,14 +350,317 @@
 <context>
     <name>FinancePage</name>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="24"/>
-        <source>Finance</source>
-        <translation>财务</translation>
+        <location filename="../../app/ui/finance_page.py" line="95"/>
+        <location filename="../../app/ui/finance_page.py" line="112"/>
+        <location filename="../../app/ui/finance_page.py" line="133"/>
+        <source>Invoice</source>
+        <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="26"/>
-        <source>Coming with the invoicing work: the invoice queue built from order state (signed and paid), missing buyer tax data to fix, merging by the aggregation rule, red-letter invoices for refunds, and the monthly deduction list. Orders and their refunds can already be browsed in Orders.</source>
-        <translation>将随开票功能上线:按订单状态(已签收且已支付)生成的开票队列、待补全的购方税务信息、按汇总规则合并开票、退款红字发票、月度抵扣清单。订单及其退款现在已可在“订单”中浏览。</translation>
+        <location filename="../../app/ui/finance_page.py" line="95"/>
+        <location filename="../../app/ui/finance_page.py" line="112"/>
+        <location filename="../../app/ui/finance_page.py" line="134"/>
+        <location filename="../../app/ui/finance_page.py" line="142"/>
+        <source>Buyer</source>
+        <translation>购方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="96"/>
+        <location filename="../../app/ui/finance_page.py" line="115"/>
+        <location filename="../../app/ui/finance_page.py" line="135"/>
+        <location filename="../../app/ui/finance_page.py" line="144"/>
+        <location filename="../../app/ui/finance_page.py" line="165"/>
+        <location filename="../../app/ui/finance_page.py" line="179"/>
+        <source>Total</source>
+        <translation>价税合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="96"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="98"/>
+        <source>Save the fix (Ctrl+S)</source>
+        <translation>保存修改(Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="113"/>
+        <source>Signed on</source>
+        <translation>签收日期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="113"/>
+        <location filename="../../app/ui/finance_page.py" line="146"/>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="114"/>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="114"/>
+        <location filename="../../app/ui/finance_page.py" line="179"/>
+        <source>Tax</source>
+        <translation>税额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="117"/>
+        <source>Confirm the merge (Enter)</source>
+        <translation>确认合并(回车)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="118"/>
+        <source>Split: each order alone</source>
+        <translation>拆分:每单单独开票</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="133"/>
+        <location filename="../../app/ui/finance_page.py" line="143"/>
+        <location filename="../../app/ui/finance_page.py" line="165"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="134"/>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="135"/>
+        <location filename="../../app/ui/finance_page.py" line="164"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="136"/>
+        <source>Retry (Enter)</source>
+        <translation>重试(回车)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="142"/>
+        <location filename="../../app/ui/finance_page.py" line="176"/>
+        <source>Number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="143"/>
+        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <source>Issued</source>
+        <translation>开票时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="145"/>
+        <source>Balance</source>
+        <translation>剩余金额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="147"/>
+        <location filename="../../app/ui/finance_page.py" line="167"/>
+        <source>Open the PDF (Enter)</source>
+        <translation>打开 PDF(回车)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="155"/>
+        <source>Red-letter this order&apos;s lines</source>
+        <translation>冲红此订单的行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="158"/>
+        <source>Red-letter:</source>
+        <translation>冲红:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="162"/>
+        <source>Red number</source>
+        <translation>红字发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="163"/>
+        <source>Blue number</source>
+        <translation>蓝字发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="166"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="177"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <source>Blue/red</source>
+        <translation>蓝/红</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <source>red</source>
+        <translation>红字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <source>blue</source>
+        <translation>蓝字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="180"/>
+        <source>Export XLSX for Kingdee…</source>
+        <translation>导出金蝶 XLSX…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="181"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="182"/>
+        <source>Lock the month</source>
+        <translation>锁定本月</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="189"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="195"/>
+        <source>Monthly list</source>
+        <translation>月度清单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="233"/>
+        <source>Needs data</source>
+        <translation>资料缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="233"/>
+        <source>Merges to confirm</source>
+        <translation>待确认合并</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <source>Issuing / failed</source>
+        <translation>开票中/失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <source>Red-letter</source>
+        <translation>红冲</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="256"/>
+        <source>The hub refused {n} action(s); the last: {kind} {what}: {error}</source>
+        <translation>订单中心拒绝了 {n} 个操作;最近一个:{kind} {what}:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="269"/>
+        <source>{n} orders of {buyer}, signed {day}, to {address}:</source>
+        <translation>{buyer} 的 {n} 个订单,{day} 签收,收货地址 {address}:</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="278"/>
+        <source>Total {total}, of which tax {tax}</source>
+        <translation>价税合计 {total},其中税额 {tax}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="294"/>
+        <source>{n} invoices, total {total}, tax {tax}{locked}</source>
+        <translation>{n} 张发票,价税合计 {total},税额 {tax}{locked}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="295"/>
+        <source> · locked</source>
+        <translation> · 已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="303"/>
+        <source>{what}: waiting to go to the hub (with the next sync)</source>
+        <translation>{what}:等待提交到订单中心(随下次同步)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="313"/>
+        <source>Not saved: {problems}</source>
+        <translation>未保存:{problems}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="317"/>
+        <source>Nothing changed: correct the fields named above first</source>
+        <translation>没有改动:请先更正上面指出的字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="320"/>
+        <source>Fix of {invoice}</source>
+        <translation>发票 {invoice} 的资料修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="328"/>
+        <source>Merge {invoice} confirmed</source>
+        <translation>已确认合并 {invoice}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="335"/>
+        <source>Merge {invoice} split</source>
+        <translation>已拆分合并 {invoice}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="344"/>
+        <source>Only a failed invoice can be retried; this one is {state}</source>
+        <translation>只有开票失败的发票可以重试;此发票为「{state}」</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="348"/>
+        <source>Retry of {invoice}</source>
+        <translation>重试发票 {invoice}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="357"/>
+        <source>Red-letter of {order} on {number}</source>
+        <translation>冲红发票 {number} 上的订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="362"/>
+        <source>Lock of {month}</source>
+        <translation>锁定 {month}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="367"/>
+        <source>No month with issued invoices yet</source>
+        <translation>还没有已开票的月份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="370"/>
+        <source>Save the monthly list</source>
+        <translation>保存月度清单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="376"/>
+        <source>Written {path}: {rows} rows</source>
+        <translation>已写入 {path}:{rows} 行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="388"/>
+        <source>Fetching the PDF of {invoice}…</source>
+        <translation>正在获取发票 {invoice} 的 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="394"/>
+        <source>The PDF could not be fetched (is the hub reachable?): {error}</source>
+        <translation>无法获取 PDF(订单中心可以连接吗?):{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="397"/>
+        <source>Opened {path}</source>
+        <translation>已打开 {path}</translation>
     </message>
 </context>
 <context>
@@ -401,102 +777,102 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65"/>
+        <location filename="../../app/ui/main_window.py" line="66"/>
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="122"/>
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122"/>
+        <location filename="../../app/ui/main_window.py" line="124"/>
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126"/>
+        <location filename="../../app/ui/main_window.py" line="128"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="170"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="252"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -1455,12 +1831,12 @@
 <context>
     <name>SupervisionPage</name>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="36"/>
+        <location filename="../../app/ui/placeholders.py" line="24"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="38"/>
+        <location filename="../../app/ui/placeholders.py" line="26"/>
         <source>Coming with the insights work: the consistency dashboard (order, logistics and finance agree?), the health score, the daily report and channel status mapping edits. Today: filter Orders by open anomalies and open an order to read its full chain.</source>
         <translation>将随数据洞察功能上线:一致性看板(订单、物流、财务是否一致?)、健康分、日报、渠道状态映射编辑。现在可在“订单”中筛选未处理异常,打开订单查看全链路。</translation>
     </message>

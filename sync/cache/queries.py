@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sync.anomaly_text import describe
+from sync.cache import invoices as cached_invoices
 from sync.cache import search
 from sync.cache.stored import ORDER_COLUMNS, StoredOrder, chunks, load_details, marks
 from sync.domain_id import CHINA_TZ, is_domain_id
@@ -155,6 +156,14 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
         }
         for r in c.exec_driver_sql("SELECT * FROM events WHERE order_id = ? ORDER BY at_ms, id", (order_id,))
     ]
+    document["invoices"] = [_invoice_summary(b) for b in cached_invoices.of_order(c, stored.row["domain_id"])
+                            if b["state"] != "withdrawn"]  # fmt: skip
+    for invoice in document["invoices"]:  # 开票 / 红冲: the order's sixth atomic event, from the invoice
+        if invoice["issued_at"]:
+            document["events"].append({"kind": "red_invoiced" if invoice["red_of"] else "invoiced",
+                                       "at": invoice["issued_at"], "source": "invoicing", "source_system": "finance",
+                                       "operator": "system:invoicer", "observation": invoice["number"], "line_no": None})  # fmt: skip
+    document["events"].sort(key=lambda e: e["at"] or "")
     sources = {o["key"]: o["source"] for o in document["observations"]}
     document["anomalies"] = [
         {
@@ -186,6 +195,15 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
         )
     ]
     return document
+
+
+def _invoice_summary(b: dict[str, Any]) -> dict[str, Any]:
+    """An invoice as the order detail and ``orders show --json`` give it (the red numbers are the note)."""
+    return {"order_no": b["order_no"], "state": b["state"], "number": b.get("number"), "red_of": b.get("red_of"),
+            "blue_number": b.get("blue_number"), "kind": b["kind"], "buyer": b["buyer"].get("title", ""),
+            "total_fen": b["total_fen"], "tax_fen": b["tax_fen"], "balance_fen": b.get("balance_fen"),
+            "issued_at": iso(b["issued_at_ms"]) if b.get("issued_at_ms") else None,
+            "red_numbers": b.get("red_numbers", []), "orders": b["orders"], "has_pdf": bool(b.get("has_pdf"))}  # fmt: skip
 
 
 def export_orders(c: Connection, page: int = 5000) -> Iterator[dict[str, Any]]:
