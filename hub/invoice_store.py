@@ -9,16 +9,26 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from hub import bulk
-from hub.schema import invoice_audit, invoice_links, invoice_orders, invoices, locked_month_changes, month_locks
+from hub.schema import (
+    invoice_audit,
+    invoice_links,
+    invoice_orders,
+    invoices,
+    locked_month_changes,
+    month_locks,
+    monthly_lists,
+)
 from hub.store import now_ms
 from invoicing.amounts import InvoiceLine
 from invoicing.order_facts import OrderFacts
 from invoicing.states import InvoiceState, move
+from sync.china_time import CHINA_TZ
 from sync.contract import canonical_json
 
 LIVE_BLUE = tuple(s.value for s in (InvoiceState.REQUESTED, InvoiceState.NEEDS_DATA, InvoiceState.READY,
@@ -55,7 +65,8 @@ def totals(body: dict[str, Any]) -> dict[str, Any]:
 
 def _write(c: Connection, body: dict[str, Any], *, new: bool) -> None:
     body["updated_at_ms"] = now_ms()
-    values = {"state": body["state"], "body_json": canonical_json(body), "updated_at_ms": body["updated_at_ms"]}
+    values = {"state": body["state"], "body_json": canonical_json(body), "updated_at_ms": body["updated_at_ms"],
+              "issued_month": _china_month(body["issued_at_ms"]) if body.get("issued_at_ms") else None}  # fmt: skip
     if new:
         c.execute(insert(invoices).values(order_no=body["order_no"], red_of=body.get("red_of"), month=body["month"],
                                           **values))  # fmt: skip
@@ -63,6 +74,25 @@ def _write(c: Connection, body: dict[str, Any], *, new: bool) -> None:
     else:
         c.execute(update(invoices).where(invoices.c.order_no == body["order_no"]).values(**values))
     bulk.append_changes(c, [("invoice", body["order_no"], canonical_json(feed_body(body)))], now_ms())
+
+
+def _china_month(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, CHINA_TZ).strftime("%Y-%m")
+
+
+def issued_in(c: Connection, month: str) -> list[dict[str, Any]]:
+    """The invoices issued in a month (China time), blue and red, in the order they were issued."""
+    query = select(invoices.c.body_json).where(invoices.c.issued_month == month, invoices.c.state.in_(ISSUED))
+    return sorted((json.loads(t) for t in c.execute(query).scalars()), key=lambda b: b["issued_at_ms"])
+
+
+def save_monthly_list(c: Connection, month: str, xlsx: bytes, csv: bytes, count: int) -> None:
+    c.execute(delete(monthly_lists).where(monthly_lists.c.month == month))
+    c.execute(insert(monthly_lists).values(month=month, xlsx=xlsx, csv=csv, invoices=count, made_at_ms=now_ms()))
+
+
+def monthly_list(c: Connection, month: str) -> Any:
+    return c.execute(select(monthly_lists).where(monthly_lists.c.month == month)).first()
 
 
 def audit(c: Connection, order_no: str, actor: str, before: str | None, after: str, **detail: Any) -> None:

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -52,6 +52,7 @@ from sync.mapping.registry import MappingRegistry
 
 log = logging.getLogger(__name__)
 CURSOR_KEY = "invoicer_seq"
+MONTHLY_LIST_BY_DAY = 5  # the list of the month before is made by the 5th
 SYSTEM = "system:invoicer"
 S = InvoiceState
 
@@ -138,6 +139,7 @@ class Invoicer:
         self._submit(report)
         self._poll(report)
         self._fetch_files(report)
+        self._monthly_list()
         self.cycles += 1
         return report
 
@@ -431,6 +433,23 @@ class Invoicer:
         report.issued += 1
         self._recheck.update(body["orders"])
 
+    # -- 7. the monthly list -----------------------------------------------------------------------
+    def _monthly_list(self) -> None:
+        """By the 5th, the list of the month before, made once (``orderdesk invoices monthly-list`` and
+        the console make any month's on demand)."""
+        today = date.fromisoformat(self.today())
+        if today.day > MONTHLY_LIST_BY_DAY:
+            return
+        month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        with self.store.read() as c:
+            if book.monthly_list(c, month) is not None:
+                return
+            bodies = book.issued_in(c, month)
+        made = make_monthly_list(bodies)
+        with self.store.write() as c:
+            book.save_monthly_list(c, month, made[0], made[1], len(bodies))
+        log.info("the monthly list of %s: %d invoices", month, len(bodies))
+
     # -- 6. files --------------------------------------------------------------------------------
     def _fetch_files(self, report: CycleReport, most: int = 20) -> None:
         """The issued invoices' PDF and XML, kept on the hub (after issuing, so issuing never waits)."""
@@ -498,6 +517,20 @@ def _locked_change(
     detail = {"outcome": [before.outcome, after.outcome],
               "net": [before.net(), after.net()] if before.lines != after.lines else None}  # fmt: skip
     return before.month, after.domain_id, detail
+
+
+def make_monthly_list(bodies: Sequence[dict[str, Any]]) -> tuple[bytes, bytes]:
+    """(XLSX in the Kingdee layout, CSV) of these issued invoices."""
+    import tempfile
+    from pathlib import Path
+
+    from invoicing.monthly_list import listed, write_csv, write_xlsx
+
+    invoices = [listed(b) for b in bodies]
+    with tempfile.TemporaryDirectory() as folder:
+        write_xlsx(invoices, Path(folder) / "list.xlsx")
+        write_csv(invoices, Path(folder) / "list.csv")
+        return (Path(folder) / "list.xlsx").read_bytes(), (Path(folder) / "list.csv").read_bytes()
 
 
 def latency(bodies: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -136,6 +136,7 @@ invoices = Table(
     Column("state", String(16), nullable=False),
     Column("red_of", String(32)),  # a red invoice: the blue one's order_no
     Column("month", String(7), nullable=False),  # the month its orders were signed in (the close it belongs to)
+    Column("issued_month", String(7), index=True),  # China time; the monthly list's month
     Column("body_json", Text, nullable=False),  # as served (hub/invoice_store.py)
     Column("pdf", LargeBinary),
     Column("xml", LargeBinary),
@@ -182,4 +183,15 @@ locked_month_changes = Table(
     Column("detail_json", Text, nullable=False),
     Column("at_ms", BigInteger, nullable=False),
     UniqueConstraint("domain_id", "detail_json", name="uq_hub_locked_month_changes"),
+)
+
+# The monthly list (invoicing/monthly_list.py) the invoicer makes by the 5th for the month before.
+monthly_lists = Table(
+    "hub_monthly_lists",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("xlsx", LargeBinary, nullable=False),
+    Column("csv", LargeBinary, nullable=False),
+    Column("invoices", Integer, nullable=False),
+    Column("made_at_ms", BigInteger, nullable=False),
 )

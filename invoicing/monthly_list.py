@@ -53,6 +53,19 @@ class ListedInvoice:
         return sum(line.included_fen for line in self.lines)
 
 
+def listed(body: dict[str, Any]) -> ListedInvoice:
+    """An issued invoice as the hub serves it (hub/invoice_store.py), as the list needs it."""
+    from datetime import datetime
+
+    from sync.china_time import CHINA_TZ
+
+    date = datetime.fromtimestamp(body["issued_at_ms"] / 1000, CHINA_TZ).date().isoformat()
+    lines = tuple(ListedLine(x["goods_name"], x["quantity"], x["rate_bp"], x["excluded_fen"], x["tax_fen"])
+                  for x in body["lines"])  # fmt: skip
+    return ListedInvoice(body["number"], date, body["kind"], body["buyer"]["title"], body["buyer"].get("taxpayer_id", ""),
+                         bool(body.get("red_of")), lines)  # fmt: skip
+
+
 @cache
 def layout() -> dict[str, Any]:
     return json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))

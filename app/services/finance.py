@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from invoicing.monthly_list import ListedInvoice, ListedLine, write_csv, write_xlsx
+from invoicing.monthly_list import listed, write_csv, write_xlsx
 from invoicing.profile import BuyerProfile, BuyerType, InvoiceKind, check_profile
 from invoicing.red_letter import RedReason
 from invoicing.states import STATE_LABELS, InvoiceState
 from sync import outbox
 from sync.cache import Cache
 from sync.cache import invoices as cached
-from sync.china_time import CHINA_TZ
 from sync.record_errors import RecordError
 
 TAB_NAMES = ("needs_data", "merge", "issuing", "issued", "red")
@@ -39,14 +37,6 @@ def state_words(body: dict[str, Any]) -> tuple[str, str]:
     if body["state"] == "requested" and (body.get("reason") or {}).get("code") == "credit":
         return "超出授信额度", "beyond the credit line"
     return zh, en
-
-
-def listed(body: dict[str, Any]) -> ListedInvoice:
-    date = datetime.fromtimestamp(body["issued_at_ms"] / 1000, CHINA_TZ).date().isoformat()
-    lines = tuple(ListedLine(x["goods_name"], x["quantity"], x["rate_bp"], x["excluded_fen"], x["tax_fen"])
-                  for x in body["lines"])  # fmt: skip
-    return ListedInvoice(body["number"], date, body["kind"], body["buyer"]["title"], body["buyer"].get("taxpayer_id", ""),
-                         bool(body.get("red_of")), lines)  # fmt: skip
 
 
 def check_fix(changes: dict[str, str], current: dict[str, Any]) -> list[RecordError]:

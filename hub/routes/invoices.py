@@ -62,6 +62,24 @@ def figures(who: Caller, store: Store, request: Request) -> dict[str, Any]:
             "credit_fen": credit}  # fmt: skip
 
 
+@router.get(
+    "/invoices/monthly/{month}.{form}",
+    responses={**responses(401, 403, 404), 200: {"content": {"application/octet-stream": {}}}},
+)
+def monthly_list(who: Caller, store: Store, month: Annotated[str, Path(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")],
+                 form: Annotated[str, Path(pattern="^(xlsx|csv)$")]) -> Response:  # fmt: skip
+    """The monthly list the hub made by the 5th for the month before (Kingdee XLSX, or CSV)."""
+    _finance(who, "read the monthly list", "查看月度清单")
+    with store.read() as c:
+        found = book.monthly_list(c, month)
+    if found is None:
+        raise Refusal(404, f"no monthly list of {month} yet (made by the 5th of the month after)",
+                      f"还没有 {month} 的月度清单(次月 5 日前生成)", field="month", value=month)  # fmt: skip
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if form == "xlsx" else "text/csv"
+    return Response(found.xlsx if form == "xlsx" else found.csv, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="monthly-list-{month}.{form}"'})  # fmt: skip
+
+
 @router.get("/invoices/{order_no}", responses=responses(401, 403, 404))
 def show_invoice(who: Caller, store: Store, order_no: Annotated[str, ORDER_NO]) -> dict[str, Any]:
     """One invoice in full (the buyer's contact details too) with every move it made."""

@@ -106,3 +106,27 @@ def test_a_packer_may_not_read_or_act_on_invoices(inv: Invoicing) -> None:
     answer = httpx.post(f"{inv.hub.url}/v1/actions", headers={**packer, "Idempotency-Key": "packer-lock-1"},
                         json={"kind": "month_lock", "payload": {"month": "2026-10"}})  # fmt: skip
     assert answer.status_code == 403 and json.loads(answer.text)["field"] == "role"
+
+
+def test_the_monthly_list_of_the_month_before_is_made_by_the_fifth(inv: Invoicing, tmp_path: Path) -> None:
+    import io
+    from datetime import datetime
+
+    import openpyxl
+
+    from sync.china_time import CHINA_TZ
+
+    inv.signed_order("DD-ML")
+    inv.invoicer.until_quiet()
+    month = datetime.now(CHINA_TZ).strftime("%Y-%m")
+    assert inv.clerk.get(f"/v1/invoices/monthly/{month}.xlsx").status_code == 404
+    year, number = map(int, month.split("-"))
+    inv.invoicer.fixed_today = f"{year + number // 12}-{number % 12 + 1:02d}-03"  # the 3rd of the month after
+    inv.invoicer.cycle()
+    made = inv.clerk.get(f"/v1/invoices/monthly/{month}.xlsx")
+    assert made.status_code == 200
+    rows = [r for s in openpyxl.load_workbook(io.BytesIO(made.content), read_only=True).worksheets
+            for r in s.iter_rows(min_row=3, values_only=True) if any(r)]  # fmt: skip
+    assert len(rows) == 2  # the order's two lines
+    assert "杭州云帆科技有限公司" in inv.clerk.get(f"/v1/invoices/monthly/{month}.csv").text
+    assert inv.clerk.get("/v1/invoices/monthly/2026-13.csv").status_code == 422

@@ -5,8 +5,8 @@ naming it, the monthly list written as XLSX and read back."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl

@@ -1,0 +1,66 @@
+"""The monthly list pushed through Kingdee's own SDK to a local stand-in that records what it gets:
+one BatchSave per form, every invoice and line there, money in yuan; a refusal names the form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from hub.server import LoopbackServer
+from invoicing.kingdee_push import KingdeeAccount, KingdeeRefused, push
+from invoicing.monthly_list import ListedInvoice, ListedLine
+
+INVOICES = [
+    ListedInvoice("26330000000000000001", "2026-10-30", "pc", "杭州云帆科技有限公司", "91330100MA27U8Q10Y", False,
+                  (ListedLine("服装", 2, 1300, 17699, 2301), ListedLine("鞋", 1, 1300, 8850, 1150))),
+    ListedInvoice("26330000000000000002", "2026-10-31", "bs", "深圳市南山智造有限公司", "91440300MA5FXXXX3B", False,
+                  (ListedLine("服装", 1, 1300, 8850, 1150),)),
+    ListedInvoice("26330000000000000003", "2026-10-31", "pc", "杭州云帆科技有限公司", "91330100MA27U8Q10Y", True,
+                  (ListedLine("鞋", -1, 1300, -8850, -1150),)),
+]  # fmt: skip
+
+
+def stand_in(refuse: bool = False) -> tuple[LoopbackServer, list[dict[str, Any]]]:
+    received: list[dict[str, Any]] = []
+    app = FastAPI()
+
+    @app.post("/k3cloud/{service}")
+    async def service(service: str, request: Request) -> dict[str, Any]:
+        body = json.loads(await request.body())
+        received.append({"service": service, "body": body, "signed": "x-api-signature" in request.headers})
+        models = body["data"]["Model"]
+        if refuse:
+            return {"Result": {"ResponseStatus": {"IsSuccess": False, "Errors": [{"Message": "客户不存在"}]}}}
+        return {"Result": {"ResponseStatus": {"IsSuccess": True, "Errors": [],
+                                              "SuccessEntitys": [{"Id": i, "Number": m["FINVOICENO"]} for i, m in enumerate(models)]}}}  # fmt: skip
+
+    return LoopbackServer(app), received
+
+
+def test_each_form_gets_its_invoices_through_the_sdk() -> None:
+    server, received = stand_in()
+    with server:
+        saved = push(INVOICES, KingdeeAccount(server.url + "/k3cloud", "acct", "clerk", "app-id", "app-secret"))
+    assert saved == {"IV_SALESOC": 2, "IV_SALESIC": 1}
+    assert [r["service"] for r in received] == [
+        "Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.BatchSave.common.kdsvc"
+    ] * 2
+    assert all(r["signed"] for r in received)  # the SDK signs every request
+    ordinary = received[0]["body"]
+    assert ordinary["formid"] == "IV_SALESOC"
+    [blue, red] = ordinary["data"]["Model"]
+    assert blue["FRedBlue"] == "0" and red["FRedBlue"] == "1" and red["FAFTERTOTALTAXFOR"] == "-100.00"
+    assert [x["FALLAMOUNTFOR"] for x in blue["FSALESICENTRY"]] == ["200.00", "100.00"]
+
+
+def test_a_refusal_names_the_form() -> None:
+    server, _ = stand_in(refuse=True)
+    with server:
+        try:
+            push(INVOICES, KingdeeAccount(server.url + "/k3cloud", "acct", "clerk", "app-id", "app-secret"))
+        except KingdeeRefused as exc:
+            assert exc.form == "IV_SALESOC" and "客户不存在" in str(exc)
+        else:
+            raise AssertionError("a refusal must raise")
