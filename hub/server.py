@@ -33,6 +33,9 @@ class LoopbackServer:
         self.app = app
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit TCP_NODELAY (Linux). Without it a response's body waited for the
+        # client's delayed ACK of its headers: 42 ms a request on loopback, measured (1.7 ms with it).
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind((host, port))
         self.url = f"http://{host}:{self._socket.getsockname()[1]}"
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
@@ -79,10 +82,22 @@ class BackgroundHub(LoopbackServer):
 KEEP_ALIVE_SECONDS = 30
 
 
-def serve(store: HubStore, host: str, port: int, secret_file: Path | None = None) -> None:
-    """The hub in the foreground, with the deployment's secret (hub/secret.py)."""
-    uvicorn.run(create_app(store, secret=load_secret(secret_file)), host=host, port=port, log_level="info",
-                lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+def serve(
+    store: HubStore, host: str, port: int, secret_file: Path | None = None, *, local_platform: bool = False
+) -> None:
+    """The hub in the foreground, with the deployment's secret (hub/secret.py); with ``local_platform``
+    it issues invoices on the local 诺诺-protocol platform (hub/invoicing_demo.py)."""
+    app = create_app(store, secret=load_secret(secret_file))
+    invoicing = None
+    if local_platform:
+        from hub.invoicing_demo import DemoInvoicing
+
+        invoicing = DemoInvoicing(store, app).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    finally:
+        if invoicing is not None:
+            invoicing.stop()
 
 
 WORKER_VARIABLE = "ORDERDESK_HUB_WORKER"  # {"db": url, "secret_file": path or null}, for worker processes

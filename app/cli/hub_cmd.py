@@ -56,6 +56,14 @@ def register(commands: argparse._SubParsersAction) -> None:
             "ORDERDESK_HUB_SECRET wins)",
         ),
     )
+    hub.add_argument(
+        "--local-platform",
+        action="store_true",
+        help=tr(
+            "在本机启动演示用的诺诺协议开票平台,并由订单中心自动开票(仅演示和测试)",
+            "start the local 诺诺-protocol e-invoice platform and let the hub issue invoices on it (demo and tests only)",
+        ),
+    )
     hub.set_defaults(run=run_hub)
 
 
@@ -105,7 +113,7 @@ def run_hub(args: argparse.Namespace) -> int:
         if args.workers > 1:
             serve_workers(url, args.host, args.port, args.workers, args.secret_file)
         else:
-            serve(store, args.host, args.port, args.secret_file)
+            serve(store, args.host, args.port, args.secret_file, local_platform=args.local_platform)
     finally:
         if live is not None:
             live.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -62,7 +63,10 @@ class NuonuoPlatform:
                  timeout: float = 10.0, client: httpx.Client | None = None) -> None:  # fmt: skip
         self.base_url = base_url.rstrip("/")
         self.app_key, self.app_secret, self.tax_num, self.access_token = app_key, app_secret, tax_num, access_token
-        self._client = client or httpx.Client(timeout=timeout)
+        # TCP_NODELAY: a request's headers and body go in two writes; with Nagle's algorithm the body waited
+        # for the server's delayed ACK (40 ms a call, measured: 48 ms per submission, 5 ms without).
+        nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        self._client = client or httpx.Client(timeout=timeout, transport=nodelay)
 
     def close(self) -> None:
         self._client.close()
