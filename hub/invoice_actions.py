@@ -17,6 +17,7 @@ from hub import invoice_store as book
 from hub.invoicer import SYSTEM, Invoicer, red_letter
 from hub.refusals import Refusal
 from invoicing.order_facts import OrderFacts
+from invoicing.plan import bundled_rule
 from invoicing.profile import check_profile
 from invoicing.red_letter import RedLetterRefused, RedReason
 from invoicing.states import STATE_LABELS, InvoiceState
@@ -24,8 +25,8 @@ from sync.contract import InvoiceRequest
 from sync.record_errors import describe_errors
 
 S = InvoiceState
-INVOICE_KINDS = ("invoice_request", "invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red",
-                 "red_invoice_request", "month_lock")  # fmt: skip
+INVOICE_KINDS = ("invoice_request", "invoice_fix", "invoice_confirm", "invoice_split", "invoice_merge", "invoice_retry",
+                 "invoice_red", "red_invoice_request", "month_lock")  # fmt: skip
 _MONTH = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
 
 
@@ -94,6 +95,8 @@ def apply(c: Connection, invoicer: Invoicer | None, kind: str, order: str | None
         book.save_facts(c, list(facts.values()))
         book.moved(c, body, S.WITHDRAWN, actor, split=body["orders"])
         return {"invoice": body["order_no"], "state": body["state"]}
+    if kind == "invoice_merge":
+        return _merge(c, payload, actor)
     if kind == "invoice_fix":
         body = _invoice(c, payload, S.NEEDS_DATA, S.FAILED, S.REQUESTED)
         changes = payload.get("buyer") or {}
@@ -138,6 +141,37 @@ def apply(c: Connection, invoicer: Invoicer | None, kind: str, order: str | None
             raise _refuse(exc.field, exc.value, str(exc), exc.zh) from None
         return {"invoice": body["order_no"], "red": red["order_no"], "state": body["state"]}
     raise _refuse("kind", kind, f"not an invoicing action: {kind}", f"不是开票操作:{kind}")
+
+
+def _merge(c: Connection, payload: dict[str, Any], actor: str) -> dict[str, Any]:
+    """Invoices not yet sent, of one buyer, made one (the originals withdrawn): a clerk's own merge."""
+    numbers = payload.get("invoices")
+    if not isinstance(numbers, list) or len(numbers) < 2 or not all(isinstance(n, str) for n in numbers):
+        raise _refuse("invoices", numbers, "name two or more invoices to merge", "请指明两张或以上要合并的发票")
+    bodies = [_invoice(c, {"invoice": n}, S.READY, S.REQUESTED) for n in dict.fromkeys(numbers)]
+    if len(bodies) < 2 or any(b["red_of"] for b in bodies):
+        raise _refuse("invoices", numbers, "name two or more blue invoices to merge", "请指明两张或以上蓝字发票")
+    first = bodies[0]
+    for other in bodies[1:]:
+        if other["buyer_key"] != first["buyer_key"] or other["kind"] != first["kind"]:
+            raise _refuse("invoices", other["order_no"],
+                          f"a merge across buyers: {other['order_no']} is {other['buyer']['title']}'s, "
+                          f"{first['order_no']} is {first['buyer']['title']}'s",
+                          f"不能跨购方合并:{other['order_no']} 属于 {other['buyer']['title']},"
+                          f"{first['order_no']} 属于 {first['buyer']['title']}")  # fmt: skip
+    lines = [x for b in bodies for x in b["lines"]]
+    if len(lines) > bundled_rule().max_lines:
+        raise _refuse("invoices", len(lines), f"{len(lines)} lines: an invoice holds at most {bundled_rule().max_lines}",
+                      f"共 {len(lines)} 行:一张发票最多 {bundled_rule().max_lines} 行")  # fmt: skip
+    merged = book.create(c, {
+        **first, "order_no": book.new_order_no(), "state": S.READY.value, "merge": False, "reason": None,
+        "orders": [o for b in bodies for o in b["orders"]], "lines": [{**x, "index": i} for i, x in enumerate(lines, 1)],
+        "day": min(b["day"] for b in bodies), "signed_at_ms": min(b.get("signed_at_ms") or 0 for b in bodies),
+        "requested_at_ms": None, "attempts": 0,
+    }, actor, merged=[b["order_no"] for b in bodies])  # fmt: skip
+    for body in bodies:
+        book.moved(c, body, S.WITHDRAWN, actor, merged_into=merged["order_no"])
+    return {"invoice": merged["order_no"], "state": merged["state"], "merged": [b["order_no"] for b in bodies]}
 
 
 __all__ = ["INVOICE_KINDS", "SYSTEM", "apply"]

@@ -101,7 +101,7 @@ def audit(c: Connection, order_no: str, actor: str, before: str | None, after: s
 
 
 def create(c: Connection, body: dict[str, Any], actor: str, **detail: Any) -> dict[str, Any]:
-    body.setdefault("requested_at_ms", now_ms())
+    body["requested_at_ms"] = body.get("requested_at_ms") or now_ms()
     totals(body)
     _write(c, body, new=True)
     audit(c, body["order_no"], actor, None, body["state"], **detail)

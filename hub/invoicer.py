@@ -281,18 +281,19 @@ class Invoicer:
             due = {f.domain_id: f for f in book.due_without_invoice(c)}
             if not due:
                 return
-            credit = self._credit_left(c)
+            credit = self.credit_left(c)
             made = plan([f.eligible() for f in due.values()], today=self.today(), table=self.table, rule=self.rule,
-                        credit_fen=credit)  # fmt: skip
+                        credit_fen=None if self.credit_fen is None else credit)  # fmt: skip
             for planned in made.invoices:
                 if planned.kind is PlanKind.WAITING:
                     continue
                 self._create(c, planned, [due[o] for o in planned.orders])
                 report.planned += 1
 
-    def _credit_left(self, c: Connection) -> int | None:
+    def credit_left(self, c: Connection) -> int:
+        """What is left of the seller's monthly credit line (授信额度) this month."""
         if self.credit_fen is None:
-            return None
+            return 10**15
         month = self.today()[:7]
         used = sum(b["total_fen"] for b in book.in_states(c, [S.READY, S.SUBMITTED, S.ISSUED, S.PARTLY_RED, S.RED], 100_000)
                    if b["red_of"] is None and b.get("credit_month") == month)  # fmt: skip

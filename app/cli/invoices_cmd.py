@@ -17,6 +17,7 @@ from app.cli.common import EXIT_NOT_FOUND, UserError, emit_json, emit_line, open
 from app.i18n import tr
 from app.services.finance import TAB_NAMES, FinanceDesk, Queued, check_fix, state_words
 from invoicing.eligible import eligible_orders
+from invoicing.monthly_list import listed
 from invoicing.plan import PlanKind, plan, summary
 from invoicing.red_letter import RedReason
 from invoicing.tax_table import bundled
@@ -73,9 +74,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_action, action="lock")
     p = sub.add_parser("monthly-list", help=tr("月度清单(金蝶 XLSX 或 CSV)", "the monthly list (Kingdee XLSX or CSV)"))
     p.add_argument("month", nargs="?", help=tr("YYYY-MM,默认上个月", "YYYY-MM, default: last month"))
-    p.add_argument(
-        "--out", required=True, type=Path, help=tr("输出文件 .xlsx 或 .csv", "the file to write, .xlsx or .csv")
-    )
+    p.add_argument("--out", type=Path, help=tr("输出文件 .xlsx 或 .csv", "the file to write, .xlsx or .csv"))
+    p.add_argument("--kingdee", action="store_true",
+                   help=tr("用金蝶官方 SDK 直接推送到金蝶云星空(环境变量 ORDERDESK_KINGDEE_URL/ACCT/USER/APP_ID/SECRET)",
+                           "push straight into Kingdee 云星空 with Kingdee's SDK (ORDERDESK_KINGDEE_URL/ACCT/USER/APP_ID/SECRET)"))  # fmt: skip
     p.set_defaults(run=run_monthly_list)
 
 
@@ -224,16 +226,49 @@ def run_monthly_list(args: argparse.Namespace) -> int:
     month = args.month or (now_in_china().date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     if not re.match(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", month):
         raise UserError(tr(f"month {month!r}:月份格式应为 YYYY-MM", f"month {month!r}: write it YYYY-MM"))
-    if args.out.suffix.lower() not in (".xlsx", ".csv"):
+    if args.out is None and not args.kingdee:
+        raise UserError(tr("请给出 --out 文件或 --kingdee", "give --out FILE or --kingdee"))
+    if args.out is not None and args.out.suffix.lower() not in (".xlsx", ".csv"):
         raise UserError(tr(f"--out {args.out}:应为 .xlsx 或 .csv", f"--out {args.out}: .xlsx or .csv"))
+    document: dict[str, Any] = {"month": month}
     with open_cache(args) as cache:
-        written = FinanceDesk(cache).monthly_list(month, args.out)
+        desk = FinanceDesk(cache)
+        if args.out is not None:
+            document |= {"path": str(args.out), "rows": desk.monthly_list(month, args.out)}
+        if args.kingdee:
+            document["kingdee"] = _push_kingdee([listed(b) for b in desk.month(month)])
     if args.json:
-        emit_json({"month": month, "path": str(args.out), "rows": written})
-    else:
-        emit_line(tr(f"{month} 月度清单已写入 {args.out}:{sum(written.values())} 行",
-                     f"the {month} list written to {args.out}: {sum(written.values())} rows"))  # fmt: skip
+        emit_json(document)
+        return 0
+    if "rows" in document:
+        emit_line(tr(f"{month} 月度清单已写入 {args.out}:{sum(document['rows'].values())} 行",
+                     f"the {month} list written to {args.out}: {sum(document['rows'].values())} rows"))  # fmt: skip
+    if "kingdee" in document:
+        emit_line(tr(f"已推送到金蝶:{document['kingdee']}", f"pushed to Kingdee: {document['kingdee']}"))
     return 0
+
+
+KINGDEE_VARIABLES = ("URL", "ACCT", "USER", "APP_ID", "SECRET")
+
+
+def _push_kingdee(invoices: list[Any]) -> dict[str, int]:
+    import os
+
+    from invoicing.kingdee_push import KingdeeAccount, KingdeeRefused, push
+
+    values = {name: os.environ.get(f"ORDERDESK_KINGDEE_{name}", "") for name in KINGDEE_VARIABLES}
+    missing = [f"ORDERDESK_KINGDEE_{name}" for name, value in values.items() if not value]
+    if missing:
+        raise UserError(
+            tr(f"缺少金蝶设置:{', '.join(missing)}", f"the Kingdee settings are missing: {', '.join(missing)}")
+        )
+    account = KingdeeAccount(values["URL"], values["ACCT"], values["USER"], values["APP_ID"], values["SECRET"])
+    try:
+        return push(invoices, account)
+    except KingdeeRefused as exc:
+        raise UserError(tr(f"金蝶拒绝了 {exc.form}:{exc}", f"Kingdee refused {exc.form}: {exc}")) from None
+    except (RuntimeError, OSError) as exc:
+        raise UserError(tr(f"推送到金蝶失败:{exc}", f"the push to Kingdee failed: {exc}")) from None
 
 
 def run_plan(args: argparse.Namespace) -> int:

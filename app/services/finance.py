@@ -155,3 +155,31 @@ async def fetch_pdf(hub_url: str, token: str, order_no: str, folder: Path) -> Pa
     partial.write_bytes(data)
     partial.replace(path)
     return path
+
+
+async def fetch_figures(hub_url: str, token: str) -> dict[str, Any]:
+    """The hub's invoice figures: per state, signed → issued latency, the credit line, the locks."""
+    from sync.client import HubClient
+
+    async with HubClient(hub_url, token, attempts=1) as client:
+        figures: dict[str, Any] = await client.request("GET", "/v1/invoices/figures")
+        return figures
+
+
+def figures_words(figures: dict[str, Any]) -> tuple[str, str]:
+    """(Chinese, English) one line: the credit line used, signed → issued, locked months."""
+    zh, en = [], []
+    credit = figures.get("credit")
+    if credit:
+        used, limit = credit["used_fen"] / 100, credit["limit_fen"] / 100
+        zh.append(f"{credit['month']} 授信额度:已用 ¥{used:,.2f} / ¥{limit:,.2f}")
+        en.append(f"credit line {credit['month']}: ¥{used:,.2f} used of ¥{limit:,.2f}")
+    waits = figures.get("latency") or {}
+    if waits.get("invoices"):
+        share = round(100 * waits["within_2h"])
+        zh.append(f"签收→开票:中位 {waits['p50_min']:g} 分钟,2 小时内 {share}%")
+        en.append(f"signed → issued: median {waits['p50_min']:g} min, {share}% within 2 h")
+    if figures.get("locks"):
+        zh.append("已锁定:" + "、".join(sorted(figures["locks"])))
+        en.append("locked: " + ", ".join(sorted(figures["locks"])))
+    return " · ".join(zh), " · ".join(en)

@@ -28,7 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.finance import TAB_NAMES, FinanceDesk, Queued, fetch_pdf, state_words, totals
+from app.services.finance import (
+    TAB_NAMES,
+    FinanceDesk,
+    Queued,
+    fetch_figures,
+    fetch_pdf,
+    figures_words,
+    state_words,
+    totals,
+)
 from app.ui import theme
 from app.ui.finance_widgets import BuyerForm, InvoiceTable, money, when
 from app.ui.i18n import pick
@@ -70,7 +79,10 @@ class FinancePage(QWidget):
         self.tabs = QTabWidget()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.figures = QLabel()  # the hub's figures when it answers: credit line, signed → issued, locks
+        self.figures.setStyleSheet(theme.note_style())
         layout = QVBoxLayout(self)
+        layout.addWidget(self.figures)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         self._needs_data_tab()
@@ -140,7 +152,7 @@ class FinancePage(QWidget):
 
     def _issued_tab(self) -> None:
         self.issued = InvoiceTable([(self.tr("Number"), lambda b: b.get("number") or ""), (self.tr("Buyer"), _buyer),
-                                    (self.tr("Issued"), lambda b: when(b.get("issued_at_ms"))), (self.tr("State"), _state),
+                                    (self.tr("Issued at"), lambda b: when(b.get("issued_at_ms"))), (self.tr("State"), _state),
                                     (self.tr("Total"), lambda b: money(b["total_fen"])),
                                     (self.tr("Balance"), lambda b: money(b.get("balance_fen"))),
                                     (self.tr("Orders"), lambda b: ", ".join(b["orders"]))])  # fmt: skip
@@ -179,7 +191,7 @@ class FinancePage(QWidget):
                                         (self.tr("Tax"), lambda b: money(b["tax_fen"])), (self.tr("Total"), lambda b: money(b["total_fen"]))])  # fmt: skip
         xlsx = QPushButton(self.tr("Export XLSX for Kingdee…"))
         csv = QPushButton(self.tr("Export CSV…"))
-        self.lock_button = QPushButton(self.tr("Lock the month"))
+        self.lock_button = QPushButton(self.tr("Lock this month's order data"))
         xlsx.clicked.connect(lambda: self.export("xlsx"))
         csv.clicked.connect(lambda: self.export("csv"))
         self.lock_button.clicked.connect(self.lock)
@@ -250,6 +262,8 @@ class FinancePage(QWidget):
         self.month.blockSignals(False)
         self._show_month()
         self.retry_button.setEnabled(bool(self.issuing.model_.rowCount()))
+        if self.hub_url and self.token():
+            self._start(self._show_figures())
         refused = self.desk.refused()
         if refused:
             kind, payload, error = refused[0]
@@ -376,13 +390,24 @@ class FinancePage(QWidget):
         self._said(self.tr("Written {path}: {rows} rows").format(path=path, rows=sum(written.values())), "ok")
         return written
 
+    def _start(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _show_figures(self) -> None:
+        try:
+            figures = await fetch_figures(self.hub_url, self.token())
+        except Exception as exc:  # offline: the figures wait for the hub; the tabs work from the cache
+            log.debug("invoice figures: %s", exc)
+            return
+        self.figures.setText(pick(*figures_words(figures)))
+
     def open_pdf(self, body: dict[str, Any] | None = None) -> None:
         body = body or self.issued.current()
         if body is None or not body.get("number"):
             return
-        task = asyncio.ensure_future(self._open_pdf(body["order_no"]))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._start(self._open_pdf(body["order_no"]))
 
     async def _open_pdf(self, order_no: str) -> None:
         self._said(self.tr("Fetching the PDF of {invoice}…").format(invoice=order_no))

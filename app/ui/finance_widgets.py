@@ -35,7 +35,8 @@ def when(ms: int | None) -> str:
 
 
 def money(fen: int | None) -> str:
-    return "" if fen is None else f"¥{yuan_text(fen)}"
+    """-¥42.46 (a red invoice's amounts are negative)."""
+    return "" if fen is None else f"{'-' if fen < 0 else ''}¥{yuan_text(abs(fen))}"
 
 
 class InvoiceTable(QTableView):

@@ -26,11 +26,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-ActionKind = Literal["invoice_request", "invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red",
+ActionKind = Literal["invoice_request", "invoice_fix", "invoice_confirm", "invoice_split", "invoice_merge", "invoice_retry", "invoice_red",
                      "red_invoice_request", "month_lock", "print_result", "rare_char_substitution", "stock_move"]  # fmt: skip
-ORDER_FREE = frozenset(
-    {"invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red", "month_lock"}
-)
+ORDER_FREE = frozenset({"invoice_fix", "invoice_confirm", "invoice_split", "invoice_merge", "invoice_retry",
+                        "invoice_red", "month_lock"})  # fmt: skip
 
 
 class ActionRequest(BaseModel):

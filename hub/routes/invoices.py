@@ -57,9 +57,16 @@ def figures(who: Caller, store: Store, request: Request) -> dict[str, Any]:
         locks = {m: {"actor": a, "at_ms": t} for m, (a, t) in book.locked_months(c).items()}
         kept = book.locked_changes(c)
     invoicer = getattr(request.app.state, "invoicer", None)
-    credit = getattr(invoicer, "credit_fen", None)
-    return {"states": states, "latency": latency(issued), "locks": locks, "locked_changes": kept,
-            "credit_fen": credit}  # fmt: skip
+    credit = None
+    if invoicer is not None and invoicer.credit_fen is not None:
+        with store.read() as c:
+            left = invoicer.credit_left(c)
+        credit = {
+            "month": invoicer.today()[:7],
+            "limit_fen": invoicer.credit_fen,
+            "used_fen": invoicer.credit_fen - left,
+        }
+    return {"states": states, "latency": latency(issued), "locks": locks, "locked_changes": kept, "credit": credit}
 
 
 @router.get(

@@ -56,6 +56,15 @@ def billing_order(request: BillingRequest, seller_tax_num: str) -> dict[str, Any
     }  # fmt: skip
 
 
+def _field(result: Any, name: str) -> Any:
+    """A field of an answer's result object ("" when there is none); an answer of another shape is no answer."""
+    if result is None:
+        return ""
+    if not isinstance(result, dict):
+        raise PlatformUnavailable(f"a result that is not an object: {str(result)[:200]!r}")
+    return result.get(name, "")
+
+
 class NuonuoPlatform:
     """The adapter for 诺诺 (and the local platform, which speaks the same protocol)."""
 
@@ -91,7 +100,7 @@ class NuonuoPlatform:
         try:
             document = answer.json()
             return str(document["code"]), str(document.get("describe", "")), document.get("result")
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise PlatformUnavailable(f"{method}: an answer that is not the protocol's: {answer.text[:200]!r}") from exc
 
     def submit(self, request: BillingRequest) -> Submitted:
@@ -101,7 +110,7 @@ class NuonuoPlatform:
             return Submitted(request.order_no, "", duplicate=True)
         if code != OK:
             raise PlatformRefused(code, describe)
-        return Submitted(request.order_no, str((result or {}).get("invoiceSerialNum", "")))
+        return Submitted(request.order_no, str(_field(result, "invoiceSerialNum")))
 
     def query(self, order_nos: Sequence[str]) -> list[PlatformResult]:
         found: list[PlatformResult] = []
@@ -111,18 +120,25 @@ class NuonuoPlatform:
                                                {"serialNos": [], "orderNos": part, "isOfferInvoiceDetail": "0"})  # fmt: skip
             if code != OK:
                 raise PlatformRefused(code, describe)
+            if not isinstance(result or [], list) or not all(isinstance(r, dict) for r in result or []):
+                raise PlatformUnavailable(
+                    f"queryInvoiceResult: a result that is not a list of invoices: {str(result)[:200]!r}"
+                )
             known = {str(r.get("orderNo")): r for r in result or []}
             for order_no in part:
                 r = known.get(order_no)
                 if r is None:
                     found.append(PlatformResult(order_no, ResultStatus.UNKNOWN))
                     continue
-                found.append(PlatformResult(
-                    order_no, STATUS.get(str(r.get("status")), ResultStatus.IN_PROGRESS),
-                    number=str(r.get("allElectronicInvoiceNumber") or ""), issued_at_ms=int(r.get("invoiceTime") or 0),
-                    pdf_url=str(r.get("pdfUrl") or ""), xml_url=str(r.get("xmlUrl") or ""),
-                    fail_cause=str(r.get("failCause") or ""),
-                ))  # fmt: skip
+                try:
+                    found.append(PlatformResult(
+                        order_no, STATUS.get(str(r.get("status")), ResultStatus.IN_PROGRESS),
+                        number=str(r.get("allElectronicInvoiceNumber") or ""), issued_at_ms=int(r.get("invoiceTime") or 0),
+                        pdf_url=str(r.get("pdfUrl") or ""), xml_url=str(r.get("xmlUrl") or ""),
+                        fail_cause=str(r.get("failCause") or ""),
+                    ))  # fmt: skip
+                except (TypeError, ValueError) as exc:
+                    raise PlatformUnavailable(f"queryInvoiceResult: {order_no}: {exc}") from exc
         return found
 
     def reissue(self, order_no: str) -> None:
@@ -143,7 +159,7 @@ class NuonuoPlatform:
             return "duplicate"
         if code != OK:
             raise PlatformRefused(code, describe)
-        return str((result or {}).get("billStatus", ""))
+        return str(_field(result, "billStatus"))
 
     def download(self, url: str) -> bytes:
         try:

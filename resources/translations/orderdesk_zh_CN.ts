@@ -4,72 +4,72 @@
 <context>
     <name>BuyerForm</name>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="93"/>
+        <location filename="../../app/ui/finance_widgets.py" line="94"/>
         <source>Ordinary e-invoice (普票)</source>
         <translation>数电普票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="94"/>
+        <location filename="../../app/ui/finance_widgets.py" line="95"/>
         <source>Special VAT e-invoice (专票)</source>
         <translation>数电专票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="96"/>
+        <location filename="../../app/ui/finance_widgets.py" line="97"/>
         <source>Company</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="97"/>
+        <location filename="../../app/ui/finance_widgets.py" line="98"/>
         <source>Person</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
         <source>Title</source>
         <translation>抬头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
         <source>Taxpayer id</source>
         <translation>纳税人识别号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="98"/>
+        <location filename="../../app/ui/finance_widgets.py" line="99"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <location filename="../../app/ui/finance_widgets.py" line="100"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <location filename="../../app/ui/finance_widgets.py" line="100"/>
         <source>Bank</source>
         <translation>开户行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="99"/>
+        <location filename="../../app/ui/finance_widgets.py" line="100"/>
         <source>Account</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="100"/>
+        <location filename="../../app/ui/finance_widgets.py" line="101"/>
         <source>E-mail</source>
         <translation>邮箱</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="109"/>
+        <location filename="../../app/ui/finance_widgets.py" line="110"/>
         <source>Kind</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="110"/>
+        <location filename="../../app/ui/finance_widgets.py" line="111"/>
         <source>Buyer</source>
         <translation>购方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_widgets.py" line="146"/>
+        <location filename="../../app/ui/finance_widgets.py" line="147"/>
         <source>✓ a valid taxpayer id</source>
         <translation>✓ 纳税人识别号有效</translation>
     </message>
@@ -447,9 +447,18 @@
     </message>
     <message>
         <location filename="../../app/ui/finance_page.py" line="143"/>
+        <source>Issued at</source>
+        <translation>开票时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="182"/>
+        <source>Lock this month&apos;s order data</source>
+        <translation>锁定所选月份的订单数据</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/finance_page.py" line="234"/>
         <source>Issued</source>
-        <translation>开票时间</translation>
+        <translation>已开票</translation>
     </message>
     <message>
         <location filename="../../app/ui/finance_page.py" line="145"/>
@@ -521,11 +530,6 @@
         <location filename="../../app/ui/finance_page.py" line="181"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/finance_page.py" line="182"/>
-        <source>Lock the month</source>
-        <translation>锁定本月</translation>
     </message>
     <message>
         <location filename="../../app/ui/finance_page.py" line="189"/>
@@ -908,204 +912,265 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77"/>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="78"/>
         <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="86"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77"/>
+        <location filename="../../app/ui/order_detail.py" line="78"/>
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="77"/>
+        <location filename="../../app/ui/order_detail.py" line="78"/>
         <source>Observed (China time)</source>
         <translation>观测时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78"/>
+        <location filename="../../app/ui/order_detail.py" line="79"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78"/>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="79"/>
         <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="86"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="78"/>
+        <location filename="../../app/ui/order_detail.py" line="79"/>
         <source>Mapping rule</source>
         <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="85"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
         <location filename="../../app/ui/order_detail.py" line="85"/>
-        <location filename="../../app/ui/order_detail.py" line="94"/>
+        <location filename="../../app/ui/order_detail.py" line="86"/>
+        <location filename="../../app/ui/order_detail.py" line="95"/>
         <source>At (China time)</source>
         <translation>时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="86"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="86"/>
+        <location filename="../../app/ui/order_detail.py" line="87"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="86"/>
+        <location filename="../../app/ui/order_detail.py" line="87"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="89"/>
+        <location filename="../../app/ui/order_detail.py" line="90"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="90"/>
+        <location filename="../../app/ui/order_detail.py" line="91"/>
+        <location filename="../../app/ui/order_detail.py" line="103"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="91"/>
+        <location filename="../../app/ui/order_detail.py" line="92"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="92"/>
+        <location filename="../../app/ui/order_detail.py" line="93"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="93"/>
+        <location filename="../../app/ui/order_detail.py" line="94"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="97"/>
+        <location filename="../../app/ui/order_detail.py" line="98"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="98"/>
+        <location filename="../../app/ui/order_detail.py" line="99"/>
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="99"/>
+        <location filename="../../app/ui/order_detail.py" line="100"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="100"/>
+        <location filename="../../app/ui/order_detail.py" line="101"/>
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="101"/>
+        <location filename="../../app/ui/order_detail.py" line="102"/>
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="156"/>
+        <location filename="../../app/ui/order_detail.py" line="103"/>
+        <source>Blue/red</source>
+        <translation>蓝/红</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="103"/>
+        <source>Invoice number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="103"/>
+        <source>Total</source>
+        <translation>价税合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <source>Buyer</source>
+        <translation>购方</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <source>Issued (China time)</source>
+        <translation>开票时间(北京时间)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="105"/>
+        <source>Invoices</source>
+        <translation>发票</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="130"/>
+        <source>red</source>
+        <translation>红字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="130"/>
+        <source>blue</source>
+        <translation>蓝字</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="164"/>
         <source>Money</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="162"/>
+        <location filename="../../app/ui/order_detail.py" line="170"/>
+        <source>reverses {number}</source>
+        <translation>冲红蓝字发票 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="172"/>
+        <source>red-lettered by {numbers}</source>
+        <translation>已由红字发票 {numbers} 冲红</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="173"/>
+        <source>{n} orders on this invoice</source>
+        <translation>本发票含 {n} 个订单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="177"/>
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="172"/>
+        <location filename="../../app/ui/order_detail.py" line="187"/>
         <source>Order outcome</source>
         <translation>订单最终状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="155"/>
-        <location filename="../../app/ui/order_detail.py" line="162"/>
+        <location filename="../../app/ui/order_detail.py" line="163"/>
+        <location filename="../../app/ui/order_detail.py" line="177"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="130"/>
+        <location filename="../../app/ui/order_detail.py" line="138"/>
         <source>The order shown before is not among these orders. Choose one to see its details.</source>
         <translation>之前显示的订单不在当前结果中。请选择一个订单查看详情。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="145"/>
+        <location filename="../../app/ui/order_detail.py" line="153"/>
         <source>paid {amount}</source>
         <translation>实付 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="146"/>
+        <location filename="../../app/ui/order_detail.py" line="154"/>
         <source>paid amount unknown</source>
         <translation>实付金额未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="147"/>
+        <location filename="../../app/ui/order_detail.py" line="155"/>
         <source>refunded {amount}</source>
         <translation>已退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="154"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="155"/>
+        <location filename="../../app/ui/order_detail.py" line="163"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="162"/>
+        <location filename="../../app/ui/order_detail.py" line="177"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="164"/>
+        <location filename="../../app/ui/order_detail.py" line="179"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="165"/>
+        <location filename="../../app/ui/order_detail.py" line="180"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="166"/>
+        <location filename="../../app/ui/order_detail.py" line="181"/>
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="168"/>
+        <location filename="../../app/ui/order_detail.py" line="183"/>
         <source>shop</source>
         <translation>店铺</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="168"/>
+        <location filename="../../app/ui/order_detail.py" line="183"/>
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
     </message>

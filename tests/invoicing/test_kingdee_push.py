@@ -64,3 +64,33 @@ def test_a_refusal_names_the_form() -> None:
             assert exc.form == "IV_SALESOC" and "客户不存在" in str(exc)
         else:
             raise AssertionError("a refusal must raise")
+
+
+def test_the_cli_pushes_the_caches_month(tmp_path, monkeypatch, capsys) -> None:
+    from app.cli.main import main
+    from sync.cache import Cache
+    from sync.cache import invoices as cached
+
+    body = {"order_no": "OD1", "state": "issued", "red_of": None, "month": "2026-10", "number": "26330000000000000001",
+            "issued_at_ms": 1793400000000, "kind": "pc", "buyer": {"title": "杭州云帆科技有限公司", "taxpayer_id": "91330100MA27U8Q10Y"},
+            "orders": ["DB20261027ABCDEFGHJKLM"], "total_fen": 2000, "tax_fen": 230, "updated_at_ms": 1,
+            "lines": [{"goods_name": "服装", "quantity": 1, "rate_bp": 1300, "excluded_fen": 1770, "tax_fen": 230, "included_fen": 2000}]}  # fmt: skip
+    with Cache(tmp_path / "c.sqlite3") as cache, cache.write() as c:
+        cached.put(c, [body])
+    assert main(["--cache", str(tmp_path / "c.sqlite3"), "invoices", "monthly-list", "2026-10", "--kingdee"]) == 2
+    assert "ORDERDESK_KINGDEE_URL" in capsys.readouterr().err
+    server, received = stand_in()
+    with server:
+        for name, value in (
+            ("URL", server.url + "/k3cloud"),
+            ("ACCT", "a"),
+            ("USER", "u"),
+            ("APP_ID", "i"),
+            ("SECRET", "s"),
+        ):
+            monkeypatch.setenv(f"ORDERDESK_KINGDEE_{name}", value)
+        code = main(
+            ["--cache", str(tmp_path / "c.sqlite3"), "--json", "invoices", "monthly-list", "2026-10", "--kingdee"]
+        )
+    assert code == 0 and json.loads(capsys.readouterr().out)["kingdee"] == {"IV_SALESOC": 1}
+    assert received[0]["body"]["data"]["Model"][0]["FINVOICENO"] == "26330000000000000001"

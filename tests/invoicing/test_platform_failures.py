@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.invoicer import CycleReport
 from invoicing.platform.local import MODES
 from tests.invoicing.hub_fixture import COMPANY, Invoicing, invoicing_setup
 
@@ -90,3 +91,25 @@ def test_a_locked_month_keeps_a_late_change_aside(inv: Invoicing) -> None:
     [kept] = figures["locked_changes"]
     assert kept["order"] == domain_id and kept["month"] == "2026-11"
     assert any(i["red_of"] for i in inv.invoices_of(domain_id))  # the red-letter still goes out, this month
+
+
+def test_a_clerks_merge_of_one_buyers_invoices_and_a_merge_across_buyers_refused(inv: Invoicing) -> None:
+    other = {"kind": "pc", "buyer_type": "person", "title": "张伟"}
+    # Two of one buyer, each alone (different addresses), planned but not yet sent; one of another buyer.
+    first = inv.signed_order("DD-A1", created_at="2026-01-20T14:00:00+08:00")
+    second = inv.signed_order("DD-A2", receiver={"name": "龘张伟", "phone": "13800138000", "province": "浙江省",
+                                                 "city": "杭州市", "address": "西湖区文三路2号"})  # fmt: skip
+    third = inv.signed_order("DD-A3", invoice=other)
+    inv.invoicer._fold(CycleReport())
+    inv.invoicer._plan(CycleReport())
+    ready = {o: b["order_no"] for o in (first, second, third) for b in inv.invoices_of(o)}
+    refused = inv.act("invoice_merge", "merge-across", invoices=[ready[first], ready[third]])
+    assert (
+        refused.status_code == 422 and refused.json()["field"] == "invoices" and refused.json()["value"] == ready[third]
+    )
+    assert "张伟" in refused.json()["detail_zh"]
+    merged = inv.act("invoice_merge", "merge-one-buyer", invoices=[ready[first], ready[second]])
+    assert merged.status_code == 200, merged.text
+    inv.invoicer.until_quiet(most=30, pause=0.1)
+    live = [b for b in inv.invoices_of(first) if b["state"] == "issued"]
+    assert len(live) == 1 and sorted(live[0]["orders"]) == sorted([first, second]) and len(live[0]["lines"]) == 4

@@ -126,6 +126,8 @@ def test_a_clerks_day(loop, hub, invoicing, cache, qtbot, tmp_path: Path, monkey
     page.issuing.selectRow(0)
     click(page.retry_button)
     wait_for(loop, lambda: counts(window)["issued"] == 3 and counts(window)["issuing"] == 0, timeout=60)
+    page.reload()  # the hub's figures: signed → issued
+    wait_for(loop, lambda: "签收→开票" in page.figures.text(), timeout=30)
 
     # 已开票: open the merged invoice's PDF; red-letter one of its orders.
     page.tabs.setCurrentIndex(3)
