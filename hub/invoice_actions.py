@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from hub import invoice_store as book
-from hub.invoicer import SYSTEM, Invoicer, red_letter
+from hub.invoice_red import red_letter
+from hub.invoicer import SYSTEM, Invoicer
 from hub.refusals import Refusal
 from invoicing.order_facts import OrderFacts
 from invoicing.plan import bundled_rule

@@ -12,8 +12,10 @@ One ``cycle`` does, in order:
 4. **Submit** what is ready (blue: requestBillingNew; red: the confirmation form) under its
    ``order_no``, the platform's idempotency key. Moved to submitted *before* the call, so an answer
    lost in between is asked about, never sent as a second invoice.
-5. **Poll** what is submitted: issued → number, PDF and XML kept; failed → the reason; seal failed →
-   issued again (reInvoice); unknown to the platform a while after sending → sent again, same key.
+5. **Poll** what is submitted: issued → number; failed → the reason; seal failed → issued again
+   (reInvoice); unknown to the platform a while after sending → sent again, same key.
+6. **Files**: the issued invoices' PDF and XML fetched and kept (4–6: hub/invoice_sender.py).
+7. By the 5th, **the monthly list** of the month before.
 
 A change to an order whose month is locked is kept for the clerk (``locked_month_changes``)."""
 
@@ -23,29 +25,23 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from hub import invoice_store as book
+from hub.invoice_figures import make_monthly_list
+from hub.invoice_red import blue_lines, red_letter
+from hub.invoice_sender import SYSTEM, CycleReport, InvoiceSender
 from hub.schema import changes, meta, observations, orders
-from hub.store import HubStore, now_ms
-from invoicing.amounts import InvoiceLine
+from hub.store import HubStore
 from invoicing.order_facts import OrderFacts, order_facts
 from invoicing.plan import AggregationRule, PlanKind, PlannedInvoice, bundled_rule, plan
-from invoicing.platform.adapter import (
-    BillingRequest,
-    InvoicingPlatform,
-    PlatformRefused,
-    PlatformUnavailable,
-    RedForm,
-    ResultStatus,
-)
-from invoicing.red_letter import BlueLine, RedLine, RedReason, reason_allowed, red_lines
+from invoicing.platform.adapter import InvoicingPlatform
+from invoicing.red_letter import RedReason, reason_allowed
 from invoicing.states import InvoiceState
-from invoicing.tax_table import TaxItem, TaxTable, bundled
+from invoicing.tax_table import TaxTable, bundled
 from sync.china_time import CHINA_TZ
 from sync.contract import InvoiceRequest, deciding_reference
 from sync.mapping.registry import MappingRegistry
@@ -53,35 +49,8 @@ from sync.mapping.registry import MappingRegistry
 log = logging.getLogger(__name__)
 CURSOR_KEY = "invoicer_seq"
 MONTHLY_LIST_BY_DAY = 5  # the list of the month before is made by the 5th
-SYSTEM = "system:invoicer"
 S = InvoiceState
-
-
-@dataclass(slots=True)
-class CycleReport:
-    folded: int = 0
-    planned: int = 0
-    red: int = 0
-    withdrawn: int = 0
-    submitted: int = 0
-    issued: int = 0
-    failed: int = 0
-    files: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def busy(self) -> bool:
-        return any(
-            (self.folded, self.planned, self.red, self.withdrawn, self.submitted, self.issued, self.failed, self.files)
-        )
-
-
-def blue_lines(body: dict[str, Any]) -> list[BlueLine]:
-    return [BlueLine(x["index"], x["order"], _line(x)) for x in body["lines"]]
-
-
-def _line(x: dict[str, Any]) -> InvoiceLine:
-    item = TaxItem(x["goods_name"], x["code"], x["rate_bp"], x["unit"], x["spec"])
-    return InvoiceLine(x["line_no"], item, x["quantity"], x["included_fen"], x["excluded_fen"], x["tax_fen"])
+__all__ = ["SYSTEM", "CycleReport", "Invoicer", "red_letter"]
 
 
 def _buyer(profile: dict[str, Any]) -> dict[str, Any]:
@@ -98,6 +67,7 @@ class Invoicer:
         self.fixed_today = today
         self.registry = MappingRegistry.bundled()
         self._recheck: set[str] = set()
+        self.sender = InvoiceSender(store, platform, resend_after_s=resend_after_s, issued=self._recheck.update)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -133,12 +103,12 @@ class Invoicer:
     def cycle(self) -> CycleReport:
         report = CycleReport()
         touched = self._fold(report) | self._recheck
-        self._recheck = set()
+        self._recheck.clear()
         self._refunds(sorted(touched), report)
         self._plan(report)
-        self._submit(report)
-        self._poll(report)
-        self._fetch_files(report)
+        self.sender.submit(report)
+        self.sender.poll(report)
+        self.sender.fetch_files(report)
         self._monthly_list()
         self.cycles += 1
         return report
@@ -322,118 +292,6 @@ class Invoicer:
             "signed_at_ms": min((f.signed_at_ms or 0) for f in members), "address": planned.address,
         }, SYSTEM, plan=planned.kind.value)  # fmt: skip
 
-    # -- 4. submit -------------------------------------------------------------------------------
-    def _submit(self, report: CycleReport) -> None:
-        with self.store.write() as c:
-            ready = book.in_states(c, [S.READY], limit=200)
-            for body in ready:
-                body["attempts"] = body.get("attempts", 0) + 1
-                body["submitted_at_ms"] = now_ms()
-                body["reason"] = None
-                book.moved(c, body, S.SUBMITTED, SYSTEM, attempt=body["attempts"])
-        for body in ready:
-            self._send(body, report)
-
-    def _send(self, body: dict[str, Any], report: CycleReport) -> None:
-        try:
-            if body["red_of"]:
-                self.platform.red_confirm(self._red_form(body))
-            else:
-                self.platform.submit(self._billing(body))
-            report.submitted += 1
-        except PlatformUnavailable as exc:  # sent or not: the poll asks, and sends again under the same key
-            log.warning("no answer for invoice %s: %s", body["order_no"], exc)
-            report.errors.append(str(exc))
-        except PlatformRefused as exc:
-            with self.store.write() as c:
-                fresh = book.get(c, body["order_no"])
-                if fresh is not None and fresh["state"] == S.SUBMITTED:
-                    fresh["reason"] = {"code": exc.code, "en": f"the platform refused it: {exc.describe}",
-                                       "zh": f"开票平台拒绝:{exc.describe}"}  # fmt: skip
-                    book.moved(c, fresh, S.FAILED, SYSTEM, code=exc.code, describe=exc.describe)
-            report.failed += 1
-
-    def _billing(self, body: dict[str, Any]) -> BillingRequest:
-        buyer = InvoiceRequest.model_validate(body["buyer"]).profile()
-        remark = "订单 " + "、".join(body["orders"][:20]) + (" 等" if len(body["orders"]) > 20 else "")
-        return BillingRequest(body["order_no"], buyer, [_line(x) for x in body["lines"]], remark)
-
-    def _red_form(self, body: dict[str, Any]) -> RedForm:
-        with self.store.read() as c:
-            blue = book.get(c, body["red_of"])
-        assert blue is not None
-        by_index = {x["index"]: _line(x) for x in blue["lines"]}
-        lines = [(RedLine(x["index"], x["order"], x["line_no"], x["quantity"] or None, x["included_fen"],
-                          x["excluded_fen"], x["tax_fen"]), by_index[x["index"]]) for x in body["lines"]]  # fmt: skip
-        return RedForm(body["order_no"], body["blue_number"] or "", RedReason(body["red_reason"]), lines)
-
-    # -- 5. poll ---------------------------------------------------------------------------------
-    def _poll(self, report: CycleReport) -> None:
-        with self.store.read() as c:
-            waiting = book.in_states(c, [S.SUBMITTED], limit=500)
-        if not waiting:
-            return
-        for body in [b for b in waiting if b.get("pending") == "reissue"]:
-            try:
-                self.platform.reissue(body["order_no"])
-            except (PlatformUnavailable, PlatformRefused) as exc:
-                report.errors.append(str(exc))
-                continue
-            with self.store.write() as c:
-                fresh = book.get(c, body["order_no"])
-                if fresh is not None:
-                    fresh.pop("pending", None)
-                    book.changed(c, fresh, SYSTEM, reissued=True)
-        try:
-            results = self.platform.query([b["order_no"] for b in waiting])
-        except (PlatformUnavailable, PlatformRefused) as exc:
-            report.errors.append(str(exc))
-            return
-        by_no = {b["order_no"]: b for b in waiting}
-        for result in results:
-            body = by_no[result.order_no]
-            if result.status is ResultStatus.DONE:
-                self._issued(body, result.number, result.issued_at_ms, result.pdf_url, result.xml_url, report)
-            elif result.status is ResultStatus.FAILED:
-                with self.store.write() as c:
-                    body["reason"] = {"code": "22", "en": f"the platform failed it: {result.fail_cause}",
-                                      "zh": f"开票失败:{result.fail_cause}"}  # fmt: skip
-                    book.moved(c, body, S.FAILED, SYSTEM, cause=result.fail_cause)
-                report.failed += 1
-            elif result.status is ResultStatus.SEAL_FAILED:
-                try:
-                    self.platform.reissue(body["order_no"])
-                except (PlatformUnavailable, PlatformRefused) as exc:
-                    report.errors.append(str(exc))
-                    continue
-                with self.store.write() as c:
-                    book.changed(c, body, SYSTEM, seal_failed=True, reissued=True)
-            elif (
-                result.status is ResultStatus.UNKNOWN
-                and now_ms() - body.get("submitted_at_ms", 0) > self.resend_after_ms
-            ):
-                body["submitted_at_ms"] = now_ms()
-                with self.store.write() as c:
-                    book.changed(c, body, SYSTEM, resent="the platform had not received it")
-                self._send(body, report)
-
-    def _issued(self, body: dict[str, Any], number: str, at_ms: int, pdf_url: str, xml_url: str,
-                report: CycleReport) -> None:  # fmt: skip
-        with self.store.write() as c:
-            fresh = book.get(c, body["order_no"])
-            if fresh is None or fresh["state"] != S.SUBMITTED:
-                return
-            fresh.update(number=number, issued_at_ms=at_ms or now_ms(), has_pdf=False, pdf_url=pdf_url,
-                         xml_url=xml_url, reason=None)  # fmt: skip
-            book.moved(c, fresh, S.ISSUED, SYSTEM, number=number)
-            if fresh["red_of"]:
-                blue = book.get(c, fresh["red_of"])
-                if blue is not None:
-                    blue.setdefault("red_numbers", []).append(number)
-                    book.changed(c, blue, SYSTEM, red_issued=number)
-        report.issued += 1
-        self._recheck.update(body["orders"])
-
     # -- 7. the monthly list -----------------------------------------------------------------------
     def _monthly_list(self) -> None:
         """By the 5th, the list of the month before, made once (``orderdesk invoices monthly-list`` and
@@ -451,64 +309,6 @@ class Invoicer:
             book.save_monthly_list(c, month, made[0], made[1], len(bodies))
         log.info("the monthly list of %s: %d invoices", month, len(bodies))
 
-    # -- 6. files --------------------------------------------------------------------------------
-    def _fetch_files(self, report: CycleReport, most: int = 200, budget_s: float = 0.5) -> None:
-        """The issued invoices' PDF and XML, kept on the hub: after issuing, and for at most ``budget_s``
-        a cycle, so fetching files never holds up issuing (a platform makes a PDF in ~0.1 s)."""
-        with self.store.read() as c:
-            waiting = book.without_files(c, most)
-        deadline = time.monotonic() + budget_s
-        for body in waiting:
-            if time.monotonic() > deadline:
-                report.files += 1  # more wait: the cycle is not quiet
-                return
-            try:
-                pdf = self.platform.download(body["pdf_url"])
-                xml = self.platform.download(body["xml_url"]) if body.get("xml_url") else b""
-            except PlatformUnavailable as exc:
-                report.errors.append(str(exc))
-                return  # the next cycle asks again
-            with self.store.write() as c:
-                fresh = book.get(c, body["order_no"])
-                if fresh is None:
-                    continue
-                book.attach_files(c, fresh["order_no"], pdf, xml)
-                fresh["has_pdf"] = True
-                book.changed(c, fresh, SYSTEM, files=["pdf", "xml"] if xml else ["pdf"])
-            report.files += 1
-
-
-def red_letter(
-    c: Connection,
-    blue: dict[str, Any],
-    order: str,
-    refunded: dict[int, int],
-    reason: RedReason,
-    actor: str,
-    **detail: Any,
-) -> dict[str, Any]:
-    """A red invoice (ready to submit) for these fen of these lines of ``order`` on ``blue``; the blue
-    one reads 部分冲红 / 全额冲红 at once. RedLetterRefused if more than remains."""
-    already = {int(k): v for k, v in blue.get("red_fen", {}).items()}
-    lines = red_lines(blue["number"] or blue["order_no"], blue_lines(blue), order, refunded, already, reason)
-    by_index = {x["index"]: x for x in blue["lines"]}
-    red_body = [{**by_index[r.blue_index], "quantity": r.quantity or 0, "included_fen": r.included_fen,
-                 "excluded_fen": r.excluded_fen, "tax_fen": r.tax_fen} for r in lines]  # fmt: skip
-    red = book.create(c, {
-        "order_no": book.new_order_no(), "state": S.READY.value, "red_of": blue["order_no"],
-        "blue_number": blue["number"], "red_reason": reason.value, "kind": blue["kind"], "buyer": blue["buyer"],
-        "buyer_key": blue["buyer_key"], "day": blue["day"], "month": blue["month"], "orders": [order],
-        "lines": red_body, "merge": False, "number": None, "reason": None, "problems": [], "attempts": 0,
-        "signed_at_ms": blue.get("signed_at_ms"),
-    }, actor, **detail)  # fmt: skip
-    red_fen = blue.setdefault("red_fen", {})
-    for r in lines:
-        red_fen[str(r.blue_index)] = red_fen.get(str(r.blue_index), 0) - r.included_fen
-    blue.setdefault("reds", []).append(red["order_no"])
-    remaining = blue["total_fen"] - sum(red_fen.values())
-    book.moved(c, blue, S.RED if remaining == 0 else S.PARTLY_RED, actor, red=red["order_no"], **detail)
-    return red
-
 
 def _locked_change(
     before: OrderFacts, after: OrderFacts, months: dict[str, Any]
@@ -523,28 +323,3 @@ def _locked_change(
     detail = {"outcome": [before.outcome, after.outcome],
               "net": [before.net(), after.net()] if before.lines != after.lines else None}  # fmt: skip
     return before.month, after.domain_id, detail
-
-
-def make_monthly_list(bodies: Sequence[dict[str, Any]]) -> tuple[bytes, bytes]:
-    """(XLSX in the Kingdee layout, CSV) of these issued invoices."""
-    import tempfile
-    from pathlib import Path
-
-    from invoicing.monthly_list import listed, write_csv, write_xlsx
-
-    invoices = [listed(b) for b in bodies]
-    with tempfile.TemporaryDirectory() as folder:
-        write_xlsx(invoices, Path(folder) / "list.xlsx")
-        write_csv(invoices, Path(folder) / "list.csv")
-        return (Path(folder) / "list.xlsx").read_bytes(), (Path(folder) / "list.csv").read_bytes()
-
-
-def latency(bodies: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Signed → issued, in minutes, over issued blue invoices (the seed wants it within 2 hours)."""
-    waits = sorted((b["issued_at_ms"] - b["signed_at_ms"]) / 60000 for b in bodies
-                   if b["red_of"] is None and b.get("issued_at_ms") and b.get("signed_at_ms"))  # fmt: skip
-    if not waits:
-        return {"invoices": 0}
-    pick = lambda q: round(waits[min(len(waits) - 1, int(q * len(waits)))], 1)  # noqa: E731
-    return {"invoices": len(waits), "p50_min": pick(0.5), "p90_min": pick(0.9), "max_min": round(waits[-1], 1),
-            "within_2h": sum(w <= 120 for w in waits) / len(waits)}  # fmt: skip

@@ -241,6 +241,14 @@ async def take_screenshots(window: Any, folder: Path) -> list[Path]:
         window.show_workspace(name)
         if name == "orders":
             window.orders_page.table.selectRow(0)
+        if name == "finance":  # the demo's history is invoiced on the hub's thread: wait for its first invoices
+            for _ in range(60):
+                counts = window.finance_page.desk.counts()
+                if counts["issued"] and counts["needs_data"]:
+                    break
+                window.sync.sync_now()
+                await asyncio.sleep(1.0)
+            window.finance_page.reload()
         if name == "packing":
             rare = await asyncio.to_thread(window.packing_page.station.rare_name_order)
             if rare:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from hub import invoice_store as book
 from hub.deps import Caller, Store, require_role
-from hub.invoicer import latency
+from hub.invoice_figures import latency
 from hub.refusals import Refusal, responses
 from hub.routes.actions import FINANCE
 from hub.schema import invoices

@@ -152,7 +152,9 @@ def test_watch_keeps_syncing_until_interrupted_and_stops_cleanly(hub, tmp_path):
     cache_path = tmp_path / "watch.sqlite3"
     watch = subprocess.Popen([shutil.which("orderdesk"), "--cache", str(cache_path), "sync", "--hub", hub.url,
                               "--watch", "--interval", "0.3"], env=environment, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+                             stderr=subprocess.PIPE, text=True,
+                             # a suite started in the background (`./dev test &`) ignores SIGINT, and so would the child
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         held = 0
