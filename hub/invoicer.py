@@ -35,7 +35,7 @@ from hub.invoice_figures import make_monthly_list
 from hub.invoice_red import blue_lines, red_letter
 from hub.invoice_sender import SYSTEM, CycleReport, InvoiceSender
 from hub.schema import changes, meta, observations, orders
-from hub.store import HubStore
+from hub.store import HubStore, now_ms
 from invoicing.order_facts import OrderFacts, order_facts
 from invoicing.plan import AggregationRule, PlanKind, PlannedInvoice, bundled_rule, plan
 from invoicing.platform.adapter import InvoicingPlatform
@@ -196,6 +196,9 @@ class Invoicer:
                 facts = order_facts(record_json, observed, self.registry, profile=override)
                 if facts is None:
                     continue
+                facts.due_at_ms = (before.due_at_ms if before is not None else None) or (
+                    now_ms() if facts.due else None
+                )
                 if before is not None:
                     facts.alone = before.alone
                     change = _locked_change(before, facts, months)
@@ -253,7 +256,7 @@ class Invoicer:
                 return
             credit = self.credit_left(c)
             made = plan([f.eligible() for f in due.values()], today=self.today(), table=self.table, rule=self.rule,
-                        credit_fen=None if self.credit_fen is None else credit)  # fmt: skip
+                        credit_fen=None if self.credit_fen is None else credit, now_ms=now_ms())  # fmt: skip
             for planned in made.invoices:
                 if planned.kind is PlanKind.WAITING:
                     continue
@@ -290,6 +293,7 @@ class Invoicer:
             "merge": planned.kind is PlanKind.MERGED, "part": list(planned.part), "number": None, "reason": reason,
             "problems": problems, "attempts": 0, "red_fen": {}, "reds": [],
             "signed_at_ms": min((f.signed_at_ms or 0) for f in members), "address": planned.address,
+            "due_at_ms": max((f.due_at_ms or 0) for f in members) or None,
         }, SYSTEM, plan=planned.kind.value)  # fmt: skip
 
     # -- 7. the monthly list -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ class OrderFacts:
     paid: dict[int, int] = field(default_factory=dict)  # line no. → paid share
     alone: bool = False  # a clerk split its merge: invoiced on its own
     manual: bool = False  # the profile is a clerk's (a request by hand, or a fix): it wins over the order's
+    due_at_ms: int | None = None  # when the hub first saw it due (its invoice could be made from then on)
 
     @property
     def day(self) -> str:
@@ -57,7 +58,8 @@ class OrderFacts:
         profile = self.request().profile()
         problems = tuple((e.field, e.message, e.message_zh) for e in check_profile(profile))
         buyer = f"{profile.grouping_key}|{self.domain_id}" if self.alone else profile.grouping_key
-        return EligibleOrder(self.domain_id, buyer, self.day, self.address, tuple(self.lines), problems)
+        return EligibleOrder(self.domain_id, buyer, self.day, self.address, tuple(self.lines), problems,
+                             self.signed_at_ms or 0)  # fmt: skip
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))

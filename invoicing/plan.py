@@ -32,12 +32,13 @@ RULE_SCHEMA = RESOURCES / "invoicing" / "aggregation.schema.json"
 class AggregationRule:
     threshold_fen: int = 50000
     max_lines: int = 2000
+    alone_after_minutes: int | None = None  # None: a group below the threshold waits for the end of its day
 
     @classmethod
     def load(cls, document: dict[str, Any] | None = None) -> AggregationRule:
         document = document if document is not None else json.loads(RULE_FILE.read_text(encoding="utf-8"))
         jsonschema.validate(document, json.loads(RULE_SCHEMA.read_text(encoding="utf-8")))
-        return cls(document["threshold_fen"], document["max_lines"])
+        return cls(document["threshold_fen"], document["max_lines"], document.get("alone_after_minutes"))
 
 
 @cache
@@ -55,6 +56,7 @@ class EligibleOrder:
     address: str  # the receiving address, as one text
     lines: tuple[tuple[int, str, int, int], ...]  # (order line no., sku, quantity, paid share in fen)
     problems: tuple[tuple[str, str, str], ...] = ()  # (field, English, Chinese): why its buyer data cannot be invoiced
+    signed_ms: int = 0  # when it was signed (for ``alone_after_minutes``)
 
 
 class PlanKind(StrEnum):
@@ -131,14 +133,21 @@ def plan(
     table: TaxTable,
     rule: AggregationRule | None = None,
     credit_fen: int | None = None,
+    now_ms: int = 0,
 ) -> Plan:
-    """The invoices these orders make today (``today``: China date, YYYY-MM-DD)."""
+    """The invoices these orders make today (``today``: China date, YYYY-MM-DD; ``now_ms``: the time, for
+    the rule's ``alone_after_minutes``)."""
     with cycle_collection_paused():  # hundreds of thousands of acyclic objects (measured: 1.6 s → 0.5 s)
-        return _plan(orders, today, table, rule or bundled_rule(), credit_fen)
+        return _plan(orders, today, table, rule or bundled_rule(), credit_fen, now_ms)
 
 
 def _plan(
-    orders: Iterable[EligibleOrder], today: str, table: TaxTable, rule: AggregationRule, credit_fen: int | None
+    orders: Iterable[EligibleOrder],
+    today: str,
+    table: TaxTable,
+    rule: AggregationRule,
+    credit_fen: int | None,
+    now_ms: int = 0,
 ) -> Plan:
     groups: dict[tuple[str, str, str], list[EligibleOrder]] = {}
     for order in orders:
@@ -165,7 +174,9 @@ def _plan(
                 invoices.append(PlannedInvoice(PlanKind.MERGED, buyer, day, address, [o for o, _ in part],
                                                [x for _, lines in part for x in lines], part=(index, len(parts))))  # fmt: skip
             continue
-        kind = PlanKind.SINGLE if day < today or total >= rule.threshold_fen else PlanKind.WAITING
+        waited = rule.alone_after_minutes is not None and now_ms > 0 and all(
+            now_ms - o.signed_ms >= rule.alone_after_minutes * 60_000 for o in members)  # fmt: skip
+        kind = PlanKind.SINGLE if day < today or total >= rule.threshold_fen or waited else PlanKind.WAITING
         for order_id, lines in priced:
             if len(lines) <= rule.max_lines:
                 invoices.append(PlannedInvoice(kind, buyer, day, address, [order_id], lines))

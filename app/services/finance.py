@@ -166,6 +166,14 @@ async def fetch_figures(hub_url: str, token: str) -> dict[str, Any]:
         return figures
 
 
+def _minutes(value: float, chinese: bool) -> str:
+    if value >= 2880:
+        return f"{value / 1440:.1f} 天" if chinese else f"{value / 1440:.1f} days"
+    if value >= 120:
+        return f"{value / 60:.1f} 小时" if chinese else f"{value / 60:.1f} h"
+    return f"{value:g} 分钟" if chinese else f"{value:g} min"
+
+
 def figures_words(figures: dict[str, Any]) -> tuple[str, str]:
     """(Chinese, English) one line: the credit line used, signed → issued, locked months."""
     zh, en = [], []
@@ -175,10 +183,12 @@ def figures_words(figures: dict[str, Any]) -> tuple[str, str]:
         zh.append(f"{credit['month']} 授信额度:已用 ¥{used:,.2f} / ¥{limit:,.2f}")
         en.append(f"credit line {credit['month']}: ¥{used:,.2f} used of ¥{limit:,.2f}")
     waits = figures.get("latency") or {}
-    if waits.get("invoices"):
-        share = round(100 * waits["within_2h"])
-        zh.append(f"签收→开票:中位 {waits['p50_min']:g} 分钟,2 小时内 {share}%")
-        en.append(f"signed → issued: median {waits['p50_min']:g} min, {share}% within 2 h")
+    for key, zh_name, en_name in (("signed", "签收→开票", "signed → issued"), ("due", "可开→开票", "due → issued")):
+        if key in waits:
+            w = waits[key]
+            share = round(100 * w["within_2h"])
+            zh.append(f"{zh_name}:中位 {_minutes(w['p50_min'], True)},2 小时内 {share}%")
+            en.append(f"{en_name}: median {_minutes(w['p50_min'], False)}, {share}% within 2 h")
     if figures.get("locks"):
         zh.append("已锁定:" + "、".join(sorted(figures["locks"])))
         en.append("locked: " + ", ".join(sorted(figures["locks"])))

@@ -41,6 +41,7 @@ def test_signed_and_paid_is_issued_with_its_pdf_on_the_order(inv: Invoicing) -> 
     assert len(inv.platform.issued()) == 1
     figures = inv.clerk.get("/v1/invoices/figures").json()
     assert figures["states"] == {"issued": 1} and figures["latency"]["invoices"] == 1
+    assert figures["latency"]["due"]["within_2h"] == 1.0 and figures["latency"]["signed"]["p50_min"] > 120
 
 
 def test_an_order_not_signed_or_without_a_request_is_not_invoiced(inv: Invoicing) -> None:

@@ -32,6 +32,23 @@ def test_below_the_threshold_each_order_waits_for_the_end_of_its_day_then_goes_a
     assert {i.kind for i in plan(orders, today="2026-11-28", table=TABLE, rule=RULE).invoices} == {PlanKind.SINGLE}
 
 
+def test_with_alone_after_minutes_a_group_below_the_threshold_goes_alone_once_it_has_waited() -> None:
+    import dataclasses
+
+    rule = AggregationRule(threshold_fen=50000, max_lines=5, alone_after_minutes=90)
+    now = 1_795_800_000_000
+    fresh = [dataclasses.replace(order("O1", 10000, day="2026-11-27"), signed_ms=now - 30 * 60_000),
+             dataclasses.replace(order("O2", 10000, day="2026-11-27"), signed_ms=now - 100 * 60_000)]  # fmt: skip
+    assert {i.kind for i in plan(fresh, today="2026-11-27", table=TABLE, rule=rule, now_ms=now).invoices} == {
+        PlanKind.WAITING
+    }
+    later = now + 61 * 60_000  # both have waited 90 minutes
+    assert {i.kind for i in plan(fresh, today="2026-11-27", table=TABLE, rule=rule, now_ms=later).invoices} == {
+        PlanKind.SINGLE
+    }
+    assert AggregationRule.load().alone_after_minutes is None  # the bundled rule: the end of the day, as #13 says
+
+
 def test_other_buyers_days_and_addresses_never_merge() -> None:
     orders = [order("O1", 30000), order("O2", 30000, buyer="B2"), order("O3", 30000, address="B"),
               order("O4", 30000, day="2026-11-25")]  # fmt: skip
