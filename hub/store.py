@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, i
 from hub import bulk
 from hub.rows import ObservationRow, OrderRow, observation_rows, order_rows
 from hub.schema import actions, changes, meta, metadata, observations, orders, users
+from inventory import schema as _inventory_tables  # noqa: F401  (their tables join the hub's metadata)
 from sync.contract import ObservationRecord, OrderRecord, canonical_json, channel_key, deciding_reference
 
 LEGACY_SECRET_KEY = "secret"  # hub_meta's key of the signing secret, before it left the database
@@ -72,6 +73,19 @@ class HubStore:
                 with connection.begin():
                     if not self.sqlite:
                         connection.execute(select(func.pg_advisory_xact_lock(FEED_LOCK)))
+                    yield connection
+            finally:
+                connection.info["write"] = False
+
+    @contextmanager
+    def guarded(self) -> Iterator[Connection]:
+        """A write transaction that does not take the feed lock (inventory/ledger.py): its guard is the
+        conditional write itself. SQLite: BEGIN IMMEDIATE (one writer at a time anyway); PostgreSQL:
+        READ COMMITTED, where a waiting UPDATE re-checks its WHERE on the row another one committed."""
+        with self.engine.connect() as connection:
+            connection.info["write"] = True
+            try:
+                with connection.begin():
                     yield connection
             finally:
                 connection.info["write"] = False

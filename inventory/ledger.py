@@ -1,0 +1,124 @@
+"""The one inventory ledger: every change to a pool is an append-only movement (from pool, to pool,
+quantity, reason, actor, reference, idempotency key) written in the same transaction as the level it
+changes. The guard is one atomic conditional write — ``UPDATE … SET quantity = quantity - n WHERE …
+AND quantity >= n RETURNING`` — never a read followed by a write; a CHECK keeps every level at or above
+zero whatever code runs. The same key twice is the same movement, served once.
+
+Run each function inside ``HubStore.guarded()`` (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED,
+where a waiting UPDATE re-checks its WHERE on the row the other transaction committed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from inventory.pools import LEVEL_POOLS, POOL_LABELS, Pool
+from inventory.schema import levels, movements
+
+MAX_QUANTITY = 10**9
+
+
+class InventoryRefused(ValueError):
+    """A movement or reservation refused, naming the field and the value, in English and Chinese."""
+
+    def __init__(self, field: str, value: object, en: str, zh: str, *, kind: str = "invalid") -> None:
+        super().__init__(en)
+        self.field, self.value, self.zh, self.kind = field, value, zh, kind  # kind: invalid, insufficient, conflict
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    id: int
+    key: str
+    sku: str
+    warehouse: str
+    from_pool: Pool
+    to_pool: Pool
+    quantity: int
+    replayed: bool = False  # this key was served before: nothing moved now
+
+
+def check_quantity(quantity: Any, field: str = "quantity") -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0 or quantity > MAX_QUANTITY:
+        raise InventoryRefused(field, quantity, f"{field} {quantity!r}: a whole number of units from 1 to {MAX_QUANTITY:,}",
+                               f"{field} {quantity!r}:数量应为 1 到 {MAX_QUANTITY:,} 的整数")  # fmt: skip
+    return quantity
+
+
+def _upsert(c: Connection) -> Any:
+    return pg_insert(levels) if c.dialect.name == "postgresql" else sqlite_insert(levels)
+
+
+def known_sku(c: Connection, sku: str) -> bool:
+    return c.execute(select(literal(1)).select_from(levels).where(levels.c.sku == sku).limit(1)).first() is not None
+
+
+def level(c: Connection, sku: str, warehouse: str, pool: Pool) -> int:
+    found = c.execute(select(levels.c.quantity).where(levels.c.sku == sku, levels.c.warehouse == warehouse,
+                                                      levels.c.pool == pool.value)).scalar()  # fmt: skip
+    return int(found or 0)
+
+
+def move(c: Connection, *, sku: str, warehouse: str, from_pool: Pool, to_pool: Pool, quantity: int, reason: str,
+         actor: str, ref_kind: str, ref_id: str, key: str, at_ms: int) -> Movement:  # fmt: skip
+    """Move ``quantity`` units; InventoryRefused (kind ``insufficient``) when ``from_pool`` holds fewer."""
+    check_quantity(quantity)
+    if from_pool == to_pool:
+        raise InventoryRefused(
+            "to_pool", to_pool.value, "a movement goes from one pool to another", "移动须在两个不同的池之间"
+        )
+    m = movements.c
+    earlier = c.execute(select(m.id, m.sku, m.warehouse, m.from_pool, m.to_pool, m.quantity)
+                        .where(m.idempotency_key == key)).first()  # fmt: skip
+    if earlier is not None:
+        if (earlier.sku, earlier.warehouse, earlier.from_pool, earlier.to_pool, earlier.quantity) != (
+                sku, warehouse, from_pool.value, to_pool.value, quantity):  # fmt: skip
+            raise InventoryRefused("idempotency_key", key, "this key was used for another movement",
+                                   "此幂等键已用于另一次库存移动", kind="conflict")  # fmt: skip
+        return Movement(earlier.id, key, sku, warehouse, from_pool, to_pool, quantity, replayed=True)
+    if from_pool is not Pool.OUTSIDE:
+        guard = (update(levels)
+                 .where(levels.c.sku == sku, levels.c.warehouse == warehouse, levels.c.pool == from_pool.value,
+                        levels.c.quantity >= quantity)
+                 .values(quantity=levels.c.quantity - quantity).returning(levels.c.quantity))  # fmt: skip
+        if c.execute(guard).first() is None:
+            has = level(c, sku, warehouse, from_pool)
+            zh, en = POOL_LABELS[from_pool]
+            raise InventoryRefused("quantity", quantity,
+                                   f"{sku} @ {warehouse}: {en} holds {has}, fewer than {quantity}",
+                                   f"{sku} @ {warehouse}:{zh}仅剩 {has},不足 {quantity}", kind="insufficient")  # fmt: skip
+    if to_pool is not Pool.OUTSIDE:
+        row = {"sku": sku, "warehouse": warehouse, "pool": to_pool.value, "quantity": quantity}
+        statement = _upsert(c).values(**row)
+        c.execute(statement.on_conflict_do_update(index_elements=["sku", "warehouse", "pool"],
+                                                  set_={"quantity": levels.c.quantity + statement.excluded.quantity}))  # fmt: skip
+    made = c.execute(insert(movements).values(idempotency_key=key, sku=sku, warehouse=warehouse, from_pool=from_pool.value,
+                                              to_pool=to_pool.value, quantity=quantity, reason=reason, actor=actor,
+                                              ref_kind=ref_kind, ref_id=ref_id, at_ms=at_ms).returning(m.id)).scalar_one()  # fmt: skip
+    return Movement(int(made), key, sku, warehouse, from_pool, to_pool, quantity)
+
+
+def differences(c: Connection) -> list[dict[str, Any]]:
+    """Every level that is not the ledger's sum (pool levels are kept materialised: this checks them)."""
+    m = movements.c
+    sums: dict[tuple[str, str, str], int] = {}
+    into = select(m.sku, m.warehouse, m.to_pool, func.sum(m.quantity)).group_by(m.sku, m.warehouse, m.to_pool)
+    out = select(m.sku, m.warehouse, m.from_pool, func.sum(m.quantity)).group_by(m.sku, m.warehouse, m.from_pool)
+    for sign, query in ((1, into), (-1, out)):
+        for sku, warehouse, pool, total in c.execute(query):
+            if pool != Pool.OUTSIDE.value:
+                sums[(sku, warehouse, pool)] = sums.get((sku, warehouse, pool), 0) + sign * int(total)
+    held = {(r.sku, r.warehouse, r.pool): int(r.quantity) for r in c.execute(select(levels))}
+    found = []
+    for key in sorted(set(sums) | set(held)):
+        if sums.get(key, 0) != held.get(key, 0):
+            found.append({"sku": key[0], "warehouse": key[1], "pool": key[2], "level": held.get(key, 0),
+                          "ledger": sums.get(key, 0)})  # fmt: skip
+    return found
+
+
+__all__ = ["LEVEL_POOLS", "InventoryRefused", "Movement", "check_quantity", "differences", "known_sku", "level", "move"]
