@@ -4,18 +4,21 @@ one BatchSave per form, every invoice and line there, money in yuan; a refusal n
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 from fastapi import FastAPI, Request
 
+from hub.demo import _uscc
 from hub.server import LoopbackServer
 from invoicing.kingdee_push import KingdeeAccount, KingdeeRefused, push
 from invoicing.monthly_list import ListedInvoice, ListedLine
 
+SHENZHEN_ID = _uscc(random.Random("深圳市南山智造有限公司"))  # a real-format taxpayer id, check character and all
 INVOICES = [
     ListedInvoice("26330000000000000001", "2026-10-30", "pc", "杭州云帆科技有限公司", "91330100MA27U8Q10Y", False,
                   (ListedLine("服装", 2, 1300, 17699, 2301), ListedLine("鞋", 1, 1300, 8850, 1150))),
-    ListedInvoice("26330000000000000002", "2026-10-31", "bs", "深圳市南山智造有限公司", "91440300MA5FXXXX3B", False,
+    ListedInvoice("26330000000000000002", "2026-10-31", "bs", "深圳市南山智造有限公司", SHENZHEN_ID, False,
                   (ListedLine("服装", 1, 1300, 8850, 1150),)),
     ListedInvoice("26330000000000000003", "2026-10-31", "pc", "杭州云帆科技有限公司", "91330100MA27U8Q10Y", True,
                   (ListedLine("鞋", -1, 1300, -8850, -1150),)),
