@@ -13,7 +13,7 @@ from hub import auth, revocation
 from hub.refusals import Refusal
 from hub.store import HubStore
 
-ROLE_ZH = {"packer": "打包员", "clerk": "财务", "supervisor": "主管"}
+ROLE_ZH = {"packer": "打包员", "clerk": "财务", "supervisor": "主管", "channel": "渠道接口"}
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /v1/auth/token")
 
 

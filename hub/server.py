@@ -83,11 +83,21 @@ KEEP_ALIVE_SECONDS = 30
 
 
 def serve(
-    store: HubStore, host: str, port: int, secret_file: Path | None = None, *, local_platform: bool = False
+    store: HubStore,
+    host: str,
+    port: int,
+    secret_file: Path | None = None,
+    *,
+    local_platform: bool = False,
+    redis_url: str | None = None,
 ) -> None:
     """The hub in the foreground, with the deployment's secret (hub/secret.py); with ``local_platform``
-    it issues invoices on the local 诺诺-protocol platform (hub/invoicing_demo.py)."""
+    it issues invoices on the local 诺诺-protocol platform (hub/invoicing_demo.py). Its inventory keeper
+    (sweeper, stock feed, alerts) runs beside it, the fast path on ``redis_url`` when Redis answers."""
+    from hub.inventory_keeper import keeper_for
+
     app = create_app(store, secret=load_secret(secret_file))
+    app.state.inventory = keeper_for(store, redis_url).start()
     invoicing = None
     if local_platform:
         from hub.invoicing_demo import DemoInvoicing
@@ -96,6 +106,7 @@ def serve(
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off", timeout_keep_alive=KEEP_ALIVE_SECONDS)
     finally:
+        app.state.inventory.stop()
         if invoicing is not None:
             invoicing.stop()
 

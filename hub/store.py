@@ -30,7 +30,8 @@ FEED_LOCK = 7_770_001  # the advisory lock id of the change feed (PostgreSQL)
 # kept a sequential scan planned on an almost empty table while it grew (autovacuum, which would
 # re-plan, may be off or behind), and seeding 20,000 orders slowed from 1.2 to 14 s per 2,000.
 POSTGRES_ENGINE: dict[str, Any] = {"pool_size": 8, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
-DEMO_USERS = {"packer": "packer", "clerk": "clerk", "supervisor": "supervisor"}  # demo only: user = role = password
+# Demo only: user = role = password. ``channel`` is a sales channel's integration (reservations, sales).
+DEMO_USERS = {"packer": "packer", "clerk": "clerk", "supervisor": "supervisor", "channel": "channel"}
 
 
 def now_ms() -> int:
@@ -218,6 +219,10 @@ class HubStore:
 
     def _append(self, c: Connection, feed: Sequence[tuple[str, str, str]]) -> None:
         bulk.append_changes(c, feed, now_ms())
+
+    def append_feed(self, c: Connection, feed: Sequence[tuple[str, str, str]]) -> None:
+        """Changes (kind, key, body JSON) for the feed; ``c`` must come from :meth:`write` (the feed lock)."""
+        self._append(c, feed)
 
     # -- reading --------------------------------------------------------------------------------
     def feed_bounds(self, c: Connection) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from inventory.pools import LEVEL_POOLS, POOL_LABELS, Pool
-from inventory.schema import levels, movements
+from inventory.schema import levels, movements, skus
 
 MAX_QUANTITY = 10**9
 
@@ -49,12 +49,37 @@ def check_quantity(quantity: Any, field: str = "quantity") -> int:
     return quantity
 
 
-def _upsert(c: Connection) -> Any:
-    return pg_insert(levels) if c.dialect.name == "postgresql" else sqlite_insert(levels)
+def _upsert(c: Connection, table: Any = levels) -> Any:
+    return pg_insert(table) if c.dialect.name == "postgresql" else sqlite_insert(table)
 
 
 def known_sku(c: Connection, sku: str) -> bool:
-    return c.execute(select(literal(1)).select_from(levels).where(levels.c.sku == sku).limit(1)).first() is not None
+    return c.execute(select(literal(1)).select_from(skus).where(skus.c.sku == sku)).first() is not None
+
+
+def register_sku(c: Connection, sku: str, title: str = "", *, fast_path: bool | None = None) -> None:
+    """Name a SKU (and put it on or off the fast path); its version moves, so the feed tells the consoles."""
+    check_sku(sku)
+    values: dict[str, Any] = {"sku": sku, "title": title[:128]}
+    if fast_path is not None:
+        values["fast_path"] = int(fast_path)
+    statement = _upsert(c, skus).values(**values)
+    c.execute(statement.on_conflict_do_update(index_elements=["sku"],
+                                              set_={**{k: statement.excluded[k] for k in values if k != "sku"},
+                                                    "version": skus.c.version + 1}))  # fmt: skip
+
+
+def check_sku(sku: Any, field: str = "sku") -> str:
+    if not isinstance(sku, str) or not 1 <= len(sku) <= 64 or not sku.isprintable() or sku != sku.strip():
+        raise InventoryRefused(field, sku, f"{field} {sku!r}: 1 to 64 printable characters",
+                               f"{field} {sku!r}:应为 1 到 64 个可打印字符")  # fmt: skip
+    return sku
+
+
+def touch(c: Connection, sku: str) -> None:
+    """A change the consoles should see (a level, a quota, the breaker): the SKU's version moves."""
+    statement = _upsert(c, skus).values(sku=sku, title="")
+    c.execute(statement.on_conflict_do_update(index_elements=["sku"], set_={"version": skus.c.version + 1}))
 
 
 def level(c: Connection, sku: str, warehouse: str, pool: Pool) -> int:
@@ -67,6 +92,8 @@ def move(c: Connection, *, sku: str, warehouse: str, from_pool: Pool, to_pool: P
          actor: str, ref_kind: str, ref_id: str, key: str, at_ms: int) -> Movement:  # fmt: skip
     """Move ``quantity`` units; InventoryRefused (kind ``insufficient``) when ``from_pool`` holds fewer."""
     check_quantity(quantity)
+    check_sku(sku)
+    check_sku(warehouse, "warehouse")
     if from_pool == to_pool:
         raise InventoryRefused(
             "to_pool", to_pool.value, "a movement goes from one pool to another", "移动须在两个不同的池之间"
@@ -99,7 +126,23 @@ def move(c: Connection, *, sku: str, warehouse: str, from_pool: Pool, to_pool: P
     made = c.execute(insert(movements).values(idempotency_key=key, sku=sku, warehouse=warehouse, from_pool=from_pool.value,
                                               to_pool=to_pool.value, quantity=quantity, reason=reason, actor=actor,
                                               ref_kind=ref_kind, ref_id=ref_id, at_ms=at_ms).returning(m.id)).scalar_one()  # fmt: skip
+    touch(c, sku)
     return Movement(int(made), key, sku, warehouse, from_pool, to_pool, quantity)
+
+
+def move_bulk(c: Connection, sku: str, warehouse: str, from_pool: Pool, to_pool: Pool, quantity: int) -> None:
+    """The levels' half of many movements at once (the caller inserts their ledger rows in the same
+    transaction): one guarded write out of ``from_pool``, one upsert into ``to_pool``."""
+    guard = (update(levels)
+             .where(levels.c.sku == sku, levels.c.warehouse == warehouse, levels.c.pool == from_pool.value,
+                    levels.c.quantity >= quantity)
+             .values(quantity=levels.c.quantity - quantity).returning(levels.c.quantity))  # fmt: skip
+    if c.execute(guard).first() is None:  # the ledger says these units are there: a level that disagrees is a fault
+        raise InventoryRefused("quantity", quantity, f"{sku} @ {warehouse}: {from_pool.value} holds fewer than {quantity}",
+                               f"{sku} @ {warehouse}:{from_pool.value} 不足 {quantity}", kind="insufficient")  # fmt: skip
+    statement = _upsert(c).values(sku=sku, warehouse=warehouse, pool=to_pool.value, quantity=quantity)
+    c.execute(statement.on_conflict_do_update(index_elements=["sku", "warehouse", "pool"],
+                                              set_={"quantity": levels.c.quantity + statement.excluded.quantity}))  # fmt: skip
 
 
 def differences(c: Connection) -> list[dict[str, Any]]:
@@ -121,4 +164,5 @@ def differences(c: Connection) -> list[dict[str, Any]]:
     return found
 
 
-__all__ = ["LEVEL_POOLS", "InventoryRefused", "Movement", "check_quantity", "differences", "known_sku", "level", "move"]
+__all__ = ["LEVEL_POOLS", "InventoryRefused", "Movement", "check_quantity", "check_sku", "differences", "known_sku",
+           "level", "move", "register_sku", "touch"]  # fmt: skip

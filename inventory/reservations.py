@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
-from inventory.ledger import InventoryRefused, check_quantity, known_sku, move
+from inventory.ledger import InventoryRefused, check_quantity, check_sku, level, move, move_bulk, touch
 from inventory.pools import Pool
-from inventory.schema import quotas, reservations
+from inventory.schema import movements, quotas, reservations, skus
 
 DEFAULT_TTL_S = 15 * 60
 MAX_TTL_S = 24 * 3600
@@ -48,6 +48,11 @@ def find(c: Connection, key: str) -> Reservation | None:
 def reserve(c: Connection, *, sku: str, warehouse: str, quantity: int, channel: str, key: str, now_ms: int,
             campaign: str = ANY, ttl_s: int = DEFAULT_TTL_S, actor: str = "system") -> Reservation:  # fmt: skip
     check_quantity(quantity)
+    check_sku(sku)
+    check_sku(channel, "channel")
+    if not isinstance(key, str) or not 1 <= len(key) <= 128:
+        raise InventoryRefused("idempotency_key", key, "idempotency_key: 1 to 128 characters",
+                               "idempotency_key:应为 1 到 128 个字符")  # fmt: skip
     if not isinstance(ttl_s, int) or isinstance(ttl_s, bool) or not 0 < ttl_s <= MAX_TTL_S:
         raise InventoryRefused("ttl_s", ttl_s, f"ttl_s {ttl_s!r}: from 1 second to a day ({MAX_TTL_S})",
                                f"ttl_s {ttl_s!r}:预占时限应为 1 秒到 1 天({MAX_TTL_S} 秒)")  # fmt: skip
@@ -57,8 +62,13 @@ def reserve(c: Connection, *, sku: str, warehouse: str, quantity: int, channel: 
             raise InventoryRefused("idempotency_key", key, "this key was used for another reservation",
                                    "此幂等键已用于另一笔预占", kind="conflict")  # fmt: skip
         return _row_replayed(earlier)
-    if not known_sku(c, sku):
+    breaker = c.execute(select(skus.c.breaker, skus.c.breaker_reason).where(skus.c.sku == sku)).first()
+    if breaker is None:
         raise InventoryRefused("sku", sku, f"no stock was ever recorded for SKU {sku}", f"SKU {sku} 没有任何库存记录")
+    if breaker.breaker == "tripped":
+        raise InventoryRefused("sku", sku, f"SKU {sku} is paused by the oversell breaker ({breaker.breaker_reason}); "
+                               "a supervisor resumes it", f"SKU {sku} 已被超卖熔断暂停({breaker.breaker_reason}),"
+                               "需主管恢复", kind="paused")  # fmt: skip
     _take_quota(c, sku, warehouse, channel, campaign, quantity)
     move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.RESERVED, quantity=quantity,
          reason="reserve", actor=actor, ref_kind="reservation", ref_id=key, key=f"reserve:{key}", at_ms=now_ms)  # fmt: skip
@@ -121,15 +131,70 @@ def release(c: Connection, key: str, now_ms: int, actor: str = "system") -> Rese
 
 
 def expire_due(c: Connection, now_ms: int, limit: int = 1000) -> int:
-    """Expire up to ``limit`` holds past their deadline (the sweeper calls this in a loop); how many."""
+    """Expire up to ``limit`` holds past their deadline (the sweeper calls this in a loop); how many.
+
+    In bulk: the holds are claimed with one ``UPDATE … WHERE state = 'held' RETURNING`` (a confirm or
+    release that got there first keeps its hold), then each SKU's reserved → sellable is one guarded
+    write for all of its holds, and every hold still gets its own movement in the ledger."""
     r = reservations.c
     due = [k for (k,) in c.execute(select(r.idempotency_key).where(r.state == "held", r.expires_at_ms <= now_ms)
                                    .order_by(r.expires_at_ms).limit(limit))]  # fmt: skip
-    done = 0
-    for key in due:
-        try:
-            _settle(c, key, "expired", Pool.SELLABLE, now_ms, "system:sweeper")
-            done += 1
-        except InventoryRefused:  # confirmed or released meanwhile: it is theirs
-            continue
-    return done
+    if not due:
+        return 0
+    won = c.execute(update(reservations).where(r.idempotency_key.in_(due), r.state == "held").values(state="expired")
+                    .returning(r.idempotency_key, r.sku, r.warehouse, r.quantity, r.channel, r.campaign)).all()  # fmt: skip
+    groups: dict[tuple[str, str], int] = {}
+    quota_back: dict[tuple[str, str, str, str], int] = {}
+    for row in won:
+        groups[(row.sku, row.warehouse)] = groups.get((row.sku, row.warehouse), 0) + int(row.quantity)
+        share = (row.sku, row.warehouse, row.channel, row.campaign)
+        quota_back[share] = quota_back.get(share, 0) + int(row.quantity)
+    for (sku, warehouse), units in groups.items():
+        move_bulk(c, sku, warehouse, Pool.RESERVED, Pool.SELLABLE, units)
+    c.execute(movements.insert(), [
+        {"idempotency_key": f"expired:{row.idempotency_key}", "sku": row.sku, "warehouse": row.warehouse,
+         "from_pool": Pool.RESERVED.value, "to_pool": Pool.SELLABLE.value, "quantity": int(row.quantity),
+         "reason": "expired", "actor": "system:sweeper", "ref_kind": "reservation", "ref_id": row.idempotency_key,
+         "at_ms": now_ms} for row in won])  # fmt: skip
+    q = quotas.c
+    c.execute(update(quotas).where(q.sku == bindparam("s"), q.warehouse == bindparam("w"), q.channel == bindparam("ch"),
+                                   q.campaign == bindparam("cp"), q.taken >= bindparam("n"))
+              .values(taken=q.taken - bindparam("n")),
+              [{"s": s, "w": w, "ch": ch, "cp": cp, "n": n} for (s, w, ch, cp), n in quota_back.items()])  # fmt: skip
+    for sku in {sku for sku, _ in groups}:
+        touch(c, sku)
+    return len(won)
+
+
+def set_quota(
+    c: Connection, *, sku: str, warehouse: str, channel: str, quantity: int, campaign: str = ANY
+) -> dict[str, Any]:
+    """Give ``channel`` (in ``campaign``) at most ``quantity`` units of the SKU here. The quotas split the
+    sellable stock: what all of them still allow together may not exceed what is sellable."""
+    check_sku(sku)
+    check_sku(channel, "channel")
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 <= quantity <= 10**9:
+        raise InventoryRefused("quantity", quantity, f"quantity {quantity!r}: a whole number from 0",
+                               f"quantity {quantity!r}:应为不小于 0 的整数")  # fmt: skip
+    if c.execute(select(skus.c.sku).where(skus.c.sku == sku)).first() is None:
+        raise InventoryRefused("sku", sku, f"no stock was ever recorded for SKU {sku}", f"SKU {sku} 没有任何库存记录")
+    q = quotas.c
+    mine = (q.sku == sku, q.warehouse == warehouse, q.channel == channel, q.campaign == campaign)
+    taken = int(c.execute(select(q.taken).where(*mine)).scalar() or 0)
+    if quantity < taken:
+        raise InventoryRefused("quantity", quantity, f"{channel} has taken {taken} already; the quota cannot be lower",
+                               f"{channel} 已占用 {taken},配额不能更低")  # fmt: skip
+    others = c.execute(select(func.coalesce(func.sum(q.quantity - q.taken), 0)).where(
+        q.sku == sku, q.warehouse == warehouse, ~((q.channel == channel) & (q.campaign == campaign)))).scalar_one()  # fmt: skip
+    sellable = level(c, sku, warehouse, Pool.SELLABLE)
+    if int(others) + quantity - taken > sellable:
+        raise InventoryRefused("quantity", quantity, f"quota above the stock: {sellable} sellable, other quotas still "
+                               f"allow {others}", f"配额超过库存:可售 {sellable},其他配额仍可用 {others}")  # fmt: skip
+    if taken or c.execute(select(q.quantity).where(*mine)).first() is not None:
+        c.execute(update(quotas).where(*mine).values(quantity=quantity))
+    else:
+        c.execute(quotas.insert().values(sku=sku, warehouse=warehouse, channel=channel, campaign=campaign,
+                                         quantity=quantity, taken=0))  # fmt: skip
+    touch(c, sku)
+    return {"sku": sku, "warehouse": warehouse, "channel": channel, "campaign": campaign, "quantity": quantity,
+            "taken": taken}  # fmt: skip

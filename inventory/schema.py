@@ -74,4 +74,82 @@ quotas = Table(
     CheckConstraint("taken >= 0 AND taken <= quantity", name="ck_inv_quotas_within"),
 )
 
-__all__ = ["Integer", "levels", "movements", "quotas", "reservations"]
+# One row per SKU: its name, whether it takes the Redis fast path, its breaker, and the version the
+# change feed last published (every movement bumps ``version`` in its own transaction; the publisher,
+# under the feed lock, sends a snapshot of each SKU whose version moved past ``published_version``).
+skus = Table(
+    "inv_skus",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("title", String(128), nullable=False, server_default=""),
+    Column("fast_path", Integer, nullable=False, server_default="0"),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+    Column("published_version", BigInteger, nullable=False, server_default="0"),
+    Column("breaker", String(16), nullable=False, server_default="closed"),  # closed, tripped
+    Column("breaker_changed_at_ms", BigInteger, nullable=False, server_default="0"),
+    Column("breaker_reason", Text, nullable=False, server_default=""),
+    Column("trips", Integer, nullable=False, server_default="0"),
+    Index("ix_inv_skus_unpublished", "version", "published_version"),
+)
+
+# A paid order a channel sold on its own counter (never reserved here): what stock covered it and
+# how many units were oversold. The breaker counts these per SKU over its window.
+sales = Table(
+    "inv_sales",
+    metadata,
+    Column("idempotency_key", String(128), primary_key=True),
+    Column("sku", String(64), nullable=False),
+    Column("warehouse", String(32), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("order_ref", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("covered", BigInteger, nullable=False),
+    Column("oversold", BigInteger, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    CheckConstraint("covered + oversold = quantity AND covered >= 0 AND oversold >= 0", name="ck_inv_sales_adds_up"),
+    Index("ix_inv_sales_sku_at", "sku", "at_ms"),
+)
+
+# What a channel is asked to do with a listing (pause on a trip, resume after), until it says done.
+listing_actions = Table(
+    "inv_listing_actions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sku", String(64), nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # pause, resume
+    Column("state", String(16), nullable=False),  # pending, done
+    Column("reason", Text, nullable=False),
+    Column("created_at_ms", BigInteger, nullable=False),
+    Column("done_at_ms", BigInteger),
+    Index("ix_inv_listing_actions_state", "state", "id"),
+)
+
+# The breaker's history (tripped, resumed: who, when, why) and the alerts still to be sent.
+breaker_audit = Table(
+    "inv_breaker_audit",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sku", String(64), nullable=False),
+    Column("event", String(16), nullable=False),  # tripped, resumed
+    Column("actor", String(64), nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("detail_json", Text, nullable=False),
+    Index("ix_inv_breaker_audit_sku", "sku", "id"),
+)
+
+alerts = Table(
+    "inv_alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=False),
+    Column("title_zh", Text, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("lines_json", Text, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("sent_at_ms", BigInteger),
+    Index("ix_inv_alerts_unsent", "sent_at_ms", "id"),
+)
+
+__all__ = ["alerts", "breaker_audit", "levels", "listing_actions", "movements", "quotas", "reservations", "sales",
+           "skus"]  # fmt: skip

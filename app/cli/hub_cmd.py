@@ -64,6 +64,15 @@ def register(commands: argparse._SubParsersAction) -> None:
             "start the local 诺诺-protocol e-invoice platform and let the hub issue invoices on it (demo and tests only)",
         ),
     )
+    hub.add_argument(
+        "--redis",
+        metavar="URL",
+        help=tr(
+            "秒杀 SKU 的 Redis 快速通道(如 redis://127.0.0.1:6379/0;默认读 ORDERDESK_REDIS_URL;无则关闭,数据库仍是唯一守卫)",
+            "the Redis fast path for flash-sale SKUs (e.g. redis://127.0.0.1:6379/0; default ORDERDESK_REDIS_URL; "
+            "none: off, the database is the guard either way)",
+        ),
+    )
     hub.set_defaults(run=run_hub)
 
 
@@ -113,7 +122,9 @@ def run_hub(args: argparse.Namespace) -> int:
         if args.workers > 1:
             serve_workers(url, args.host, args.port, args.workers, args.secret_file)
         else:
-            serve(store, args.host, args.port, args.secret_file, local_platform=args.local_platform)
+            serve(
+                store, args.host, args.port, args.secret_file, local_platform=args.local_platform, redis_url=args.redis
+            )
     finally:
         if live is not None:
             live.stop()

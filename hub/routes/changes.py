@@ -20,7 +20,7 @@ MAX_PAGE = 5000
 
 
 class Change(BaseModel):
-    kind: Literal["order", "observation", "action", "invoice"]
+    kind: Literal["order", "observation", "action", "invoice", "stock"]
     body: dict[str, Any]
 
 

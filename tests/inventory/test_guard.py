@@ -78,8 +78,8 @@ def storm(store: HubStore, reserve: Callable[[HubStore, str], None], requests: i
         for i in range(n, requests, threads):
             for _ in range(50):  # SQLite: a writer that finds the file busy past its timeout tries again
                 try:
-                    reserve(store, f"k{i}")
-                    won.append(f"k{i}")
+                    reserve(store, f"hold-{i:05d}")
+                    won.append(f"hold-{i:05d}")
                     break
                 except InventoryRefused as exc:
                     refused.append(exc)
