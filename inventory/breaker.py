@@ -97,7 +97,7 @@ def _trip_if_over(c: Connection, sku: str, now_ms: int, rule: BreakerRule) -> bo
     if units <= rule.threshold_units:
         return False
     minutes = rule.window_s // 60
-    reason = f"{units} units oversold in {minutes} min (> {rule.threshold_units})"
+    reason = json.dumps({"units": units, "window_s": rule.window_s, "threshold_units": rule.threshold_units})
     won = c.execute(update(skus).where(skus.c.sku == sku, skus.c.breaker == "closed")
                     .values(breaker="tripped", breaker_changed_at_ms=now_ms, breaker_reason=reason, trips=skus.c.trips + 1,
                             version=skus.c.version + 1)).rowcount  # fmt: skip
@@ -109,7 +109,7 @@ def _trip_if_over(c: Connection, sku: str, now_ms: int, rule: BreakerRule) -> bo
     )
     for channel in channels:
         c.execute(insert(listing_actions).values(sku=sku, channel=channel, action="pause", state="pending",
-                                                 reason=reason, created_at_ms=now_ms))  # fmt: skip
+                                                 reason=reason_words(reason)[1], created_at_ms=now_ms))  # fmt: skip
     detail = {"oversold_units": units, "window_s": rule.window_s, "threshold_units": rule.threshold_units,
               "channels": channels}  # fmt: skip
     _audit(c, sku, "tripped", "system:breaker", now_ms, detail)
@@ -122,6 +122,21 @@ def _trip_if_over(c: Connection, sku: str, now_ms: int, rule: BreakerRule) -> bo
                                "主管在 OrderDesk「库存」中核实后恢复"], ensure_ascii=False),
     ))  # fmt: skip
     return True
+
+
+def reason_words(reason: str) -> tuple[str, str]:
+    """Why the breaker tripped, in Chinese and English (it is kept as its figures)."""
+    try:
+        figures = json.loads(reason)
+        units, minutes, threshold = (
+            int(figures["units"]),
+            int(figures["window_s"]) // 60,
+            int(figures["threshold_units"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return reason, reason
+    return (f"{minutes} 分钟内超卖 {units} 件(阈值 {threshold} 件)",
+            f"{units} units oversold in {minutes} min (threshold {threshold})")  # fmt: skip
 
 
 def resume(c: Connection, sku: str, actor: str, now_ms: int, note: str = "") -> dict[str, Any]:

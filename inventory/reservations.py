@@ -66,9 +66,11 @@ def reserve(c: Connection, *, sku: str, warehouse: str, quantity: int, channel: 
     if breaker is None:
         raise InventoryRefused("sku", sku, f"no stock was ever recorded for SKU {sku}", f"SKU {sku} 没有任何库存记录")
     if breaker.breaker == "tripped":
-        raise InventoryRefused("sku", sku, f"SKU {sku} is paused by the oversell breaker ({breaker.breaker_reason}); "
-                               "a supervisor resumes it", f"SKU {sku} 已被超卖熔断暂停({breaker.breaker_reason}),"
-                               "需主管恢复", kind="paused")  # fmt: skip
+        from inventory.breaker import reason_words
+
+        zh, en = reason_words(breaker.breaker_reason)
+        raise InventoryRefused("sku", sku, f"SKU {sku} is paused by the oversell breaker ({en}); a supervisor resumes it",
+                               f"SKU {sku} 已被超卖熔断暂停({zh}),需主管恢复", kind="paused")  # fmt: skip
     _take_quota(c, sku, warehouse, channel, campaign, quantity)
     move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.RESERVED, quantity=quantity,
          reason="reserve", actor=actor, ref_kind="reservation", ref_id=key, key=f"reserve:{key}", at_ms=now_ms)  # fmt: skip

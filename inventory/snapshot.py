@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from inventory.breaker import BreakerRule
+from inventory.breaker import BreakerRule, reason_words
 from inventory.pools import LEVEL_POOLS
 from inventory.schema import levels, listing_actions, movements, quotas, reservations, sales, skus
 
@@ -28,7 +28,9 @@ def snapshots(
     for row in c.execute(select(skus).where(skus.c.sku.in_(names))):
         bodies[row.sku] = {
             "sku": row.sku, "title": row.title, "fast_path": bool(row.fast_path), "version": int(row.version),
-            "breaker": {"state": row.breaker, "since_ms": int(row.breaker_changed_at_ms), "reason": row.breaker_reason,
+            "breaker": {"state": row.breaker, "since_ms": int(row.breaker_changed_at_ms),
+                        "reason": reason_words(row.breaker_reason)[1] if row.breaker_reason else "",
+                        "reason_zh": reason_words(row.breaker_reason)[0] if row.breaker_reason else "",
                         "trips": int(row.trips)},
             "levels": {}, "totals": {p.value: 0 for p in LEVEL_POOLS}, "quotas": [],
             "held": {"count": 0, "units": 0, "next_expiry_ms": None, "expiring": []},
@@ -64,7 +66,8 @@ def snapshots(
     recent = select(s.sku, s.at_ms, s.oversold).where(s.sku.in_(found), s.oversold > 0,
                                                       s.at_ms >= now_ms - rule.window_s * 1000)  # fmt: skip
     for sku, at_ms, oversold in c.execute(recent):
-        if at_ms >= bodies[sku]["breaker"]["since_ms"]:  # the window starts again at a resume
+        breaker = bodies[sku]["breaker"]
+        if breaker["state"] == "tripped" or at_ms >= breaker["since_ms"]:  # the window starts again at a resume
             bodies[sku]["oversold_window_units"] += int(oversold)
     a = listing_actions.c
     for row in c.execute(select(a.id, a.sku, a.channel, a.action, a.state, a.created_at_ms)

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -229,6 +230,21 @@ class HubClient:
     async def invoice_file(self, order_no: str, kind: str = "pdf") -> bytes:
         data: bytes = await self.request("GET", f"/v1/invoices/{order_no}/{kind}", raw=True)
         return data
+
+    async def inventory(self, after: str = "", limit: int = 1000) -> dict[str, Any]:
+        """A keyset page of the hub's SKU snapshots: {skus, next} (every role)."""
+        return await self.request("GET", "/v1/inventory", params={"after": after, "limit": limit})
+
+    async def inventory_sku(self, sku: str) -> dict[str, Any]:
+        """One SKU's snapshot with its breaker history."""
+        return await self.request("GET", f"/v1/inventory/skus/{quote(sku, safe='')}")
+
+    async def inventory_movements(self, sku: str, limit: int = 200) -> dict[str, Any]:
+        return await self.request("GET", f"/v1/inventory/skus/{quote(sku, safe='')}/movements", params={"limit": limit})
+
+    async def inventory_resume(self, sku: str, note: str) -> dict[str, Any]:
+        """A supervisor lets a tripped SKU sell again (audited at the hub)."""
+        return await self.request("POST", f"/v1/inventory/skus/{quote(sku, safe='')}/resume", json={"note": note})
 
     async def act(self, key: str, kind: str, order: str, payload: dict[str, Any]) -> dict[str, Any]:
         body = {"kind": kind, "payload": payload, **({"order": order} if order else {})}

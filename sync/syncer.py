@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sync import outbox, sync_state
 from sync.cache import invoices as cached_invoices
 from sync.cache import refold
+from sync.cache import stock as cached_stock
 from sync.cache.apply import ApplyReport, CacheWriter
 from sync.cache.pipeline import sweep_hand_over_files
 from sync.client import CursorGone, HubClient, HubError
@@ -41,6 +42,7 @@ class SyncSummary:
     pages: int = 0
     refolded: int = 0  # orders folded again because the fold's rules changed
     invoices_applied: int = 0
+    stock_applied: int = 0
     relisted: bool = False
     missing_at_hub: list[str] = field(default_factory=list)
     caught_up: bool = False
@@ -141,12 +143,18 @@ class Syncer:
             return sync_state.load(c, self.client.base_url, CURSOR)
 
     def _saver(
-        self, cursor: str, actions: list[dict[str, Any]], invoices: list[dict[str, Any]], summary: SyncSummary
+        self,
+        cursor: str,
+        actions: list[dict[str, Any]],
+        invoices: list[dict[str, Any]],
+        summary: SyncSummary,
+        stock: list[dict[str, Any]] | None = None,
     ) -> Any:
         def save(c: Connection) -> None:
             for body in actions:  # our own actions, acknowledged through the feed as well
                 outbox.mark_sent(c, body.get("key", ""), body)
             summary.invoices_applied += cached_invoices.put(c, invoices)
+            summary.stock_applied += cached_stock.put(c, stock or [])
             sync_state.save(c, self.client.base_url, CURSOR, cursor)
 
         return save
@@ -163,21 +171,26 @@ class Syncer:
         observations: list[Any] = []
         actions: list[Any] = []
         invoices: list[Any] = []
+        stock: list[Any] = []
         try:
             while True:
                 page = await fetch
                 if page is None:  # 410: the feed no longer holds what follows our cursor
-                    orders, observations, actions, invoices = [], [], [], []  # the relist covers them
+                    orders, observations, actions, invoices, stock = [], [], [], [], []  # the relist covers them
                     cursor = await self.relist(summary)
                     fetch = asyncio.ensure_future(self._changes(cursor))
                     continue
                 if page["has_more"]:  # fetch the next page while this one is parsed and applied
                     fetch = asyncio.ensure_future(self._changes(page["cursor"]))
+                kinds = {"order": orders, "observation": observations, "action": actions, "invoice": invoices,
+                         "stock": stock}  # fmt: skip
                 for change in page["changes"]:
-                    kinds = {"order": orders, "observation": observations, "action": actions, "invoice": invoices}
-                    kinds[change["kind"]].append(change["body"])
+                    kept = kinds.get(change["kind"])
+                    if kept is None:  # a kind a newer hub sends: this console does not show it yet
+                        continue
+                    kept.append(change["body"])
                 if (
-                    len(orders) + len(observations) + len(actions) + len(invoices) < self.apply_changes
+                    len(orders) + len(observations) + len(actions) + len(invoices) + len(stock) < self.apply_changes
                     and page["has_more"]
                 ):
                     continue  # pages are fetched small (short parses on the loop), applied together
@@ -185,11 +198,11 @@ class Syncer:
                     self.writer.apply,
                     orders,
                     observations,
-                    also=self._saver(page["cursor"], actions, invoices, summary),
+                    also=self._saver(page["cursor"], actions, invoices, summary, stock),
                 )
                 summary.add(report)
                 summary.pages += 1
-                orders, observations, actions, invoices = [], [], [], []
+                orders, observations, actions, invoices, stock = [], [], [], [], []
                 if not page["has_more"]:
                     summary.caught_up = True
                     return
@@ -232,6 +245,7 @@ class Syncer:
                 await self._apply_page(page, count)
         summary.missing_at_hub = await asyncio.to_thread(self._reconcile, seen, cursor)
         await self._list_invoices(summary)
+        await self._list_stock(summary)
         if summary.missing_at_hub:
             log.warning("%d cached orders are not at the hub any more", len(summary.missing_at_hub))
         return cursor
@@ -250,6 +264,24 @@ class Syncer:
 
             def put(c: Connection, bodies: list[dict[str, Any]] = bodies) -> None:
                 summary.invoices_applied += cached_invoices.put(c, bodies)
+
+            await asyncio.to_thread(self._write, put)
+            after = page["next"]
+
+    async def _list_stock(self, summary: SyncSummary) -> None:
+        """The hub's stock per SKU (every role reads it; a hub from before inventory answers 404)."""
+        after: str | None = ""
+        while after is not None:
+            try:
+                page = await self.client.inventory(after, 1000)
+            except HubError as exc:
+                if exc.status in (403, 404):
+                    return
+                raise
+            bodies = page["skus"]
+
+            def put(c: Connection, bodies: list[dict[str, Any]] = bodies) -> None:
+                summary.stock_applied += cached_stock.put(c, bodies)
 
             await asyncio.to_thread(self._write, put)
             after = page["next"]

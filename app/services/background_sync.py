@@ -31,6 +31,7 @@ class SyncStatus:
     pending_actions: int = 0
     orders_applied: int = 0  # since the console started
     invoices_applied: int = 0  # since the console started
+    stock_applied: int = 0  # since the console started
     actions_refused: int = 0  # since the console started
     error_en: str | None = None
     error_zh: str | None = None
@@ -152,6 +153,7 @@ class BackgroundSync:
             pending_actions=summary.actions_pending,
             orders_applied=self.status.orders_applied + summary.orders_applied,
             invoices_applied=self.status.invoices_applied + summary.invoices_applied,
+            stock_applied=self.status.stock_applied + summary.stock_applied,
             actions_refused=self.status.actions_refused + summary.actions_refused,
             error_en=None,
             error_zh=None,

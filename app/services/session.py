@@ -23,9 +23,9 @@ from sync.credentials import (
 
 WORKSPACES = ("packing", "orders", "finance", "supervision", "settings")
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "packer": ("packing", "orders", "settings"),
+    "packer": ("packing", "orders", "inventory", "settings"),
     "clerk": ("finance", "orders", "settings"),
-    "supervisor": ("packing", "orders", "finance", "supervision", "settings"),
+    "supervisor": ("packing", "orders", "finance", "supervision", "inventory", "settings"),
 }
 
 

@@ -84,6 +84,7 @@ class DemoHome:
     async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:
         """The seeded demo hub, serving until the block ends; None when seeding was cancelled."""
         from hub.demo import recent, seed
+        from hub.inventory_demo import DemoInventory
         from hub.invoicing_demo import DemoInvoicing
         from hub.server import BackgroundHub
         from hub.store import HubStore
@@ -91,6 +92,7 @@ class DemoHome:
         store = HubStore(f"sqlite:///{self.folder / 'hub.sqlite3'}")
         server: BackgroundHub | None = None
         invoicing: DemoInvoicing | None = None
+        inventory: DemoInventory | None = None
         try:
             store.ensure_demo_users()
             if not await _seed_with_progress(lambda on_batch: seed(store, orders, 7, on_batch, batch=250,
@@ -100,6 +102,8 @@ class DemoHome:
             server = BackgroundHub(store)
             invoicing = DemoInvoicing(store, server.app)
             await asyncio.to_thread(invoicing.start)
+            inventory = DemoInventory(store, server.app)
+            await asyncio.to_thread(inventory.start)
             await asyncio.to_thread(server.start)
             self._settings.hub_url = server.url
             self._settings.save()
@@ -107,6 +111,8 @@ class DemoHome:
         finally:
             if invoicing is not None:
                 await asyncio.to_thread(invoicing.stop)
+            if inventory is not None:
+                await asyncio.to_thread(inventory.stop)
             if server is not None:
                 await asyncio.to_thread(server.stop)
             store.close()

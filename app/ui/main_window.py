@@ -32,6 +32,7 @@ from app.ui import theme
 from app.ui.errors import log
 from app.ui.finance_page import FinancePage
 from app.ui.i18n import pick
+from app.ui.inventory_page import InventoryPage
 from app.ui.orders_page import OrdersPage
 from app.ui.packing_page import PackingPage
 from app.ui.placeholders import SupervisionPage
@@ -75,10 +76,12 @@ class MainWindow(QMainWindow):
             "orders": lambda: OrdersPage(cache, full_contact=session.sees_full_contact),
             "finance": self._finance_page,
             "supervision": SupervisionPage,
+            "inventory": self._inventory_page,
             "settings": self._settings_page,
         }
         titles = {"packing": self.tr("Packing"), "orders": self.tr("Orders"), "finance": self.tr("Finance"),
-                  "supervision": self.tr("Supervision"), "settings": self.tr("Settings")}  # fmt: skip
+                  "supervision": self.tr("Supervision"), "inventory": self.tr("Inventory"),
+                  "settings": self.tr("Settings")}  # fmt: skip
         for number, name in enumerate(session.workspaces, 1):
             page = builders[name]()
             self.pages[name] = page
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self._status_bar(session)
         self._orders_seen = 0
         self._invoices_seen = (0, 0)
+        self._stock_seen = 0
         self.sync = BackgroundSync(session, cache, interval_s=settings.sync_interval_s, on_status=self.show_status)
         self.show_status(self.sync.status)
         self._ticker = QTimer(self, interval=1000)
@@ -162,6 +166,16 @@ class MainWindow(QMainWindow):
         return page
 
     @property
+    def inventory_page(self) -> InventoryPage:
+        return self.pages["inventory"]  # type: ignore[return-value]
+
+    def _inventory_page(self) -> InventoryPage:
+        page = InventoryPage(self.cache, hub_url=self.session.hub_url, token=lambda: self.session.token,
+                             may_resume=self.session.role == "supervisor")  # fmt: skip
+        page.resumed.connect(lambda _sku: self.sync.sync_now())
+        return page
+
+    @property
     def packing_page(self) -> PackingPage:
         return self.pages["packing"]  # type: ignore[return-value]
 
@@ -219,6 +233,9 @@ class MainWindow(QMainWindow):
         if invoices_seen != self._invoices_seen and not status.syncing and "finance" in self.pages:
             self._invoices_seen = invoices_seen
             self.finance_page.reload()
+        if status.stock_applied != self._stock_seen and not status.syncing and "inventory" in self.pages:
+            self._stock_seen = status.stock_applied
+            self.inventory_page.reload()
         if status.orders_applied != self._orders_seen and not status.syncing and "orders" in self.pages:
             self._orders_seen = status.orders_applied
             self.orders_page.refill_channels()

@@ -203,17 +203,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="124"/>
+        <location filename="../../app/ui/demo.py" line="130"/>
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="125"/>
+        <location filename="../../app/ui/demo.py" line="131"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="129"/>
+        <location filename="../../app/ui/demo.py" line="135"/>
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -350,321 +350,532 @@
 <context>
     <name>FinancePage</name>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="95"/>
-        <location filename="../../app/ui/finance_page.py" line="112"/>
-        <location filename="../../app/ui/finance_page.py" line="133"/>
+        <location filename="../../app/ui/finance_page.py" line="107"/>
+        <location filename="../../app/ui/finance_page.py" line="124"/>
+        <location filename="../../app/ui/finance_page.py" line="145"/>
         <source>Invoice</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="95"/>
-        <location filename="../../app/ui/finance_page.py" line="112"/>
-        <location filename="../../app/ui/finance_page.py" line="134"/>
-        <location filename="../../app/ui/finance_page.py" line="142"/>
+        <location filename="../../app/ui/finance_page.py" line="107"/>
+        <location filename="../../app/ui/finance_page.py" line="124"/>
+        <location filename="../../app/ui/finance_page.py" line="146"/>
+        <location filename="../../app/ui/finance_page.py" line="154"/>
         <source>Buyer</source>
         <translation>购方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="96"/>
-        <location filename="../../app/ui/finance_page.py" line="115"/>
-        <location filename="../../app/ui/finance_page.py" line="135"/>
-        <location filename="../../app/ui/finance_page.py" line="144"/>
-        <location filename="../../app/ui/finance_page.py" line="165"/>
-        <location filename="../../app/ui/finance_page.py" line="179"/>
+        <location filename="../../app/ui/finance_page.py" line="108"/>
+        <location filename="../../app/ui/finance_page.py" line="127"/>
+        <location filename="../../app/ui/finance_page.py" line="147"/>
+        <location filename="../../app/ui/finance_page.py" line="156"/>
+        <location filename="../../app/ui/finance_page.py" line="177"/>
+        <location filename="../../app/ui/finance_page.py" line="191"/>
         <source>Total</source>
         <translation>价税合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="96"/>
+        <location filename="../../app/ui/finance_page.py" line="108"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="98"/>
+        <location filename="../../app/ui/finance_page.py" line="110"/>
         <source>Save the fix (Ctrl+S)</source>
         <translation>保存修改(Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="113"/>
+        <location filename="../../app/ui/finance_page.py" line="125"/>
         <source>Signed on</source>
         <translation>签收日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="113"/>
-        <location filename="../../app/ui/finance_page.py" line="146"/>
+        <location filename="../../app/ui/finance_page.py" line="125"/>
+        <location filename="../../app/ui/finance_page.py" line="158"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="114"/>
+        <location filename="../../app/ui/finance_page.py" line="126"/>
         <source>Lines</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="114"/>
-        <location filename="../../app/ui/finance_page.py" line="179"/>
+        <location filename="../../app/ui/finance_page.py" line="126"/>
+        <location filename="../../app/ui/finance_page.py" line="191"/>
         <source>Tax</source>
         <translation>税额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="117"/>
+        <location filename="../../app/ui/finance_page.py" line="129"/>
         <source>Confirm the merge (Enter)</source>
         <translation>确认合并(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="118"/>
+        <location filename="../../app/ui/finance_page.py" line="130"/>
         <source>Split: each order alone</source>
         <translation>拆分:每单单独开票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="133"/>
-        <location filename="../../app/ui/finance_page.py" line="143"/>
-        <location filename="../../app/ui/finance_page.py" line="165"/>
+        <location filename="../../app/ui/finance_page.py" line="145"/>
+        <location filename="../../app/ui/finance_page.py" line="155"/>
+        <location filename="../../app/ui/finance_page.py" line="177"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="134"/>
+        <location filename="../../app/ui/finance_page.py" line="146"/>
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="135"/>
-        <location filename="../../app/ui/finance_page.py" line="164"/>
+        <location filename="../../app/ui/finance_page.py" line="147"/>
+        <location filename="../../app/ui/finance_page.py" line="176"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="136"/>
+        <location filename="../../app/ui/finance_page.py" line="148"/>
         <source>Retry (Enter)</source>
         <translation>重试(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="142"/>
-        <location filename="../../app/ui/finance_page.py" line="176"/>
+        <location filename="../../app/ui/finance_page.py" line="154"/>
+        <location filename="../../app/ui/finance_page.py" line="188"/>
         <source>Number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="143"/>
+        <location filename="../../app/ui/finance_page.py" line="155"/>
         <source>Issued at</source>
         <translation>开票时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="182"/>
+        <location filename="../../app/ui/finance_page.py" line="194"/>
         <source>Lock this month&apos;s order data</source>
         <translation>锁定所选月份的订单数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <location filename="../../app/ui/finance_page.py" line="246"/>
         <source>Issued</source>
         <translation>已开票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="145"/>
+        <location filename="../../app/ui/finance_page.py" line="157"/>
         <source>Balance</source>
         <translation>剩余金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="147"/>
-        <location filename="../../app/ui/finance_page.py" line="167"/>
+        <location filename="../../app/ui/finance_page.py" line="159"/>
+        <location filename="../../app/ui/finance_page.py" line="179"/>
         <source>Open the PDF (Enter)</source>
         <translation>打开 PDF(回车)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="155"/>
+        <location filename="../../app/ui/finance_page.py" line="167"/>
         <source>Red-letter this order&apos;s lines</source>
         <translation>冲红此订单的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="158"/>
+        <location filename="../../app/ui/finance_page.py" line="170"/>
         <source>Red-letter:</source>
         <translation>冲红:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="162"/>
+        <location filename="../../app/ui/finance_page.py" line="174"/>
         <source>Red number</source>
         <translation>红字发票号码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="163"/>
+        <location filename="../../app/ui/finance_page.py" line="175"/>
         <source>Blue number</source>
         <translation>蓝字发票号码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="166"/>
+        <location filename="../../app/ui/finance_page.py" line="178"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="177"/>
+        <location filename="../../app/ui/finance_page.py" line="189"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <location filename="../../app/ui/finance_page.py" line="190"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <location filename="../../app/ui/finance_page.py" line="190"/>
         <source>Blue/red</source>
         <translation>蓝/红</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <location filename="../../app/ui/finance_page.py" line="190"/>
         <source>red</source>
         <translation>红字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="178"/>
+        <location filename="../../app/ui/finance_page.py" line="190"/>
         <source>blue</source>
         <translation>蓝字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="180"/>
+        <location filename="../../app/ui/finance_page.py" line="192"/>
         <source>Export XLSX for Kingdee…</source>
         <translation>导出金蝶 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="181"/>
+        <location filename="../../app/ui/finance_page.py" line="193"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="189"/>
+        <location filename="../../app/ui/finance_page.py" line="201"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="195"/>
+        <location filename="../../app/ui/finance_page.py" line="207"/>
         <source>Monthly list</source>
         <translation>月度清单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="233"/>
+        <location filename="../../app/ui/finance_page.py" line="245"/>
         <source>Needs data</source>
         <translation>资料缺失</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="233"/>
+        <location filename="../../app/ui/finance_page.py" line="245"/>
         <source>Merges to confirm</source>
         <translation>待确认合并</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <location filename="../../app/ui/finance_page.py" line="246"/>
         <source>Issuing / failed</source>
         <translation>开票中/失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="234"/>
+        <location filename="../../app/ui/finance_page.py" line="246"/>
         <source>Red-letter</source>
         <translation>红冲</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="256"/>
+        <location filename="../../app/ui/finance_page.py" line="270"/>
         <source>The hub refused {n} action(s); the last: {kind} {what}: {error}</source>
         <translation>订单中心拒绝了 {n} 个操作;最近一个:{kind} {what}:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="269"/>
+        <location filename="../../app/ui/finance_page.py" line="283"/>
         <source>{n} orders of {buyer}, signed {day}, to {address}:</source>
         <translation>{buyer} 的 {n} 个订单,{day} 签收,收货地址 {address}:</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="278"/>
+        <location filename="../../app/ui/finance_page.py" line="292"/>
         <source>Total {total}, of which tax {tax}</source>
         <translation>价税合计 {total},其中税额 {tax}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="294"/>
+        <location filename="../../app/ui/finance_page.py" line="308"/>
         <source>{n} invoices, total {total}, tax {tax}{locked}</source>
         <translation>{n} 张发票,价税合计 {total},税额 {tax}{locked}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="295"/>
+        <location filename="../../app/ui/finance_page.py" line="309"/>
         <source> · locked</source>
         <translation> · 已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="303"/>
+        <location filename="../../app/ui/finance_page.py" line="317"/>
         <source>{what}: waiting to go to the hub (with the next sync)</source>
         <translation>{what}:等待提交到订单中心(随下次同步)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="313"/>
+        <location filename="../../app/ui/finance_page.py" line="327"/>
         <source>Not saved: {problems}</source>
         <translation>未保存:{problems}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="317"/>
+        <location filename="../../app/ui/finance_page.py" line="331"/>
         <source>Nothing changed: correct the fields named above first</source>
         <translation>没有改动:请先更正上面指出的字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="320"/>
+        <location filename="../../app/ui/finance_page.py" line="334"/>
         <source>Fix of {invoice}</source>
         <translation>发票 {invoice} 的资料修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="328"/>
+        <location filename="../../app/ui/finance_page.py" line="342"/>
         <source>Merge {invoice} confirmed</source>
         <translation>已确认合并 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="335"/>
+        <location filename="../../app/ui/finance_page.py" line="349"/>
         <source>Merge {invoice} split</source>
         <translation>已拆分合并 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="344"/>
+        <location filename="../../app/ui/finance_page.py" line="358"/>
         <source>Only a failed invoice can be retried; this one is {state}</source>
         <translation>只有开票失败的发票可以重试;此发票为「{state}」</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="348"/>
+        <location filename="../../app/ui/finance_page.py" line="362"/>
         <source>Retry of {invoice}</source>
         <translation>重试发票 {invoice}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="357"/>
+        <location filename="../../app/ui/finance_page.py" line="371"/>
         <source>Red-letter of {order} on {number}</source>
         <translation>冲红发票 {number} 上的订单 {order}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="362"/>
+        <location filename="../../app/ui/finance_page.py" line="376"/>
         <source>Lock of {month}</source>
         <translation>锁定 {month}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="367"/>
+        <location filename="../../app/ui/finance_page.py" line="381"/>
         <source>No month with issued invoices yet</source>
         <translation>还没有已开票的月份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="370"/>
+        <location filename="../../app/ui/finance_page.py" line="384"/>
         <source>Save the monthly list</source>
         <translation>保存月度清单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="376"/>
+        <location filename="../../app/ui/finance_page.py" line="390"/>
         <source>Written {path}: {rows} rows</source>
         <translation>已写入 {path}:{rows} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="388"/>
+        <location filename="../../app/ui/finance_page.py" line="413"/>
         <source>Fetching the PDF of {invoice}…</source>
         <translation>正在获取发票 {invoice} 的 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="394"/>
+        <location filename="../../app/ui/finance_page.py" line="419"/>
         <source>The PDF could not be fetched (is the hub reachable?): {error}</source>
         <translation>无法获取 PDF(订单中心可以连接吗?):{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="397"/>
+        <location filename="../../app/ui/finance_page.py" line="422"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryPage</name>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <source>Levels</source>
+        <translation>水位</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <source>Sellable</source>
+        <translation>可售</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <source>Reserved</source>
+        <translation>预占</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <source>Paid, not shipped</source>
+        <translation>已付待发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <source>Holds</source>
+        <translation>预占单</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="60"/>
+        <source>Breaker</source>
+        <translation>熔断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="87"/>
+        <location filename="../../app/ui/inventory_page.py" line="158"/>
+        <source>Read-only: a supervisor resumes a tripped SKU.</source>
+        <translation>只读:熔断的 SKU 由主管恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="99"/>
+        <source>Why it is safe to sell again (required)</source>
+        <translation>为什么可以恢复销售(必填)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="100"/>
+        <source>&amp;Resume selling</source>
+        <translation>恢复销售(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <source>Taken</source>
+        <translation>已占用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <source>Quota</source>
+        <translation>配额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <source>Expires in</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <source>Reservation</source>
+        <translation>预占单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <source>Movement</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="118"/>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="118"/>
+        <source>Reference</source>
+        <translation>单据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="125"/>
+        <source>Quotas</source>
+        <translation>渠道配额</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="125"/>
+        <source>Holds nearest expiry</source>
+        <translation>即将到期的预占</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="126"/>
+        <source>Movements (from the hub)</source>
+        <translation>库存流水(来自订单中心)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="138"/>
+        <source>{skus} SKUs · {tripped} tripped</source>
+        <translation>{skus} 个 SKU · {tripped} 个熔断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="147"/>
+        <source>TRIPPED</source>
+        <translation>已熔断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="147"/>
+        <source>selling</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="163"/>
+        <source>No stock yet: the hub has not recorded any SKU.</source>
+        <translation>还没有库存:订单中心尚未记录任何 SKU。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="208"/>
+        <source>pause</source>
+        <translation>下架</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="208"/>
+        <source>resume</source>
+        <translation>上架</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="210"/>
+        <source>Waiting for the channels: {actions}</source>
+        <translation>等待渠道执行:{actions}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="215"/>
+        <source>Movements need the hub: signed in offline.</source>
+        <translation>库存流水需要连接订单中心:当前为离线登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="221"/>
+        <source>Movements need the hub: {error}</source>
+        <translation>库存流水需要连接订单中心:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="229"/>
+        <source>tripped</source>
+        <translation>熔断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="229"/>
+        <source>resumed</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="231"/>
+        <source>Breaker history: {lines}</source>
+        <translation>熔断记录:{lines}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="239"/>
+        <source>Say why it is safe to sell again before resuming.</source>
+        <translation>恢复前请说明为什么可以恢复销售。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="249"/>
+        <source>Not resumed: {error}</source>
+        <translation>未恢复:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/inventory_page.py" line="255"/>
+        <source>{sku} sells again; asked to resume the listing on: {channels}</source>
+        <translation>{sku} 已恢复销售;已通知渠道重新上架:{channels}</translation>
     </message>
 </context>
 <context>
@@ -781,102 +992,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="66"/>
+        <location filename="../../app/ui/main_window.py" line="67"/>
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
+        <source>Inventory</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="84"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122"/>
+        <location filename="../../app/ui/main_window.py" line="126"/>
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124"/>
+        <location filename="../../app/ui/main_window.py" line="128"/>
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="169"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="217"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="223"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>

@@ -156,4 +156,11 @@ def test_demo_runs_headless_and_takes_screenshots_of_each_workspace(tmp_path: Pa
                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     shots = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert shots == ["1-packing.png", "2-orders.png", "3-finance.png", "4-supervision.png", "5-settings.png"]
+    assert shots == [
+        "1-packing.png",
+        "2-orders.png",
+        "3-finance.png",
+        "4-supervision.png",
+        "5-inventory.png",
+        "6-settings.png",
+    ]

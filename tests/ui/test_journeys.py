@@ -81,8 +81,8 @@ def workspaces(window) -> list[str]:
 def test_sign_in_out_and_in_as_each_role_as_often_as_people_like(loop, seeded, cache, memory_keyring, qtbot) -> None:
     task, _ = start_console(loop, seeded, cache)
     window = None
-    expected = {"packer": ["打包", "订单", "设置"], "clerk": ["财务", "订单", "设置"],
-                "supervisor": ["打包", "订单", "财务", "主管", "设置"]}  # fmt: skip
+    expected = {"packer": ["打包", "订单", "库存", "设置"], "clerk": ["财务", "订单", "设置"],
+                "supervisor": ["打包", "订单", "财务", "主管", "库存", "设置"]}  # fmt: skip
     for round_ in range(2):
         for user in ("packer", "clerk", "supervisor"):
             sign_in_with_keys(loop, user, user)
@@ -211,7 +211,7 @@ def test_settings_changed_in_the_console_apply_at_once(loop, seeded, cache, slow
     task, quit_event = start_console(loop, seeded, cache, settings=Settings(hub_url=seeded.url, sync_interval_s=5))
     sign_in_with_keys(loop, "supervisor", "supervisor")
     window = main_window(loop)
-    QTest.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Ctrl+5: Settings
+    QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)  # Ctrl+6: Settings
     page = window.pages["settings"]
     wait_for(loop, lambda: window.stack.currentWidget() is page)
     page.interval.selectAll()
@@ -292,7 +292,7 @@ def test_the_demo_signs_out_to_its_users_and_every_role_can_be_tried(loop, qtbot
         click(dialog.demo_buttons["packer"])  # fills in the demo user and password
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
         packer = main_window(loop, not_this=window)
-        assert workspaces(packer) == ["打包", "订单", "设置"]
+        assert workspaces(packer) == ["打包", "订单", "库存", "设置"]
         packer.close()  # the window's close ends the demo
         wait_for(loop, task.done, timeout=60)
         assert task.exception() is None

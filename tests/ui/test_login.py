@@ -45,9 +45,9 @@ def test_roles_decide_the_workspaces(loop, hub, cache, qtbot) -> None:
         qtbot.addWidget(window)
         seen[user] = [window.switcher.item(i).text() for i in range(window.switcher.count())]
     assert seen == {
-        "packer": ["打包", "订单", "设置"],
+        "packer": ["打包", "订单", "库存", "设置"],
         "clerk": ["财务", "订单", "设置"],
-        "supervisor": ["打包", "订单", "财务", "主管", "设置"],
+        "supervisor": ["打包", "订单", "财务", "主管", "库存", "设置"],
     }
 
 
