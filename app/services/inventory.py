@@ -58,6 +58,17 @@ def breaker_words(body: dict[str, Any]) -> tuple[str, str]:
             f"{breaker.get('trips', 0)} trips so far")  # fmt: skip
 
 
+REASONS = {"reserve": ("预占", "reserved"), "confirmed": ("付款确认", "paid"), "released": ("取消释放", "released"),
+           "expired": ("超时释放", "expired"), "channel_sale": ("渠道自售", "sold by the channel"),
+           "receipt": ("入库", "receipt"), "transfer": ("调拨", "transfer"), "quality_passed": ("质检合格", "passed the check"),
+           "quality_failed": ("质检不合格", "failed the check"), "count": ("盘点", "count"), "shipped": ("发货", "shipped"),
+           "returned": ("退货入库", "returned")}  # fmt: skip
+
+
+def reason_words(reason: str) -> tuple[str, str]:
+    return REASONS.get(reason, (reason, reason))
+
+
 def movement_words(m: dict[str, Any]) -> tuple[str, str]:
     source, target = pool_words(m["from_pool"]), pool_words(m["to_pool"])
     return f"{source[0]} → {target[0]}", f"{source[1]} → {target[1]}"

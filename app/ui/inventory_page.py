@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.inventory import StockDesk, breaker_words, fetch_detail, minutes_left, movement_words, resume
+from app.services.inventory import (
+    StockDesk,
+    breaker_words,
+    fetch_detail,
+    minutes_left,
+    movement_words,
+    reason_words,
+    resume,
+)
 from app.ui import theme
 from app.ui.errors import message_for
 from app.ui.finance_widgets import when
@@ -118,6 +126,9 @@ class InventoryPage(QWidget):
         self.movements = small_table([self.tr("When"), self.tr("Movement"), self.tr("Units"), self.tr("Reason"),
                                       self.tr("By"), self.tr("Reference")])  # fmt: skip
         self.movements.setObjectName("movements")
+        self.quotas.setMaximumHeight(130)
+        self.holds.setMaximumHeight(190)
+        self.movements.setMinimumHeight(240)
         column = QVBoxLayout(self.detail)
         column.addWidget(self.title)
         column.addWidget(self.breaker)
@@ -156,7 +167,10 @@ class InventoryPage(QWidget):
                 self.list.setItem(r, c, item)
         self.list.blockSignals(False)
         if bodies:
-            self._said(self.tr("Read-only: a supervisor resumes a tripped SKU.") if not self.may_resume else "")
+            if not self.may_resume:
+                self._said(self.tr("Read-only: a supervisor resumes a tripped SKU."))
+            elif self.note.text() == self.tr("No stock yet: the hub has not recorded any SKU."):
+                self._said("")
             names = [b["sku"] for b in bodies]
             self.list.selectRow(names.index(chosen) if chosen in names else 0)
             self._chosen()
@@ -197,7 +211,9 @@ class InventoryPage(QWidget):
             if widget is not None:
                 widget.deleteLater()
         for warehouse, pools in sorted((body.get("levels") or {}).items()):
-            self.levels.addWidget(PoolLevels(warehouse, pools))
+            bar = PoolLevels(warehouse, pools)
+            self.levels.addWidget(bar)
+            bar.show()  # at once, not at the layout's next pass: the levels are what the page is about
         fill(
             self.quotas,
             [(q["channel"], q["campaign"] or "—", q["taken"], q["quantity"]) for q in body.get("quotas", [])],
@@ -224,7 +240,7 @@ class InventoryPage(QWidget):
             return
         if self.current is None or self.current["sku"] != sku:
             return  # another SKU was chosen meanwhile
-        fill(self.movements, [(when(m["at_ms"]), pick(*movement_words(m)), m["quantity"], m["reason"], m["actor"],
+        fill(self.movements, [(when(m["at_ms"]), pick(*movement_words(m)), m["quantity"], pick(*reason_words(m["reason"])), m["actor"],
                                m["ref_id"]) for m in moves])  # fmt: skip
         lines = []
         for h in detail.get("breaker_history", [])[:5]:

@@ -335,3 +335,14 @@ month_locks = Table(
     Column("actor", String(64), nullable=False),
     Column("at_ms", Integer, nullable=False),
 )
+
+# The hub's stock per SKU (sync/cache/stock.py), for the Inventory workspace (migration 0011).
+stock = Table(
+    "stock",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("title", String(128), nullable=False),
+    Column("breaker", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body_json", Text, nullable=False),
+)

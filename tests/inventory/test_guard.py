@@ -96,6 +96,7 @@ def storm(store: HubStore, reserve: Callable[[HubStore, str], None], requests: i
     return len(won), refused
 
 
+@pytest.mark.slow  # the suite runs the same proof over loopback HTTP (test_inventory_api.py); this is the library's
 def test_a_thousand_concurrent_reservations_for_a_hundred_units(store: HubStore) -> None:
     receive(store, 100)
     won, refused = storm(store, guarded_reserve)
@@ -108,6 +109,7 @@ def test_a_thousand_concurrent_reservations_for_a_hundred_units(store: HubStore)
     assert tuple(keys) == (100, 100)
 
 
+@pytest.mark.slow
 def test_the_naive_read_then_write_variant_oversells(store: HubStore) -> None:
     receive(store, 100)
     won, _ = storm(store, naive_reserve, requests=400, threads=25)

@@ -109,9 +109,9 @@ def environ_without_display(environment: dict[str, str]) -> dict[str, str]:
 
 
 def test_kills_at_random_moments(hub, tmp_path):
-    # Eight in the suite (about 40 s); ./dev soak runs hundreds (test_soak_hundreds_of_kills).
+    # Five in the suite (about 35 s); ./dev soak runs hundreds (test_soak_hundreds_of_kills).
     seed(hub.store, 2500, seed_value=5)
-    kill_and_resume(hub, tmp_path, kills=int(os.environ.get("ORDERDESK_KILLS", "8")), seed_value=1)
+    kill_and_resume(hub, tmp_path, kills=int(os.environ.get("ORDERDESK_KILLS", "5")), seed_value=1)
 
 
 @pytest.mark.slow
