@@ -17,11 +17,14 @@ ROLE_ZH = {"packer": "打包员", "clerk": "财务", "supervisor": "主管", "ch
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /v1/auth/token")
 
 
-def store_of(request: Request) -> HubStore:
+# These two are ``async`` on purpose: FastAPI runs a plain ``def`` dependency on its thread pool, and
+# two thread hops per request for reading app.state cost more than the request's own work (profiled:
+# the flash-sale storm's event loop was busy handing work to threads).
+async def store_of(request: Request) -> HubStore:
     return request.app.state.store
 
 
-def tokens_of(request: Request) -> auth.TokenAuthority:
+async def tokens_of(request: Request) -> auth.TokenAuthority:
     return request.app.state.tokens
 
 

@@ -61,9 +61,10 @@ def record_sale(c: Connection, *, sku: str, warehouse: str, quantity: int, chann
         if covered == 0:
             break
         try:
-            move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.COMMITTED, quantity=covered,
-                 reason="channel_sale", actor=f"channel:{channel}", ref_kind="order", ref_id=order_ref[:64],
-                 key=f"sale:{key}", at_ms=now_ms)  # fmt: skip
+            with c.begin_nested():  # a refused attempt leaves nothing behind for the next one
+                move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.COMMITTED, quantity=covered,
+                     reason="channel_sale", actor=f"channel:{channel}", ref_kind="order", ref_id=order_ref[:64],
+                     key=f"sale:{key}", at_ms=now_ms)  # fmt: skip
             break
         except InventoryRefused as exc:
             if exc.kind != "insufficient":

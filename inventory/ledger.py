@@ -107,25 +107,13 @@ def move(c: Connection, *, sku: str, warehouse: str, from_pool: Pool, to_pool: P
             raise InventoryRefused("idempotency_key", key, "this key was used for another movement",
                                    "此幂等键已用于另一次库存移动", kind="conflict")  # fmt: skip
         return Movement(earlier.id, key, sku, warehouse, from_pool, to_pool, quantity, replayed=True)
-    if from_pool is not Pool.OUTSIDE:
-        guard = (update(levels)
-                 .where(levels.c.sku == sku, levels.c.warehouse == warehouse, levels.c.pool == from_pool.value,
-                        levels.c.quantity >= quantity)
-                 .values(quantity=levels.c.quantity - quantity).returning(levels.c.quantity))  # fmt: skip
-        if c.execute(guard).first() is None:
-            has = level(c, sku, warehouse, from_pool)
-            zh, en = POOL_LABELS[from_pool]
-            raise InventoryRefused("quantity", quantity,
-                                   f"{sku} @ {warehouse}: {en} holds {has}, fewer than {quantity}",
-                                   f"{sku} @ {warehouse}:{zh}仅剩 {has},不足 {quantity}", kind="insufficient")  # fmt: skip
-    if to_pool is not Pool.OUTSIDE:
-        row = {"sku": sku, "warehouse": warehouse, "pool": to_pool.value, "quantity": quantity}
-        statement = _upsert(c).values(**row)
-        c.execute(statement.on_conflict_do_update(index_elements=["sku", "warehouse", "pool"],
-                                                  set_={"quantity": levels.c.quantity + statement.excluded.quantity}))  # fmt: skip
+    # The ledger row first (no shared row is locked yet), then the levels in one fixed order, so two
+    # transactions moving between the same pools in opposite directions never wait on each other in a
+    # cycle; the hot rows stay locked only from here to the commit.
     made = c.execute(insert(movements).values(idempotency_key=key, sku=sku, warehouse=warehouse, from_pool=from_pool.value,
                                               to_pool=to_pool.value, quantity=quantity, reason=reason, actor=actor,
                                               ref_kind=ref_kind, ref_id=ref_id, at_ms=at_ms).returning(m.id)).scalar_one()  # fmt: skip
+    _shift(c, sku, warehouse, from_pool, to_pool, quantity)
     touch(c, sku)
     return Movement(int(made), key, sku, warehouse, from_pool, to_pool, quantity)
 
@@ -133,16 +121,27 @@ def move(c: Connection, *, sku: str, warehouse: str, from_pool: Pool, to_pool: P
 def move_bulk(c: Connection, sku: str, warehouse: str, from_pool: Pool, to_pool: Pool, quantity: int) -> None:
     """The levels' half of many movements at once (the caller inserts their ledger rows in the same
     transaction): one guarded write out of ``from_pool``, one upsert into ``to_pool``."""
-    guard = (update(levels)
-             .where(levels.c.sku == sku, levels.c.warehouse == warehouse, levels.c.pool == from_pool.value,
-                    levels.c.quantity >= quantity)
-             .values(quantity=levels.c.quantity - quantity).returning(levels.c.quantity))  # fmt: skip
-    if c.execute(guard).first() is None:  # the ledger says these units are there: a level that disagrees is a fault
-        raise InventoryRefused("quantity", quantity, f"{sku} @ {warehouse}: {from_pool.value} holds fewer than {quantity}",
-                               f"{sku} @ {warehouse}:{from_pool.value} 不足 {quantity}", kind="insufficient")  # fmt: skip
-    statement = _upsert(c).values(sku=sku, warehouse=warehouse, pool=to_pool.value, quantity=quantity)
-    c.execute(statement.on_conflict_do_update(index_elements=["sku", "warehouse", "pool"],
-                                              set_={"quantity": levels.c.quantity + statement.excluded.quantity}))  # fmt: skip
+    _shift(c, sku, warehouse, from_pool, to_pool, quantity)
+
+
+def _shift(c: Connection, sku: str, warehouse: str, from_pool: Pool, to_pool: Pool, quantity: int) -> None:
+    """Take ``quantity`` out of ``from_pool`` (the guard: one conditional UPDATE) and put it into ``to_pool``,
+    the two rows in the order of their pool names (a fixed lock order: no deadlocks between directions)."""
+    for pool in sorted({from_pool, to_pool} - {Pool.OUTSIDE}, key=lambda p: p.value):
+        if pool is from_pool:
+            guard = (update(levels)
+                     .where(levels.c.sku == sku, levels.c.warehouse == warehouse, levels.c.pool == pool.value,
+                            levels.c.quantity >= quantity)
+                     .values(quantity=levels.c.quantity - quantity).returning(levels.c.quantity))  # fmt: skip
+            if c.execute(guard).first() is None:
+                has = level(c, sku, warehouse, pool)
+                zh, en = POOL_LABELS[pool]
+                raise InventoryRefused("quantity", quantity, f"{sku} @ {warehouse}: {en} holds {has}, fewer than {quantity}",
+                                       f"{sku} @ {warehouse}:{zh}仅剩 {has},不足 {quantity}", kind="insufficient")  # fmt: skip
+        else:
+            statement = _upsert(c).values(sku=sku, warehouse=warehouse, pool=pool.value, quantity=quantity)
+            c.execute(statement.on_conflict_do_update(index_elements=["sku", "warehouse", "pool"],
+                                                      set_={"quantity": levels.c.quantity + statement.excluded.quantity}))  # fmt: skip
 
 
 def differences(c: Connection) -> list[dict[str, Any]]:

@@ -71,13 +71,14 @@ def reserve(c: Connection, *, sku: str, warehouse: str, quantity: int, channel: 
         zh, en = reason_words(breaker.breaker_reason)
         raise InventoryRefused("sku", sku, f"SKU {sku} is paused by the oversell breaker ({en}); a supervisor resumes it",
                                f"SKU {sku} 已被超卖熔断暂停({zh}),需主管恢复", kind="paused")  # fmt: skip
-    _take_quota(c, sku, warehouse, channel, campaign, quantity)
-    move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.RESERVED, quantity=quantity,
-         reason="reserve", actor=actor, ref_kind="reservation", ref_id=key, key=f"reserve:{key}", at_ms=now_ms)  # fmt: skip
     expires = now_ms + ttl_s * 1000
     c.execute(reservations.insert().values(idempotency_key=key, sku=sku, warehouse=warehouse, quantity=quantity,
                                            channel=channel, campaign=campaign, state="held", expires_at_ms=expires,
                                            created_at_ms=now_ms, detail_json=json.dumps({"actor": actor})))  # fmt: skip
+    # The shared rows last (the levels, the SKU's version, the quota), so they stay locked only briefly.
+    move(c, sku=sku, warehouse=warehouse, from_pool=Pool.SELLABLE, to_pool=Pool.RESERVED, quantity=quantity,
+         reason="reserve", actor=actor, ref_kind="reservation", ref_id=key, key=f"reserve:{key}", at_ms=now_ms)  # fmt: skip
+    _take_quota(c, sku, warehouse, channel, campaign, quantity)
     return Reservation(key, sku, warehouse, quantity, channel, campaign, "held", expires)
 
 
