@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from hub.cycling import Cycling
 from hub.store import HubStore, now_ms
 from inventory.breaker import BreakerRule
 from inventory.pools import Pool
@@ -38,7 +38,10 @@ class KeeperReport:
     reconciled: list[str] = field(default_factory=list)
 
 
-class InventoryKeeper:
+class InventoryKeeper(Cycling):
+    thread_name = "inventory-keeper"
+    min_pause_s = MIN_PAUSE_S  # however often woken: a flash sale wakes it a thousand times a second
+
     def __init__(self, store: HubStore, *, rule: BreakerRule | None = None, fastpath: Any = None,
                  fastpath_off: str = "", robot: Any = None) -> None:  # fmt: skip
         """``fastpath``: an inventory.fastpath.FastPath or None (then ``fastpath_off`` says why);
@@ -53,38 +56,14 @@ class InventoryKeeper:
         self.fast_skus: frozenset[str] = frozenset()
         self._queued: set[int] = set()
         self._last_reconcile = 0.0
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self.cycles = 0
         self._refresh_fast_skus()
 
-    # -- running ---------------------------------------------------------------------------------
-    def start(self, interval: float = 1.0) -> InventoryKeeper:
-        self._thread = threading.Thread(target=self._run, args=(interval,), name="inventory-keeper", daemon=True)
-        self._thread.start()
-        return self
-
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
+        super().stop()
         if self.fastpath is not None:
             self.fastpath.close()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.cycle()
-            except Exception:  # the next cycle tries again; the log says what happened
-                log.exception("inventory cycle failed")
-            self._wake.wait(interval)
-            self._wake.clear()
-            self._stop.wait(MIN_PAUSE_S)
 
     def cycle(self, now: int | None = None) -> KeeperReport:
         report = KeeperReport()

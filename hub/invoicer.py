@@ -22,7 +22,6 @@ A change to an order whose month is locked is kept for the clerk (``locked_month
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -31,6 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from hub import invoice_store as book
+from hub.cycling import Cycling
 from hub.invoice_figures import make_monthly_list
 from hub.invoice_red import blue_lines, red_letter
 from hub.invoice_sender import SYSTEM, CycleReport, InvoiceSender
@@ -57,7 +57,9 @@ def _buyer(profile: dict[str, Any]) -> dict[str, Any]:
     return InvoiceRequest.model_validate(profile).model_dump(mode="json")
 
 
-class Invoicer:
+class Invoicer(Cycling):
+    thread_name = "invoicer"
+
     def __init__(self, store: HubStore, platform: InvoicingPlatform, *, table: TaxTable | None = None,
                  rule: AggregationRule | None = None, credit_fen: int | None = None,
                  resend_after_s: float = 20.0, today: str | None = None) -> None:  # fmt: skip
@@ -68,34 +70,8 @@ class Invoicer:
         self.registry = MappingRegistry.bundled()
         self._recheck: set[str] = set()
         self.sender = InvoiceSender(store, platform, resend_after_s=resend_after_s, issued=self._recheck.update)
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self.cycles = 0
-
-    # -- running ---------------------------------------------------------------------------------
-    def start(self, interval: float = 1.0) -> Invoicer:
-        self._thread = threading.Thread(target=self._run, args=(interval,), name="invoicer", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                self.cycle()
-            except Exception:  # the next cycle tries again; the log says what happened
-                log.exception("invoicing cycle failed")
-            self._wake.wait(interval)
-            self._wake.clear()
 
     def today(self) -> str:
         return self.fixed_today or datetime.now(CHINA_TZ).date().isoformat()

@@ -252,38 +252,33 @@ class Syncer:
 
     async def _list_invoices(self, summary: SyncSummary) -> None:
         """The hub's invoices, for a clerk's or a supervisor's console (a packer's is refused: 403)."""
-        after: int | None = 0
-        while after is not None:
-            try:
-                page = await self.client.invoices(after, self.page_size)
-            except HubError as exc:
-                if exc.status == 403:
-                    return
-                raise
-            bodies = page["invoices"]
 
-            def put(c: Connection, bodies: list[dict[str, Any]] = bodies) -> None:
-                summary.invoices_applied += cached_invoices.put(c, bodies)
+        def keep(c: Connection, bodies: list[dict[str, Any]]) -> None:
+            summary.invoices_applied += cached_invoices.put(c, bodies)
 
-            await asyncio.to_thread(self._write, put)
-            after = page["next"]
+        await self._list_all(lambda after: self.client.invoices(after, self.page_size), "invoices", 0, keep, (403,))
 
     async def _list_stock(self, summary: SyncSummary) -> None:
         """The hub's stock per SKU (every role reads it; a hub from before inventory answers 404)."""
-        after: str | None = ""
+
+        def keep(c: Connection, bodies: list[dict[str, Any]]) -> None:
+            summary.stock_applied += cached_stock.put(c, bodies)
+
+        await self._list_all(lambda after: self.client.inventory(after, 1000), "skus", "", keep, (403, 404))
+
+    async def _list_all(self, fetch: Any, field: str, start: Any, keep: Any, not_for_us: tuple[int, ...]) -> None:
+        """Every keyset page of a listing (``next`` until None), each kept in its own write; a listing
+        this console may not read, or this hub does not have (``not_for_us``), is left alone."""
+        after = start
         while after is not None:
             try:
-                page = await self.client.inventory(after, 1000)
+                page = await fetch(after)
             except HubError as exc:
-                if exc.status in (403, 404):
+                if exc.status in not_for_us:
                     return
                 raise
-            bodies = page["skus"]
-
-            def put(c: Connection, bodies: list[dict[str, Any]] = bodies) -> None:
-                summary.stock_applied += cached_stock.put(c, bodies)
-
-            await asyncio.to_thread(self._write, put)
+            bodies = page[field]
+            await asyncio.to_thread(self._write, lambda c, bodies=bodies: keep(c, bodies))
             after = page["next"]
 
     def _write(self, work: Any) -> None:

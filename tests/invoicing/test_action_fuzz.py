@@ -77,7 +77,7 @@ bodies = st.one_of(st.binary(max_size=200), values.map(lambda v: json.dumps(v).e
                                           "result": values}).map(lambda v: json.dumps(v).encode()))  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(status=st.sampled_from([200, 200, 200, 400, 500, 502]), body=bodies)
 def test_no_platform_answer_makes_the_adapter_fail(status: int, body: bytes) -> None:
     from invoicing.platform.adapter import BillingRequest

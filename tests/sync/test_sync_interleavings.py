@@ -149,7 +149,7 @@ def _reference(http: httpx.Client, reference: Cache) -> dict[str, tuple[Any, ...
         return _projections(reference)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=_history())
 def test_every_cache_ends_with_exactly_the_hub_s_observations_whatever_the_interleaving(tmp_path_factory, steps):
     from hub.server import BackgroundHub

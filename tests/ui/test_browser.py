@@ -26,7 +26,9 @@ from sync.cache.apply import CacheWriter
 from sync.cache.pipeline import apply_batches
 from tests.ui.conftest import run, wait_for
 
-ORDERS = 100_000
+# 40,000 in the suite (its setup took 90 s at 100,000); the design's 100,000: ORDERDESK_BROWSE_ORDERS=100000,
+# and `./dev bench console` measures browsing at that size.
+ORDERS = int(os.environ.get("ORDERDESK_BROWSE_ORDERS", "40000"))
 
 
 @pytest.fixture(scope="module")
