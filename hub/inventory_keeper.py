@@ -53,6 +53,7 @@ class InventoryKeeper(Cycling):
             fastpath_off,
             robot,
         )
+        self.fastpath_off_zh = fastpath_off
         self.fast_skus: frozenset[str] = frozenset()
         self._queued: set[int] = set()
         self._last_reconcile = 0.0
@@ -165,11 +166,11 @@ def keeper_for(store: HubStore, redis_url: str | None = None, *, robot: Any = No
     from inventory.fastpath import FastPath, FastPathUnavailable
 
     url = redis_url if redis_url is not None else os.environ.get("ORDERDESK_REDIS_URL", "")
-    fastpath, off = None, ""
+    fastpath, off, off_zh = None, "", ""
     try:
         fastpath = FastPath.connect(url)
     except FastPathUnavailable as exc:
-        off = str(exc)
+        off, off_zh = str(exc), exc.zh
         log.warning("inventory fast path off: %s", off)
     if robot is None:
         from alerts.dingtalk import DingTalkRobot
@@ -178,4 +179,6 @@ def keeper_for(store: HubStore, redis_url: str | None = None, *, robot: Any = No
             robot = DingTalkRobot.from_env()
         except ValueError as exc:
             log.warning("alerts not sent to a robot: %s", exc)
-    return InventoryKeeper(store, fastpath=fastpath, fastpath_off=off, robot=robot)
+    keeper = InventoryKeeper(store, fastpath=fastpath, fastpath_off=off, robot=robot)
+    keeper.fastpath_off_zh = off_zh
+    return keeper

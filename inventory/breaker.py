@@ -140,9 +140,12 @@ def reason_words(reason: str) -> tuple[str, str]:
             f"{units} units oversold in {minutes} min (threshold {threshold})")  # fmt: skip
 
 
-def resume(c: Connection, sku: str, actor: str, now_ms: int, note: str = "") -> dict[str, Any]:
-    """A supervisor lets the SKU sell again: the breaker closes, the paused listings are asked to resume."""
+def resume(c: Connection, sku: str, actor: str, now_ms: int, note: str) -> dict[str, Any]:
+    """A supervisor lets the SKU sell again: the breaker closes, the paused listings are asked to resume.
+    The note (why it is safe) is required: it is what the audit keeps."""
     check_sku(sku)
+    if not isinstance(note, str) or not note.strip():
+        raise InventoryRefused("note", note, "a resume says why it is safe to sell again", "恢复销售须说明理由")
     row = c.execute(select(skus.c.breaker, skus.c.breaker_changed_at_ms).where(skus.c.sku == sku)).first()
     if row is None:
         raise InventoryRefused("sku", sku, f"no SKU {sku}", f"没有 SKU {sku}")
@@ -164,14 +167,16 @@ def resume(c: Connection, sku: str, actor: str, now_ms: int, note: str = "") -> 
     return {"sku": sku, "breaker": "closed", "channels": paused}
 
 
-def listing_done(c: Connection, action_id: int, now_ms: int) -> bool:
-    """The channel did what it was asked (paused or resumed the listing)."""
+def listing_done(c: Connection, action_id: int, now_ms: int) -> str | None:
+    """The channel did what it was asked (paused or resumed the listing). Saying so twice is once; None
+    when there is no such action."""
     a = listing_actions.c
     sku = c.execute(update(listing_actions).where(a.id == action_id, a.state == "pending")
                     .values(state="done", done_at_ms=now_ms).returning(a.sku)).scalar()  # fmt: skip
     if sku is not None:
         touch(c, sku)
-    return sku is not None
+        return "done"
+    return "done" if c.execute(select(a.id).where(a.id == action_id)).first() is not None else None
 
 
 def pending_listing_actions(c: Connection, channel: str | None = None, limit: int = 500) -> list[dict[str, Any]]:

@@ -57,22 +57,25 @@ def known_sku(c: Connection, sku: str) -> bool:
     return c.execute(select(literal(1)).select_from(skus).where(skus.c.sku == sku)).first() is not None
 
 
-def register_sku(c: Connection, sku: str, title: str = "", *, fast_path: bool | None = None) -> None:
-    """Name a SKU (and put it on or off the fast path); its version moves, so the feed tells the consoles."""
+def register_sku(c: Connection, sku: str, title: str | None = "", *, fast_path: bool | None = None) -> None:
+    """Name a SKU (and put it on or off the fast path); None leaves what is there. Its version moves, so
+    the feed tells the consoles."""
     check_sku(sku)
-    values: dict[str, Any] = {"sku": sku, "title": title[:128]}
+    values: dict[str, Any] = {"sku": sku, "title": (title or "")[:128]}
     if fast_path is not None:
         values["fast_path"] = int(fast_path)
     statement = _upsert(c, skus).values(**values)
+    kept = {"sku"} | ({"title"} if title is None else set())
     c.execute(statement.on_conflict_do_update(index_elements=["sku"],
-                                              set_={**{k: statement.excluded[k] for k in values if k != "sku"},
+                                              set_={**{k: statement.excluded[k] for k in values if k not in kept},
                                                     "version": skus.c.version + 1}))  # fmt: skip
 
 
 def check_sku(sku: Any, field: str = "sku") -> str:
-    if not isinstance(sku, str) or not 1 <= len(sku) <= 64 or not sku.isprintable() or sku != sku.strip():
-        raise InventoryRefused(field, sku, f"{field} {sku!r}: 1 to 64 printable characters",
-                               f"{field} {sku!r}:应为 1 到 64 个可打印字符")  # fmt: skip
+    if (not isinstance(sku, str) or not 1 <= len(sku) <= 64 or not sku.isprintable() or sku != sku.strip()
+            or any(c in sku for c in "/?#%\\")):  # fmt: skip
+        raise InventoryRefused(field, sku, f"{field} {sku!r}: 1 to 64 printable characters, none of / ? # % \\",
+                               f"{field} {sku!r}:应为 1 到 64 个可打印字符,且不含 / ? # % \\")  # fmt: skip
     return sku
 
 

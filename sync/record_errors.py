@@ -5,6 +5,7 @@ Every error names the field (``receiver.name``, ``lines[0].unit_price_fen``) and
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -146,8 +147,10 @@ def cut_value(value: Any, limit: int = VALUE_CHARACTERS) -> Any:
     """A value as an error may echo it: small scalars as they are; text and structures cut short (with
     …); a 4,000-digit number as its first digits and its length; always text that can be stored and
     sent (a lone surrogate becomes its escape)."""
-    if isinstance(value, bool) or value is None or isinstance(value, float):
+    if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # JSON has no inf or nan: said as text
     if isinstance(value, int):
         if -(10**18) < value < 10**18:
             return value

@@ -219,7 +219,7 @@ def run_show(args: argparse.Namespace) -> int:
         emit_line(tr(f"    {h['key']}  {h['quantity']} 件  {h['channel']}/{h['campaign'] or '-'}  剩余 {left} 分钟",
                      f"    {h['key']}  {h['quantity']} units  {h['channel']}/{h['campaign'] or '-'}  {left} min left"))  # fmt: skip
     k = b["breaker"]
-    reason = f"({k['reason']})" if k["reason"] else ""
+    reason = f"({tr(k.get('reason_zh') or k['reason'], k['reason'])})" if k["reason"] else ""
     emit_line(tr(f"  熔断器:{_breaker(k['state'])}{reason},自 {_when(k['since_ms'])},累计熔断 {k['trips']} 次;"
                  f"超卖 窗口内 {b['oversold_window_units']} / 累计 {b['oversold_total_units']} 件",
                  f"  breaker: {_breaker(k['state'])}{reason} since {_when(k['since_ms'])}, {k['trips']} trips; "
@@ -314,6 +314,11 @@ def _movement(args: argparse.Namespace, from_pool: str, to_pool: str, reason: st
 
 def run_receive(args: argparse.Namespace) -> int:
     move = _movement(args, "outside", "sellable", "receipt")
+
+    if not isinstance(args.quantity, int) or args.quantity < 1:  # refused before the SKU is named: nothing changes
+        raise UserError(
+            tr(f"quantity {args.quantity}:入库数量应至少为 1", f"quantity {args.quantity}: receive at least 1 unit")
+        )
 
     async def work(client: HubClient) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         named = None

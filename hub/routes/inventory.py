@@ -112,12 +112,12 @@ class QuotaRequest(BaseModel):
 
 class SkuRequest(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
-    title: str = Field("", max_length=128)
+    title: str | None = Field(None, max_length=128, description="absent: the title stays as it is")
     fast_path: bool | None = None
 
 
 class ResumeRequest(BaseModel):
-    note: str = Field("", max_length=500, description="why it is safe to sell again")
+    note: str = Field(min_length=1, max_length=500, description="why it is safe to sell again (required)")
 
 
 def _hold(r: holds.Reservation) -> dict[str, Any]:
@@ -145,6 +145,7 @@ def status(who: Caller, request: Request) -> dict[str, Any]:
     return {
         "keeper": keeper is not None,
         "fast_path": {"on": bool(keeper and keeper.fastpath), "reason": keeper.fastpath_off if keeper else "",
+                      "reason_zh": keeper.fastpath_off_zh if keeper else "",
                       "skus": sorted(keeper.fast_skus) if keeper else []},
         "alerts": {"robot": bool(keeper and keeper.robot)},
         "breaker": {"threshold_units": rule.threshold_units, "window_s": rule.window_s},
@@ -215,8 +216,9 @@ def reserve(who: Caller, store: Store, request: Request, response: Response, bod
     if fast is not None and isinstance(body.quantity, int) and body.quantity > 0:
         took = _fast_take(fast, body, key)
         if took is not None and took.left >= 0 and not took.granted:
-            raise Refusal(409, f"{body.sku} @ {body.warehouse}: sold out (fast path)", f"{body.sku} @ {body.warehouse}:已售罄",
-                          field="quantity", value=body.quantity, extra={"reason": "insufficient"})  # fmt: skip
+            raise Refusal(409, f"{body.sku} @ {body.warehouse}: sellable holds {took.left}, fewer than {body.quantity}",
+                          f"{body.sku} @ {body.warehouse}:可售仅剩 {took.left},不足 {body.quantity}", field="quantity",
+                          value=body.quantity, extra={"reason": "insufficient"})  # fmt: skip
     try:
         with _guarded(store) as c:
             made = holds.reserve(c, sku=body.sku, warehouse=body.warehouse, quantity=body.quantity, channel=body.channel,
@@ -298,9 +300,9 @@ def listing_done(who: Caller, store: Store, request: Request, action_id: Annotat
     """The channel paused (or resumed) the listing as asked."""
     require_role(who, SELLING, "acknowledge a listing action", "确认渠道上下架指令")
     with _guarded(store) as c:
-        if not breaker.listing_done(c, action_id, now_ms()):
-            raise Refusal(404, f"no pending listing action {action_id}", f"没有待处理的上下架指令 {action_id}",
-                          field="action_id", value=action_id)  # fmt: skip
+        if breaker.listing_done(c, action_id, now_ms()) is None:
+            raise Refusal(404, f"no listing action {action_id}", f"没有上下架指令 {action_id}", field="action_id",
+                          value=action_id)  # fmt: skip
     _wake(request)
     return {"id": action_id, "state": "done"}
 
@@ -316,7 +318,7 @@ def put_sku(who: Caller, store: Store, request: Request, body: SkuRequest) -> di
     if keeper is not None:
         keeper.reconcile()
     _wake(request)
-    return {"sku": body.sku, "title": body.title, "fast_path": body.fast_path}
+    return {"sku": body.sku, "title": body.title, "fast_path": body.fast_path}  # None: left as it was
 
 
 @router.post("/movements", responses=made_or(400, 401, 413, 403, 409, 422))
@@ -326,6 +328,7 @@ def move(
     """Receive stock (from ``outside``), move it between pools (quality check → sellable, in transit →
     sellable, …) or write it off (to ``outside``): one movement in the ledger."""
     require_role(who, SUPERVISOR, "move stock", "调整库存")
+    _check_move(body)
     with _guarded(store) as c:
         done = ledger.move(c, sku=body.sku, warehouse=body.warehouse, from_pool=body.from_pool, to_pool=body.to_pool,
                            quantity=body.quantity, reason=body.reason, actor=who.user, ref_kind=_ref_kind(body.reason),
@@ -337,6 +340,32 @@ def move(
     _wake(request)
     return {"id": done.id, "sku": done.sku, "warehouse": done.warehouse, "from_pool": done.from_pool.value,
             "to_pool": done.to_pool.value, "quantity": done.quantity}  # fmt: skip
+
+
+# Which pools a supervisor's movement may join, by its reason. Reserved belongs to the holds and committed
+# to paid orders: only reservations and sales move stock in (and a shipment out of committed). A transfer
+# out of reserved once left holds whose units were gone, and the sweeper could not expire them.
+STOCK = {Pool.SELLABLE, Pool.QUALITY_CHECK, Pool.IN_TRANSIT}
+MOVES: dict[str, tuple[set[Pool], set[Pool]]] = {
+    "receipt": ({Pool.OUTSIDE}, STOCK),
+    "transfer": (STOCK, STOCK),
+    "quality_passed": ({Pool.QUALITY_CHECK}, {Pool.SELLABLE}),
+    "quality_failed": ({Pool.QUALITY_CHECK}, {Pool.OUTSIDE}),
+    "count": ({Pool.OUTSIDE} | STOCK, {Pool.OUTSIDE} | STOCK),
+    "shipped": ({Pool.COMMITTED}, {Pool.OUTSIDE}),
+    "returned": ({Pool.OUTSIDE}, {Pool.QUALITY_CHECK, Pool.SELLABLE}),
+}
+
+
+def _check_move(body: MovementRequest) -> None:
+    sources, targets = MOVES[body.reason]
+    for field, pool, allowed in (("from_pool", body.from_pool, sources), ("to_pool", body.to_pool, targets)):
+        if pool not in allowed:
+            names = ", ".join(sorted(p.value for p in allowed))
+            raise Refusal(422, f"a {body.reason} movement cannot use {pool.value} as its {field} (only {names}): reserved "
+                          "stock moves by reservations, committed by sales and shipments",
+                          f"{body.reason} 移动的 {field} 不能是 {pool.value}(只能是 {names}):预占库存只随预占变动,"
+                          "已付待发只随销售和发货变动", field=field, value=pool.value)  # fmt: skip
 
 
 def _ref_kind(reason: str) -> str:

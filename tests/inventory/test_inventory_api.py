@@ -118,11 +118,13 @@ def test_the_breaker_trips_pauses_alerts_once_and_a_supervisor_resumes_it(hub: S
         assert report.alerts_sent == 1 and len(robot.app.state.messages) == 1
         assert "超卖熔断" in robot.app.state.messages[0]["text"] and SKU in robot.app.state.messages[0]["text"]
         assert hub.keeper.cycle().alerts_sent == 0  # sent once
-        assert packer.post(f"/v1/inventory/skus/{SKU}/resume", json={}).status_code == 403
-        assert channel.post(f"/v1/inventory/skus/{SKU}/resume", json={}).status_code == 403
+        assert packer.post(f"/v1/inventory/skus/{SKU}/resume", json={"note": "ok"}).status_code == 403
+        assert channel.post(f"/v1/inventory/skus/{SKU}/resume", json={"note": "ok"}).status_code == 403
+        unsaid = hub.supervisor.post(f"/v1/inventory/skus/{SKU}/resume", json={"note": "  "})
+        assert unsaid.status_code == 422 and unsaid.json()["field"] == "note"  # a resume says why
         resumed = hub.supervisor.post(f"/v1/inventory/skus/{SKU}/resume", json={"note": "渠道已下架,库存已核实"})
         assert resumed.status_code == 200 and resumed.json()["channels"] == ["pdd"]
-        assert hub.supervisor.post(f"/v1/inventory/skus/{SKU}/resume", json={}).status_code == 409
+        assert hub.supervisor.post(f"/v1/inventory/skus/{SKU}/resume", json={"note": "again"}).status_code == 409
         history = hub.supervisor.get(f"/v1/inventory/skus/{SKU}").json()["breaker_history"]
         assert [(h["event"], h["actor"]) for h in history] == [("resumed", "supervisor"), ("tripped", "system:breaker")]
         assert sell(channel, 10).json()["tripped"] is False  # the window starts again at the resume
@@ -200,3 +202,52 @@ def test_a_move_out_of_an_empty_pool_and_a_quota_above_the_stock_are_refused(hub
     over = hold(channel, 1)  # douyin's quota is used up though 6 are sellable
     assert over.status_code == 409 and (over.json()["field"], over.json()["value"]) == ("channel", "douyin")
     assert hold(channel, 6, channel="pdd").status_code == 201  # a channel without a quota takes from sellable
+
+
+def test_reserved_and_committed_move_only_by_holds_and_sales_and_quotas_are_not_bypassed(hub: Stocked) -> None:
+    hub.receive(20)
+    channel = client(hub, "channel")
+    held = hold(channel, 5).json()
+    out = hub.supervisor.post("/v1/inventory/movements", headers={"Idempotency-Key": key()},
+                              json={"sku": SKU, "from_pool": "reserved", "to_pool": "sellable", "quantity": 3,
+                                    "reason": "transfer"})  # fmt: skip
+    assert out.status_code == 422 and (out.json()["field"], out.json()["value"]) == ("from_pool", "reserved")
+    assert channel.post(f"/v1/inventory/reservations/{held['key']}/confirm").status_code == 200
+    hub.supervisor.post("/v1/inventory/quotas", json={"sku": SKU, "channel": "douyin", "campaign": "新年福袋",
+                                                      "quantity": 10}).raise_for_status()  # fmt: skip
+    # 15 sellable, 10 set aside for douyin's campaign: a channel without a quota (or douyin without the
+    # campaign) takes at most the other 5
+    assert hold(channel, 6, channel="pdd").json()["field"] == "channel"
+    assert hold(channel, 5, channel="pdd").status_code == 201
+    assert hold(channel, 1).status_code == 409  # douyin, no campaign: nothing left outside the quota
+    body = {"sku": SKU, "warehouse": WAREHOUSE, "quantity": 10, "channel": "douyin", "campaign": "新年福袋"}
+    assert channel.post("/v1/inventory/reservations", headers={"Idempotency-Key": key()}, json=body).status_code == 201
+    assert hub.pools()["sellable"] == 0
+
+
+def test_one_sku_whose_holds_cannot_be_covered_does_not_stop_the_others_expiring(hub: Stocked) -> None:
+    from sqlalchemy import update
+
+    from inventory.schema import levels
+
+    hub.receive(10)
+    hub.receive(10, sku="TEA-LJ-250", title="西湖龙井")
+    channel = client(hub, "channel")
+    broken, fine = hold(channel, 4, ttl_s=1).json(), hold(channel, 4, sku="TEA-LJ-250", ttl_s=1).json()
+    with hub.store.guarded() as c:  # a fault: FUDAI's reserved level no longer covers its hold
+        c.execute(update(levels).where(levels.c.sku == SKU, levels.c.pool == "reserved").values(quantity=1))
+    assert hub.keeper.cycle(now=fine["expires_at_ms"] + 1).expired == 1
+    assert hub.pools("TEA-LJ-250")["sellable"] == 10 and hub.pools()["reserved"] == 1
+    assert broken["state"] == "held"
+
+
+def test_a_value_json_cannot_say_is_refused_in_words_and_a_title_stays_when_not_sent(hub: Stocked) -> None:
+    hub.receive(3)
+    raw = httpx.post(f"{hub.hub.url}/v1/inventory/reservations", content=b'{"sku": "FUDAI-2026", "quantity": 1e400, '
+                     b'"channel": "douyin"}', headers={**hub.supervisor.headers, "Idempotency-Key": key(),
+                                                       "Content-Type": "application/json"})  # fmt: skip
+    assert raw.status_code == 422 and raw.json()["field"] == "quantity"
+    hub.supervisor.post("/v1/inventory/skus", json={"sku": SKU, "fast_path": True}).raise_for_status()
+    assert hub.supervisor.get(f"/v1/inventory/skus/{SKU}").json()["title"] == "新年福袋"
+    slashed = hub.supervisor.post("/v1/inventory/skus", json={"sku": "A/B"})
+    assert slashed.status_code == 422 and slashed.json()["value"] == "A/B"

@@ -118,7 +118,7 @@ def test_a_tripped_sku_is_resumed(hub: Stocked, capsys: pytest.CaptureFixture[st
     assert code == 0 and "  熔断  " in out and "已付待发 5" in out
     code, out, _ = cli(capsys, hub, "inventory", "show", "TEA-1")
     assert (
-        "熔断器:熔断(35 units oversold" in out
+        "熔断器:熔断(5 分钟内超卖 35 件" in out
         and "/ 累计 35 件" in out
         and "system:breaker" in out
         and "douyin 下架" in out
