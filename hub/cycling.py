@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-class Cycling:
+class Cycling(ABC):
     thread_name = "cycling"
     min_pause_s = 0.0
 
@@ -20,8 +21,9 @@ class Cycling:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @abstractmethod
     def cycle(self) -> Any:
-        raise NotImplementedError
+        """One pass of the worker's work (the invoicer's, the keeper's): what it did."""
 
     def start(self, interval: float = 1.0) -> Any:
         self._thread = threading.Thread(target=self._run, args=(interval,), name=self.thread_name, daemon=True)
