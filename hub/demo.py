@@ -122,10 +122,7 @@ def planted_records(
             )
             at += timedelta(hours=rnd.randint(1, 72))
             observations.append({"source": channel, "status": confirmed, "observed_at": _iso(at), "order": ref})
-        if stage > 0.6:
-            observations.append(
-                {"source": "finance", "status": "SETTLED", "observed_at": _iso(at + timedelta(days=7)), "order": ref}
-            )
+        settles = stage > 0.35  # finance settles a confirmed order a week later (T+7), with its bill
         if rnd.random() < 0.05 and channel == "douyin":
             observations.append({"source": "douyin", "status": 3, "status_field": "refund_status", "line_no": 1,
                                  "observed_at": _iso(at + timedelta(days=1)), "order": ref})  # fmt: skip
@@ -139,10 +136,34 @@ def planted_records(
         plants.extend(planted)
         if rnd.random() < 0.05:  # delivered twice
             observations.append(dict(rnd.choice(observations)))
+        if settles:  # after the draws above, so the rest of the demo is as it was before bills
+            observations.append(_settlement(order, ref, at + timedelta(days=7), observations))
         if until is not None:
             observations = [o for o in observations if datetime.fromisoformat(o["observed_at"]) <= until]
         kept = {id(o) for o in observations}
         yield order, observations, [kind for kind, rests_on in plants if id(rests_on) in kept]
+
+
+# What each channel keeps back at settlement (its technical service fee), per mille, and the shipping
+# insurance (运费险) premium the seller pays per order, in fen.
+COMMISSION_PER_MILLE = {"taobao": 25, "douyin": 20, "pdd": 6, "wechat_channels": 10, "youzan": 8, "miniapp": 0}
+FREIGHT_INSURANCE_FEN = {"taobao": 90, "douyin": 120, "pdd": 60, "wechat_channels": 0, "youzan": 0, "miniapp": 0}
+
+
+def _settlement(
+    order: dict[str, Any], ref: dict[str, Any], at: datetime, observations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Finance's settlement bill for an order (README, "Finance source"): gross, the channel's fee, the
+    shipping insurance, the seller's share of coupons, and the refunds already booked. Derived from
+    the order alone (no random draw), so adding bills left every other demo order as it was."""
+    gross = order["paid_amount_fen"] or sum(line["quantity"] * line["unit_price_fen"] for line in order["lines"])
+    channel = order["channel"]
+    refunded = sum(o.get("refund_fen") or 0 for o in observations if o["status"] == "REFUND_SETTLED")
+    number = order["channel_order_no"]
+    bill = {"bill_no": "BILL" + number, "gross_fen": gross, "commission_fen": gross * COMMISSION_PER_MILLE[channel] // 1000,
+            "freight_insurance_fen": FREIGHT_INSURANCE_FEN[channel],
+            "coupon_fen": 500 if int(number[-2:]) % 9 == 0 else 0, "refund_fen": refunded}  # fmt: skip
+    return {"source": "finance", "status": "SETTLED", "fields": bill, "observed_at": _iso(at), "order": ref}
 
 
 # Cancellation as each channel says it (read with its mapping table).

@@ -83,6 +83,7 @@ class DemoHome:
     @asynccontextmanager
     async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:
         """The seeded demo hub, serving until the block ends; None when seeding was cancelled."""
+        from hub import reconciliation_demo
         from hub.demo import recent, seed
         from hub.inventory_demo import DemoInventory
         from hub.invoicing_demo import DemoInvoicing
@@ -99,6 +100,7 @@ class DemoHome:
                                                                    **recent(orders)), orders, quit_event):  # fmt: skip
                 yield None
                 return
+            await asyncio.to_thread(reconciliation_demo.seed, store)  # January 2026: the planted BI-finance gap
             server = BackgroundHub(store)
             invoicing = DemoInvoicing(store, server.app)
             await asyncio.to_thread(invoicing.start)
