@@ -93,3 +93,43 @@ def _filled(value: object) -> bool:
 
 def _answer(errcode: int, errmsg: str) -> dict[str, Any]:
     return {"errcode": errcode, "errmsg": errmsg}
+
+
+def local_wecom_app(key: str, *, per_minute: int = 20, clock: Callable[[], float] = time.time) -> FastAPI:
+    """A stand-in WeCom (企业微信) group robot at ``POST /cgi-bin/webhook/send?key=KEY``: a wrong key is
+    93000, more than ``per_minute`` messages in 60 s is 45009, markdown content over 4,096 bytes is
+    40058; accepted messages are kept in ``app.state.messages`` as ``{"text", "at"}``."""
+    app = FastAPI(title="Local WeCom robot")
+    app.state.messages = []
+    accepted: deque[float] = deque()
+
+    @app.post("/cgi-bin/webhook/send")
+    async def send(request: Request) -> dict[str, Any]:
+        now = clock()
+        if not hmac.compare_digest(request.query_params.get("key", "").encode(), key.encode()):
+            return _answer(93000, "invalid webhook url")
+        while accepted and now - accepted[0] >= 60:
+            accepted.popleft()
+        if len(accepted) >= per_minute:
+            return _answer(45009, "api freq out of limit")
+        try:
+            sent = json.loads(await request.body())
+        except ValueError:
+            return _answer(40035, "invalid json")
+        part = sent.get("markdown") if isinstance(sent, dict) and sent.get("msgtype") == "markdown" else None
+        content = part.get("content") if isinstance(part, dict) else None
+        if not _filled(content):
+            return _answer(40035, "missing markdown.content")
+        if len(str(content).encode()) > 4096:
+            return _answer(40058, "markdown.content exceed max length 4096")
+        accepted.append(now)
+        app.state.messages.append({"text": content, "at": now})
+        return _answer(0, "ok")
+
+    return app
+
+
+def local_wecom(key: str, **options: Any) -> LoopbackServer:
+    from hub.server import LoopbackServer
+
+    return LoopbackServer(local_wecom_app(key, **options))

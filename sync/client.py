@@ -21,6 +21,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from sync.call_record import CALLS
+
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 MAX_RETRY_AFTER = 120.0  # a hub asking for longer is waited for this long, then asked again
 
@@ -159,7 +161,9 @@ class HubClient:
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:  # refused, reset, timed out, cut short
+            CALLS.record(False)
             raise HubError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        CALLS.record(response.status_code < 500)
         if raw and response.status_code < 400:
             return response.content
         return _answer(response)
@@ -245,6 +249,17 @@ class HubClient:
     async def inventory_resume(self, sku: str, note: str) -> dict[str, Any]:
         """A supervisor lets a tripped SKU sell again (audited at the hub)."""
         return await self.request("POST", f"/v1/inventory/skus/{quote(sku, safe='')}/resume", json={"note": note})
+
+    async def inventory_figures(self, hours: int = 24 * 7) -> dict[str, Any]:
+        """For the health score: reserved durations, holds, oversold units, breaker trips."""
+        return await self.request("GET", "/v1/inventory/figures", params={"hours": hours})
+
+    async def report_claim(self, kind: str, period: str, robot: str) -> dict[str, Any]:
+        """Claim a report's push to a robot (exactly once across consoles): {id, granted, state, …}."""
+        return await self.request("POST", "/v1/reports/claims", json={"kind": kind, "period": period, "robot": robot})
+
+    async def report_settle(self, claim_id: int, sent: bool) -> dict[str, Any]:
+        return await self.request("POST", f"/v1/reports/claims/{claim_id}", json={"sent": sent})
 
     async def act(self, key: str, kind: str, order: str, payload: dict[str, Any]) -> dict[str, Any]:
         body = {"kind": kind, "payload": payload, **({"order": order} if order else {})}

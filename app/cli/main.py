@@ -20,6 +20,7 @@ from app.cli import (
     orders_cmd,
     printers_cmd,
     quarantine_cmd,
+    report_cmd,
     sync_cmd,
 )
 from app.cli.common import EXIT_CACHE_UNUSABLE, OPENED, UserError, emit_json, unusable_message
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
     for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, printers_cmd,
-                   cache_cmd, console_cmd, invoices_cmd, inventory_cmd):  # fmt: skip
+                   cache_cmd, console_cmd, invoices_cmd, inventory_cmd, report_cmd):  # fmt: skip
         module.register(commands)
     _accept_anywhere(parser, commands)
     return parser

@@ -17,6 +17,7 @@ from sync import outbox
 from sync.cache import Cache, check_record
 from sync.cache.apply import CacheWriter
 from sync.cache.trouble import classify
+from sync.call_record import CALLS
 from sync.client import HubClient, HubError
 from sync.syncer import Syncer
 
@@ -165,7 +166,16 @@ class BackgroundSync:
         while True:
             self._wake.clear()  # a sync_now() while this run is under way asks for another run
             await self.once()
+            await asyncio.to_thread(self._keep_call_record)
             await self._sleep_until_due(loop.time())
+
+    def _keep_call_record(self) -> None:
+        """The calls this console made to the hub, into the cache (the self-check's availability)."""
+        try:
+            with self.cache.write() as c:
+                CALLS.flush(c)
+        except Exception as exc:  # a busy or damaged file: the counts stay in memory for the next run
+            log.warning("sync: could not keep the call record: %s", exc)
 
     async def _sleep_until_due(self, finished: float) -> None:
         loop = asyncio.get_running_loop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -345,4 +346,25 @@ stock = Table(
     Column("breaker", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     Column("body_json", Text, nullable=False),
+)
+
+# The console's own record of its calls to the hub, per minute (sync/call_record.py; migration 0012).
+hub_calls = Table(
+    "hub_calls",
+    metadata,
+    Column("minute_ms", Integer, primary_key=True, autoincrement=False),
+    Column("ok", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+)
+
+# The health score per day and shop ("*": all shops), with its dimensions (insights/health.py).
+health_history = Table(
+    "health_history",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("shop", String(64), primary_key=True),
+    Column("score", Float),
+    Column("coverage", Float, nullable=False),
+    Column("dimensions_json", Text, nullable=False),
+    Column("computed_at_ms", Integer, nullable=False),
 )

@@ -1,0 +1,63 @@
+"""/v1/reports: claims that make each report's push to each group robot happen exactly once."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from hub import report_claims
+from hub.deps import Caller, Store, require_role
+from hub.refusals import Refusal, responses
+from hub.store import now_ms
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+SUPERVISOR = frozenset({"supervisor"})
+_PERIOD = {"daily": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "monthly": re.compile(r"^\d{4}-\d{2}$")}
+
+
+class ClaimRequest(BaseModel):
+    kind: Literal["daily", "monthly"]
+    period: Annotated[str, Field(max_length=10)]
+    robot: Literal["wecom", "dingtalk"]
+
+
+class ClaimAnswer(BaseModel):
+    id: int
+    granted: bool
+    state: str
+    claimed_by: str
+    sent_at_ms: int | None
+
+
+class Outcome(BaseModel):
+    sent: bool
+
+
+@router.post("/claims", response_model=ClaimAnswer, responses=responses(400, 401, 403, 413, 422))
+def claim(who: Caller, store: Store, body: ClaimRequest) -> ClaimAnswer:
+    """Claim a report's push to one robot. ``granted`` false: another console has it, or it was sent
+    (``state``). A claim not marked within 10 minutes may be taken over."""
+    require_role(who, SUPERVISOR, "push reports", "推送报告")
+    if not _PERIOD[body.kind].match(body.period):
+        raise Refusal(422, f"period: {body.period!r} is not a {body.kind} period (YYYY-MM-DD or YYYY-MM)",
+                      f"period:{body.period!r} 不是{'日期' if body.kind == 'daily' else '月份'}", field="period",
+                      value=body.period)  # fmt: skip
+    with store.guarded() as c:
+        got = report_claims.claim(c, body.kind, body.period, body.robot, who.user, now_ms())
+    return ClaimAnswer(id=got.id, granted=got.granted, state=got.state, claimed_by=got.claimed_by,
+                       sent_at_ms=got.sent_at_ms)  # fmt: skip
+
+
+@router.post("/claims/{claim_id}", response_model=Outcome, responses=responses(400, 401, 403, 404, 413, 422))
+def settle(who: Caller, store: Store, claim_id: Annotated[int, Path(ge=1)], body: Outcome) -> Outcome:
+    """Mark a granted claim sent (for good) or not sent (given back for another try)."""
+    require_role(who, SUPERVISOR, "push reports", "推送报告")
+    with store.guarded() as c:
+        done = report_claims.mark(c, claim_id, who.user, body.sent, now_ms())
+    if not done:
+        raise Refusal(404, f"claim {claim_id}: not held by {who.user}", f"认领 {claim_id} 不属于 {who.user}",
+                      field="claim_id", value=str(claim_id))  # fmt: skip
+    return body

@@ -1,0 +1,188 @@
+"""Data quality of the cache: null rates of the key fields, event-order errors (签收 before 发货),
+duplicate waybills, unmapped statuses and quarantined records, each against warn and fail thresholds
+from ``resources/insights/quality.json`` (dbt's warn_if/error_if, SodaCL's warn/fail), per day.
+
+Definitions (the percentage is of the orders the check applies to, created that day, China time):
+- ``missing_paid_amount``: paid orders (a ``paid`` event) whose paid amount is unknown.
+- ``missing_waybill``: shipped orders (a ``shipped`` event) with no waybill number.
+- ``missing_receiver_phone`` / ``missing_receiver_address``: orders with the field empty.
+- ``missing_created_at``: orders whose creation time is not a real time (0 or before 2000).
+- ``event_order_errors``: orders with an event before the one it needs: carrier delivered, customer
+  confirmed or settled before shipped; shipped or settled before paid.
+- ``duplicate_waybills``: shipped orders whose waybill number another order also carries.
+- ``unmapped_statuses``: orders with an observation no mapping rule knew.
+- ``quarantined_records``: records refused at the door and still open (a count, not per day).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from sqlalchemy import Connection
+
+from insights.consistency import china_day, day_range
+from sync.resources import RESOURCES
+
+THRESHOLDS = RESOURCES / "insights" / "quality.json"
+CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "missing_paid_amount": ("实收金额空值率", "Paid amount missing"),
+    "missing_waybill": ("运单号空值率(已发货)", "Waybill missing (shipped)"),
+    "missing_receiver_phone": ("收件人电话空值率", "Receiver phone missing"),
+    "missing_receiver_address": ("收件地址空值率", "Receiver address missing"),
+    "missing_created_at": ("下单时间无效率", "Created time invalid"),
+    "event_order_errors": ("事件时序错乱率", "Events out of order"),
+    "duplicate_waybills": ("运单号重复率", "Duplicate waybills"),
+    "unmapped_statuses": ("未映射状态", "Unmapped statuses"),
+    "quarantined_records": ("隔离中的记录", "Quarantined records"),
+}
+_REAL_TIME_MS = 946_684_800_000  # 2000-01-01
+
+
+class ThresholdsError(ValueError):
+    """A thresholds file was refused; ``json_path`` points at the first offending place."""
+
+    def __init__(self, json_path: str, message: str) -> None:
+        super().__init__(f"{json_path}: {message}")
+        self.json_path = json_path
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    id: str
+    warn: float
+    fail: float
+
+
+def load_thresholds(path: Path | None = None) -> dict[str, Threshold]:
+    """The thresholds (bundled, or ``path``), validated against quality.schema.json."""
+    path = path or THRESHOLDS
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ThresholdsError("$", f"{path}: {exc}") from None
+    schema = json.loads((RESOURCES / "insights" / "quality.schema.json").read_text(encoding="utf-8"))
+    error = best_match(Draft202012Validator(schema).iter_errors(document))
+    if error is not None:
+        raise ThresholdsError(error.json_path, error.message)
+    return {c["id"]: Threshold(c["id"], float(c["warn"]), float(c["fail"])) for c in document["checks"]}
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Great Expectations' shape: evaluated, unexpected, and the verdict against the thresholds."""
+
+    id: str
+    evaluated: int = 0
+    unexpected: int = 0
+    samples: list[int] = field(default_factory=list)  # order ids (quarantine: record ids)
+    warn: float = 0.0
+    fail: float = 0.0
+    per_day: dict[str, tuple[int, int]] = field(default_factory=dict)  # day → (evaluated, unexpected)
+
+    @property
+    def is_count(self) -> bool:
+        return self.id == "quarantined_records"
+
+    @property
+    def value(self) -> float | None:
+        """Percent (a count for quarantined records); None when nothing was evaluated."""
+        if self.is_count:
+            return float(self.unexpected)
+        return 100.0 * self.unexpected / self.evaluated if self.evaluated else None
+
+    @property
+    def status(self) -> str:
+        value = self.value
+        if value is None:
+            return "no_data"
+        if value > self.fail:
+            return "fail"
+        return "warn" if value > self.warn else "pass"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "evaluated": self.evaluated, "unexpected": self.unexpected, "value": self.value,
+                "warn": self.warn, "fail": self.fail, "status": self.status, "samples": self.samples[:10],
+                "per_day": {d: list(v) for d, v in sorted(self.per_day.items())}}  # fmt: skip
+
+
+_PER_ORDER = """
+SELECT o.id, o.created_at_ms, o.paid_amount_fen IS NULL, o.waybill_no = '', o.receiver_phone = '',
+  o.receiver_address = '',
+  MIN(CASE WHEN e.kind = 'paid' THEN e.at_ms END), MIN(CASE WHEN e.kind = 'shipped' THEN e.at_ms END),
+  MIN(CASE WHEN e.kind IN ('carrier_delivered', 'customer_confirmed', 'settled') THEN e.at_ms END),
+  MIN(CASE WHEN e.kind = 'settled' THEN e.at_ms END)
+FROM orders o LEFT JOIN events e ON e.order_id = o.id
+WHERE o.created_at_ms >= ? AND o.created_at_ms < ? {where}
+GROUP BY o.id
+"""
+
+
+def quality(
+    c: Connection, start: date, end: date, thresholds: dict[str, Threshold] | None = None, shop: str | None = None
+) -> dict[str, CheckResult]:
+    """Every check over the orders created from ``start`` to ``end`` (inclusive)."""
+    limits = thresholds or load_thresholds()
+    results = {i: CheckResult(i, warn=t.warn, fail=t.fail) for i, t in limits.items()}
+    for name in CHECK_LABELS:
+        results.setdefault(name, CheckResult(name, warn=0.0, fail=0.0))
+    lo, hi = day_range(start, end)
+    where, args = ("AND o.shop = ?", (lo, hi, shop)) if shop else ("", (lo, hi))
+
+    def count(name: str, day: str, order_id: int, bad: bool) -> None:
+        r = results[name]
+        r.evaluated += 1
+        seen = r.per_day.get(day, (0, 0))
+        r.per_day[day] = (seen[0] + 1, seen[1] + bad)
+        if bad:
+            r.unexpected += 1
+            if len(r.samples) < 50:
+                r.samples.append(order_id)
+
+    rows = c.exec_driver_sql(_PER_ORDER.format(where=where), args).all()
+    duplicates = _duplicate_waybill_orders(c, lo, hi, shop)
+    unmapped = _unmapped_orders(c, lo, hi, shop)
+    for order_id, created, no_paid, no_waybill, no_phone, no_address, paid, shipped, after_ship, settled in rows:
+        day = china_day(created) if created >= _REAL_TIME_MS else "—"
+        count("missing_created_at", day, order_id, created < _REAL_TIME_MS)
+        count("missing_receiver_phone", day, order_id, bool(no_phone))
+        count("missing_receiver_address", day, order_id, bool(no_address))
+        if paid is not None:
+            count("missing_paid_amount", day, order_id, bool(no_paid))
+        if shipped is not None:
+            count("missing_waybill", day, order_id, bool(no_waybill))
+            count("duplicate_waybills", day, order_id, order_id in duplicates)
+        out_of_order = (shipped is not None and after_ship is not None and after_ship < shipped) or (
+            paid is not None and ((shipped is not None and shipped < paid) or (settled is not None and settled < paid))
+        )
+        count("event_order_errors", day, order_id, out_of_order)
+        count("unmapped_statuses", day, order_id, order_id in unmapped)
+    quarantined = results["quarantined_records"]
+    for (record_id,) in c.exec_driver_sql("SELECT id FROM quarantine WHERE status = 'open' ORDER BY id"):
+        quarantined.evaluated += 1
+        quarantined.unexpected += 1
+        if len(quarantined.samples) < 50:
+            quarantined.samples.append(record_id)
+    return results
+
+
+def _duplicate_waybill_orders(c: Connection, lo: int, hi: int, shop: str | None) -> set[int]:
+    sql = (
+        "SELECT o.id FROM orders o WHERE o.created_at_ms >= ? AND o.created_at_ms < ? AND o.waybill_no != '' "
+        + ("AND o.shop = ? " if shop else "")
+        + "AND EXISTS (SELECT 1 FROM orders d WHERE d.waybill_no = o.waybill_no AND d.id != o.id)"
+    )
+    return {r[0] for r in c.exec_driver_sql(sql, (lo, hi, shop) if shop else (lo, hi))}
+
+
+def _unmapped_orders(c: Connection, lo: int, hi: int, shop: str | None) -> set[int]:
+    sql = (
+        "SELECT DISTINCT b.order_id FROM observations b JOIN orders o ON o.id = b.order_id WHERE b.unmapped = 1 "
+        "AND o.created_at_ms >= ? AND o.created_at_ms < ?" + (" AND o.shop = ?" if shop else "")
+    )
+    return {r[0] for r in c.exec_driver_sql(sql, (lo, hi, shop) if shop else (lo, hi))}
