@@ -136,8 +136,13 @@ def planted_records(
         plants.extend(planted)
         if rnd.random() < 0.05:  # delivered twice
             observations.append(dict(rnd.choice(observations)))
-        if settles:  # after the draws above, so the rest of the demo is as it was before bills
+        # Systems that disagree (the consistency dashboard's 伪闭环), chosen by the order's number so the
+        # draws above stay as they were: finance never bills one confirmed order in 97, and the carrier
+        # never reports one shipped order in 131 (its tracking was never subscribed).
+        if settles and n % 97 != 13:  # after the draws above, so the rest of the demo is as it was before bills
             observations.append(_settlement(order, ref, at + timedelta(days=7), observations))
+        if stage > 0.15 and not trouble and n % 131 == 29:
+            observations = [o for o in observations if o["source"] != "kuaidi100"]
         if until is not None:
             observations = [o for o in observations if datetime.fromisoformat(o["observed_at"]) <= until]
         kept = {id(o) for o in observations}

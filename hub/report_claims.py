@@ -16,7 +16,7 @@ report_pushes = Table(
     "hub_report_pushes",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("kind", String(16), nullable=False),  # daily, monthly
+    Column("kind", String(16), nullable=False),  # daily, monthly, health (a score below 70)
     Column("period", String(10), nullable=False),  # 2026-11-28, 2026-11
     Column("robot", String(16), nullable=False),  # wecom, dingtalk
     Column("state", String(8), nullable=False),  # claimed, sent

@@ -115,6 +115,18 @@ refused_records = Table(
     Column("record_json", Text, nullable=False),
 )
 
+# Calls of POST /v1/ingest/{source} per source and hour (hub/ingest_stats.py): each channel's API health.
+ingest_stats = Table(
+    "hub_ingest_stats",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("hour_ms", BigInteger, primary_key=True, autoincrement=False),  # the hour's start, ms since the epoch
+    Column("calls", BigInteger, nullable=False),
+    Column("failed_calls", BigInteger, nullable=False),  # refused or failed as a whole: nothing of it stored
+    Column("records_accepted", BigInteger, nullable=False),
+    Column("records_refused", BigInteger, nullable=False),
+)
+
 # Invoicing (hub/invoicer.py, invoicing/): the orders that asked for an invoice as the invoicer last
 # folded them, the invoices (blue and red) with the orders they cover, each move of an invoice, and
 # the months a clerk has locked for the close.

@@ -101,6 +101,7 @@ class PushOutcome:
     robot: str
     sent: bool
     skipped: str = ""  # why it was not sent: already sent, another console has it, or the robot refused
+    skipped_zh: str = ""
 
 
 async def push(
@@ -113,10 +114,13 @@ async def push(
     for robot in robots:
         got = await client.report_claim(kind, period, robot.name)
         if not got["granted"]:
-            why = "already sent" if got["state"] == "sent" else f"claimed by {got['claimed_by']}"
-            outcomes.append(PushOutcome(robot.name, False, why))
+            if got["state"] == "sent":
+                outcomes.append(PushOutcome(robot.name, False, "already sent", "已推送过"))
+            else:
+                who = got["claimed_by"]
+                outcomes.append(PushOutcome(robot.name, False, f"claimed by {who}", f"{who} 正在推送"))
             continue
         sent, why = await asyncio.to_thread(post, robot, title, markdown)
         await client.report_settle(got["id"], sent)
-        outcomes.append(PushOutcome(robot.name, sent, why))
+        outcomes.append(PushOutcome(robot.name, sent, why, f"机器人拒绝:{why}" if why else ""))
     return outcomes

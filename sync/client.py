@@ -268,6 +268,11 @@ class HubClient:
     async def ingest(self, source: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", f"/v1/ingest/{source}", json=body)
 
+    async def ingest_stats(self, since_ms: int) -> dict[str, Any]:
+        """Channel API health (supervisor): the ingest's calls per source since ``since_ms`` and per hour
+        for the last 48 hours, with call and record success rates (README: channel API health)."""
+        return await self.request("GET", "/v1/ingest/stats", params={"since_ms": since_ms})
+
 
 async def revoke_token(hub_url: str, token: str, *, attempts: int = 2, timeout: float = 10.0) -> bool:
     """Sign a token out at the hub: True when the hub revoked it, False when it no longer took it

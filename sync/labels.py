@@ -15,6 +15,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     "wechat_channels": ("微信视频号", "WeChat Channels"),
     "youzan": ("有赞", "Youzan"),
     "miniapp": ("自有小程序", "Own mini-program"),
+    "cainiao": ("菜鸟", "Cainiao"),
     "kuaidi100": ("快递100", "Kuaidi100"),
     "finance": ("财务", "Finance"),
     "console": ("控制台", "Console"),

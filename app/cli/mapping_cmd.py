@@ -1,4 +1,5 @@
-"""`orderdesk mapping …`: map a raw status, import a table, list the tables in force."""
+"""`orderdesk mapping …`: map a raw status, import a table, list the tables in force, show a table's rules
+with where each comes from (its provenance: seed article, public document, or an assumption to confirm)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
 from sync.cache.mapping_store import active_registry, import_table
-from sync.mapping import MappingTableError
+from sync.labels import SOURCE_SYSTEMS
+from sync.mapping import MappingRegistry, MappingTable, MappingTableError
+from sync.mapping.provenance import assumed_rules, of_rule
 from sync.mapping.registry import load_table_file
 
 
@@ -29,6 +33,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     i.set_defaults(run=run_import)
     ls = sub.add_parser("list", help=tr("列出生效的映射表", "list the tables in force"))
     ls.set_defaults(run=run_list)
+    show = sub.add_parser(
+        "show", help=tr("列出一张映射表的规则及每条的来源", "list a table's rules and where each comes from")
+    )
+    show.add_argument("source")
+    show.set_defaults(run=run_show)
 
 
 def _fields(pairs: list[str]) -> dict[str, str]:
@@ -44,10 +53,7 @@ def _fields(pairs: list[str]) -> dict[str, str]:
 def run_map(args: argparse.Namespace) -> int:
     with open_cache(args) as cache, cache.read() as c:
         registry = active_registry(c)
-    if args.source not in registry:
-        known = ", ".join(registry.sources)
-        raise UserError(tr(f"未知来源 {args.source!r};可用:{known}", f"unknown source {args.source!r}; known: {known}"))
-    table = registry.table(args.source)
+    table = _table(registry, args.source)
     fields = {**_fields(args.field), (args.status_field or table.status_field): args.status}
     mapped = table.map(fields, args.status_field or table.status_field)
     document = {"source": args.source, "source_system": table.source_system.value, "fields": fields, **mapped.as_json()}
@@ -61,7 +67,20 @@ def run_map(args: argparse.Namespace) -> int:
             f"{label} → fulfilment={document['fulfilment']} refund={document['refund']} "
             f"cancelled={document['cancelled']} ({mapped.rule_id}, {mapped.mapping_version})"
         )
+        assumed = set(assumed_rules(table.document)) & set((mapped.rule_id or "").split("+"))
+        if assumed:
+            emit_line(
+                tr(f"注意:规则 {'、'.join(sorted(assumed))} 是假设,尚未确认(orderdesk mapping show {args.source})",
+                   f"note: rule {', '.join(sorted(assumed))} is assumed, not confirmed (orderdesk mapping show {args.source})")
+            )  # fmt: skip
     return 0
+
+
+def _table(registry: MappingRegistry, source: str) -> MappingTable:
+    if source not in registry:
+        known = ", ".join(registry.sources)
+        raise UserError(tr(f"未知来源 {source!r};可用:{known}", f"unknown source {source!r}; known: {known}"))
+    return registry.table(source)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -98,14 +117,76 @@ def run_list(args: argparse.Namespace) -> int:
     tables = [registry.table(s) for s in registry.sources]
     rows = [
         {"source": t.source, "source_system": t.source_system.value, "version": t.version, "rules": len(t.document["rules"]),
-         "title": t.document["title"]}
+         "assumed_rules": len(assumed_rules(t.document)), "title": t.document["title"]}
         for t in tables
     ]  # fmt: skip
     if args.json:
         emit_json(rows)
     else:
         for r in rows:
+            assumed = tr(f"  ({r['assumed_rules']} 条为假设,待确认)", f"  ({r['assumed_rules']} assumed, to confirm)")
             emit_line(
                 f"{r['source']:<16} {r['source_system']:<10} {r['version']:<8} {r['rules']:>3}  {json.dumps(r['title'], ensure_ascii=False)}"
+                + (assumed if r["assumed_rules"] else "")
             )
+    return 0
+
+
+def _when(rule: dict[str, Any]) -> str:
+    parts = []
+    for field, spec in rule["when"].items():
+        if isinstance(spec, dict) and "present" in spec:
+            parts.append(f"{field}:{tr('有值', 'present') if spec['present'] else tr('无值', 'absent')}")
+        elif isinstance(spec, dict):
+            parts.append(f"{field}∉{'|'.join(str(v) for v in spec['not_in'])}")
+        else:
+            parts.append(f"{field}={'|'.join(str(v) for v in (spec if isinstance(spec, list) else [spec]))}")
+    return " ".join(parts)
+
+
+def _then(rule: dict[str, Any]) -> str:
+    then = rule["then"]
+    parts = [str(then[k]) for k in ("fulfilment", "refund") if then.get(k)]
+    parts += [f"≥{then['implies']}"] if then.get("implies") else []
+    parts += ["cancelled"] if then.get("cancelled") else []
+    parts += [f"signal={then['signal']}"] if then.get("signal") else []
+    parts += ["exception"] if then.get("exception") else []
+    return " ".join(parts) or "—"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """A table's rules in order, each with where its value comes from."""
+    with open_cache(args) as cache, cache.read() as c:
+        table = _table(active_registry(c), args.source)
+    document = table.document
+    rules = [
+        {"id": r["id"], "axis": r.get("axis"), "when": r["when"], "then": r["then"], "label": r["label"],
+         "provenance": of_rule(r).as_json()}
+        for r in document["rules"]
+    ]  # fmt: skip
+    assumed = assumed_rules(document)
+    if args.json:
+        emit_json({"source": table.source, "source_system": table.source_system.value, "version": table.version,
+                   "mapping_version": table.mapping_version, "title": document["title"],
+                   "references": document["references"], "assumed_rules": assumed, "rules": rules})  # fmt: skip
+        return 0
+    english = language() == "en"
+    system = SOURCE_SYSTEMS[table.source_system.value][1 if english else 0]
+    emit_line(f"{table.mapping_version}  {document['title']['en' if english else 'zh']}  ({system})")
+    for reference in document["references"]:
+        emit_line(f"  {tr('出处', 'reference')}: {reference}")
+    for rule in document["rules"]:
+        said = of_rule(rule)
+        label = rule["label"]["en" if english else "zh"]
+        emit_line(f"  {rule['id']:<28} {_when(rule):<24} → {_then(rule):<28} {label}  [{said.basis_label(english)}]")
+        if said.basis:
+            emit_line(f"      {said.note_en if english else said.note_zh}")
+        if said.reference:
+            emit_line(f"      {tr('出处', 'reference')}: {said.reference}")
+    if assumed:
+        emit_line(
+            tr(f"{len(assumed)} 条规则为假设:请主管核对,并用 orderdesk mapping import 导入修正后的新版本",
+               f"{len(assumed)} rules are assumed: a supervisor should confirm them and import a corrected version "
+               "with orderdesk mapping import")
+        )  # fmt: skip
     return 0

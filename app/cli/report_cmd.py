@@ -90,7 +90,10 @@ def _push(args: argparse.Namespace, kind: str, period: str, title: str, markdown
         raise UserError(tr("没有配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(与 _SECRET),或存入钥匙串",
                            "no group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET), or keep them in the keyring"))  # fmt: skip
     outcomes = _call(args, lambda client: robots.push(client, kind, period, title, markdown, found))
-    return [{"robot": o.robot, "sent": o.sent, "skipped": o.skipped} for o in outcomes]
+    return [
+        {"robot": o.robot, "sent": o.sent, "skipped": tr(o.skipped_zh, o.skipped) if o.skipped else ""}
+        for o in outcomes
+    ]
 
 
 def _hub_facts(args: argparse.Namespace) -> HubFacts:

@@ -52,6 +52,7 @@ class Settings:
     language: str = "zh_CN"  # zh_CN or en
     sync_interval_s: float = 5.0
     scan_days: float = 7.0
+    report_time: str = "09:00"  # the daily report's time (China time, HH:MM): made and pushed once a day
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -74,6 +75,8 @@ class Settings:
                 setattr(made, f.name, type(default)(value))
         if made.language not in ("zh_CN", "en"):
             made.language = "zh_CN"
+        if report_minutes(made.report_time) is None:
+            made.report_time = cls.report_time
         if not (INTERVAL_RANGE[0] <= made.sync_interval_s <= INTERVAL_RANGE[1]):
             made.sync_interval_s = cls.sync_interval_s
         return made
@@ -162,6 +165,15 @@ class ConsoleConfig:
         config = cls(folder / "settings.json", book)
         settings.save(config.settings_path)
         return config, settings
+
+
+def report_minutes(text: str) -> int | None:
+    """``09:00`` → 540 minutes after midnight; None when it is not a time of day."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        return None
+    value = int(hours) * 60 + int(minutes)
+    return value if int(hours) < 24 and int(minutes) < 60 else None
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from app.ui.i18n import pick
 from app.ui.inventory_page import InventoryPage
 from app.ui.orders_page import OrdersPage
 from app.ui.packing_page import PackingPage
-from app.ui.placeholders import SupervisionPage
 from app.ui.settings_page import SettingsPage
+from app.ui.supervision_page import SupervisionPage
 from app.ui.words import duration
 from printing.printers import Printer
 from sync.cache import Cache
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
             "packing": lambda: self._packing(printer),
             "orders": lambda: OrdersPage(cache, full_contact=session.sees_full_contact),
             "finance": self._finance_page,
-            "supervision": SupervisionPage,
+            "supervision": self._supervision_page,
             "inventory": self._inventory_page,
             "settings": self._settings_page,
         }
@@ -173,6 +173,16 @@ class MainWindow(QMainWindow):
         page = InventoryPage(self.cache, hub_url=self.session.hub_url, token=lambda: self.session.token,
                              may_resume=self.session.role == "supervisor")  # fmt: skip
         page.resumed.connect(lambda _sku: self.sync.sync_now())
+        return page
+
+    @property
+    def supervision_page(self) -> SupervisionPage:
+        return self.pages["supervision"]  # type: ignore[return-value]
+
+    def _supervision_page(self) -> SupervisionPage:
+        page = SupervisionPage(self.cache, hub_url=self.session.hub_url, token=lambda: self.session.token,
+                               user=self.session.user)  # fmt: skip
+        page.go_to.connect(lambda name: self.show_workspace(name) if name in self.pages else None)
         return page
 
     @property

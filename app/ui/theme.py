@@ -14,6 +14,9 @@ COLOURS = {
     "substitution": "#fff3c4",  # printed differently from what was written (pinyin)
     "fallback_font": "#d9f2f7",  # printed as written, in a fallback font
     "problem": "#f8d0d0",  # will not print as written: needs a person
+    "chart": "#3b6fb6",  # a chart's bars and lines
+    "chart_alert": "#c0392b",  # a bar above its bar (a rate above 0.3%), a score below 70
+    "chart_bar_line": "#8a5a00",  # the bar a figure is held to, drawn across a chart
 }
 
 # The packing station is read from arm's length: its type stays large.

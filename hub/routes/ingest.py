@@ -1,5 +1,6 @@
-"""/v1/ingest: records from the channels, the carrier and finance (supervisor only); /v1/refused: the
-records it refused, kept for a person to see."""
+"""/v1/ingest: records from the channels, the carrier and finance (supervisor only); /v1/ingest/stats: how
+those calls went per source and hour (channel API health, hub/ingest_stats.py); /v1/refused: the records
+it refused, kept for a person to see."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from hub import refused
+from hub import ingest_stats, refused
 from hub.body import IngestLimits, parse_form, parse_json
 from hub.deps import Caller, Store, require_role
 from hub.ingest import REFUSALS_SHOWN, RefusedRecord, parse_ingest
 from hub.refusals import Refusal, responses
 from hub.rows import observation_rows, order_rows
+from hub.store import HubStore, now_ms
 from sync.mapping.registry import bundled_documents
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
 INGEST_ROLES = frozenset({"supervisor"})
 SOURCES = tuple(sorted(document["source"] for document in bundled_documents()))
 FORM = "application/x-www-form-urlencoded"
+DAY_MS = 86_400_000
+MAX_MS = 253_402_300_799_999  # the last millisecond of the year 9999
 
 
 class IngestResult(BaseModel):
@@ -30,6 +34,32 @@ class IngestResult(BaseModel):
     observations_repeated: int
     refused: list[RefusedRecord]
     refused_count: int
+
+
+class SourceHealth(BaseModel):
+    source: str
+    calls: int
+    failed_calls: int
+    records_accepted: int
+    records_refused: int
+    call_success_rate: float | None
+    record_success_rate: float | None
+
+
+class HourHealth(BaseModel):
+    source: str
+    hour_ms: int
+    calls: int
+    failed_calls: int
+    records_accepted: int
+    records_refused: int
+
+
+class IngestStats(BaseModel):
+    since_ms: int
+    until_ms: int
+    sources: list[SourceHealth]
+    hours: list[HourHealth]
 
 
 class KeptRefusal(BaseModel):
@@ -60,6 +90,34 @@ def _document(raw: bytes, mime: str, source: str, limits: IngestLimits) -> tuple
     return parse_json(fields["param"].encode(), "param", limits), "param"
 
 
+# Before POST /ingest/{source}: for another method on /ingest/stats the first route whose path matches
+# answers 405, and its Allow header must say GET, not POST.
+@router.get("/ingest/stats", response_model=IngestStats, responses=responses(401, 403, 422))
+def stats(
+    who: Caller,
+    store: Store,
+    since_ms: Annotated[
+        int | None, Query(ge=0, le=MAX_MS, description="from this time on (its hour); absent: the last 24 hours")
+    ] = None,
+) -> IngestStats:
+    """Channel API health: the calls of POST /v1/ingest/{source} per source, from the hour `since_ms`
+    falls in, and per hour for the last 48 hours (`hours`, oldest first; hours without a call left out).
+
+    A call is **failed** when it was refused or failed as a whole (not JSON, too large, multipart, the
+    wrong shape, a server error: nothing of it stored); a call that was read counts its records as
+    **accepted** (stored, or already held) or **refused** (GET /v1/refused). `call_success_rate` =
+    (calls − failed_calls) / calls; `record_success_rate` = records_accepted / (records_accepted +
+    records_refused); null when there is nothing to divide by. Not counted: calls refused before the
+    source is known to be one (token, role, a source without a mapping table) and bodies whose
+    Content-Length is already too large. Every source with a mapping table is listed, with zeros when
+    it made no call."""
+    require_role(who, INGEST_ROLES, "read the ingest's call statistics", "查看导入接口的调用统计")
+    now = now_ms()
+    with store.read() as c:
+        found = ingest_stats.summary(c, now - DAY_MS if since_ms is None else since_ms, now, SOURCES)
+    return IngestStats.model_validate(found)
+
+
 @router.post(
     "/ingest/{source}",
     response_model=IngestResult,
@@ -74,12 +132,21 @@ async def ingest(
 ) -> IngestResult:
     """Orders and observations in the wire contract (README), or Kuaidi100's own push (JSON, or the
     form field `param`). Bad records come back in `refused` (the first 20 of `refused_count`, each
-    naming field and value) and are kept at the hub (GET /v1/refused); the rest is stored."""
+    naming field and value) and are kept at the hub (GET /v1/refused); the rest is stored. Every call
+    is counted for the source's API health (GET /v1/ingest/stats)."""
     require_role(who, INGEST_ROLES, "ingest", "导入数据")
     if source not in SOURCES:
         raise Refusal(404, f"no mapping table for the source {source}: known sources are {', '.join(SOURCES)}",
                       f"来源 {source} 没有映射表,已知来源:{'、'.join(SOURCES)}", field="source",
                       value=source)  # fmt: skip
+    try:
+        return await _take(who.user, store, source, request)
+    except Exception:  # refused or failed as a whole: nothing of it was stored
+        await run_in_threadpool(ingest_stats.count_failed_call, store, source)
+        raise
+
+
+async def _take(user: str, store: HubStore, source: str, request: Request) -> IngestResult:
     limits: IngestLimits = request.app.state.ingest_limits
     mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if mime.startswith("multipart/"):
@@ -94,7 +161,9 @@ async def ingest(
         with store.write() as c:
             ids = store.put_order_rows(c, orders)
             new = store.put_observation_rows(c, observations)
-            refused.keep(c, source, who.user, parsed.refused)
+            refused.keep(c, source, user, parsed.refused)
+            ingest_stats.count(c, source, now_ms(), accepted=len(parsed.orders) + len(parsed.observations),
+                               refused=len(parsed.refused))  # fmt: skip
         repeated = len(parsed.observations) - new
         return IngestResult(orders=ids, observations_new=new, observations_repeated=repeated,
                             refused=[r.shown() for r in parsed.refused[:REFUSALS_SHOWN]],

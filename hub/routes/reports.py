@@ -15,11 +15,12 @@ from hub.store import now_ms
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 SUPERVISOR = frozenset({"supervisor"})
-_PERIOD = {"daily": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "monthly": re.compile(r"^\d{4}-\d{2}$")}
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PERIOD = {"daily": _DAY, "health": _DAY, "monthly": re.compile(r"^\d{4}-\d{2}$")}
 
 
 class ClaimRequest(BaseModel):
-    kind: Literal["daily", "monthly"]
+    kind: Literal["daily", "monthly", "health"]
     period: Annotated[str, Field(max_length=10)]
     robot: Literal["wecom", "dingtalk"]
 
@@ -43,7 +44,7 @@ def claim(who: Caller, store: Store, body: ClaimRequest) -> ClaimAnswer:
     require_role(who, SUPERVISOR, "push reports", "推送报告")
     if not _PERIOD[body.kind].match(body.period):
         raise Refusal(422, f"period: {body.period!r} is not a {body.kind} period (YYYY-MM-DD or YYYY-MM)",
-                      f"period:{body.period!r} 不是{'日期' if body.kind == 'daily' else '月份'}", field="period",
+                      f"period:{body.period!r} 不是{'月份' if body.kind == 'monthly' else '日期'}", field="period",
                       value=body.period)  # fmt: skip
     with store.guarded() as c:
         got = report_claims.claim(c, body.kind, body.period, body.robot, who.user, now_ms())

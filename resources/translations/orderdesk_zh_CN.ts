@@ -201,19 +201,128 @@
     </message>
 </context>
 <context>
+    <name>ConsistencyTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="86"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="91"/>
+        <location filename="../../app/ui/supervision_page.py" line="98"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="91"/>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="91"/>
+        <source>Disagreeing</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="91"/>
+        <source>Rate</source>
+        <translation>差异率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="92"/>
+        <source>Kinds</source>
+        <translation>不一致类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="94"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="94"/>
+        <source>Calls</source>
+        <translation>调用次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="94"/>
+        <source>Call success</source>
+        <translation>调用成功率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="94"/>
+        <source>Records refused</source>
+        <translation>被拒记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="96"/>
+        <source>Disagreeing orders per channel (%)</source>
+        <translation>各渠道不一致订单占比(%)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="97"/>
+        <source>Disagreeing orders per day (%)</source>
+        <translation>每日不一致订单占比(%)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="98"/>
+        <source>Order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="98"/>
+        <source>Unified id</source>
+        <translation>订单域 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="98"/>
+        <source>Disagreements</source>
+        <translation>不一致之处</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="104"/>
+        <source>Orders created in the last</source>
+        <translation>统计最近</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="115"/>
+        <source>&lt;b&gt;API health of each source&lt;/b&gt; (the hub&apos;s ingest, last 7 days)</source>
+        <translation>&lt;b&gt;各来源 API 健康度&lt;/b&gt;(订单中心接入统计,近 7 天)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="120"/>
+        <source>&lt;b&gt;Disagreeing orders&lt;/b&gt; (Enter or double-click: the order&apos;s trace)</source>
+        <translation>&lt;b&gt;不一致订单&lt;/b&gt;(回车或双击:查看全链路)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="137"/>
+        <source>{disagreeing:,} of {orders:,} orders disagree ({rate}); bar {bar}</source>
+        <translation>{orders:,} 单中 {disagreeing:,} 单三系统不一致({rate});阈值 {bar}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="154"/>
+        <source>Highlighted: channels above {bar}. Choose a channel to see its orders.</source>
+        <translation>标红:差异率高于 {bar} 的渠道。选择渠道查看其订单。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="180"/>
+        <source>no figures from the hub (offline, or a hub without ingest statistics)</source>
+        <translation>订单中心未提供数据(离线,或中枢无接入统计)</translation>
+    </message>
+</context>
+<context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="130"/>
+        <location filename="../../app/ui/demo.py" line="132"/>
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="131"/>
+        <location filename="../../app/ui/demo.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="135"/>
+        <location filename="../../app/ui/demo.py" line="137"/>
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -668,212 +777,291 @@
     </message>
 </context>
 <context>
+    <name>HealthTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="139"/>
+        <source>Health score per day</source>
+        <translation>每日健康分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <source>Dimension</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <source>Good / bad</source>
+        <translation>优 / 差</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <source>What to do</source>
+        <translation>怎么做</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="160"/>
+        <source>Health {score}</source>
+        <translation>健康分 {score}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="165"/>
+        <source>Too little data to score ({coverage} of the weight has data).</source>
+        <translation>数据不足,无法评分(有数据的权重占 {coverage})。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="168"/>
+        <source>Below 70: {first}</source>
+        <translation>低于 70:{first}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="171"/>
+        <source>Coverage {coverage}</source>
+        <translation>数据覆盖 {coverage}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="179"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="184"/>
+        <source>Enter or double-click a dimension: go where it is fixed. A dimension without data never counts as passing.</source>
+        <translation>回车或双击维度:前往处理它的地方。没有数据的维度不算达标。</translation>
+    </message>
+</context>
+<context>
     <name>InventoryPage</name>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <location filename="../../app/ui/inventory_page.py" line="67"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <location filename="../../app/ui/inventory_page.py" line="67"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <location filename="../../app/ui/inventory_page.py" line="67"/>
         <source>Levels</source>
         <translation>水位</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="58"/>
+        <location filename="../../app/ui/inventory_page.py" line="67"/>
         <source>Sellable</source>
         <translation>可售</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <location filename="../../app/ui/inventory_page.py" line="68"/>
         <source>Reserved</source>
         <translation>预占</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <location filename="../../app/ui/inventory_page.py" line="68"/>
         <source>Paid, not shipped</source>
         <translation>已付待发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="59"/>
+        <location filename="../../app/ui/inventory_page.py" line="68"/>
         <source>Holds</source>
         <translation>预占单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="60"/>
+        <location filename="../../app/ui/inventory_page.py" line="69"/>
         <source>Breaker</source>
         <translation>熔断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="87"/>
-        <location filename="../../app/ui/inventory_page.py" line="158"/>
+        <location filename="../../app/ui/inventory_page.py" line="96"/>
+        <location filename="../../app/ui/inventory_page.py" line="171"/>
         <source>Read-only: a supervisor resumes a tripped SKU.</source>
         <translation>只读:熔断的 SKU 由主管恢复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="99"/>
+        <location filename="../../app/ui/inventory_page.py" line="108"/>
         <source>Why it is safe to sell again (required)</source>
         <translation>为什么可以恢复销售(必填)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="100"/>
+        <location filename="../../app/ui/inventory_page.py" line="109"/>
         <source>&amp;Resume selling</source>
         <translation>恢复销售(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="111"/>
-        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <location filename="../../app/ui/inventory_page.py" line="120"/>
+        <location filename="../../app/ui/inventory_page.py" line="121"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <location filename="../../app/ui/inventory_page.py" line="120"/>
         <source>Campaign</source>
         <translation>活动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <location filename="../../app/ui/inventory_page.py" line="120"/>
         <source>Taken</source>
         <translation>已占用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="111"/>
+        <location filename="../../app/ui/inventory_page.py" line="120"/>
         <source>Quota</source>
         <translation>配额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <location filename="../../app/ui/inventory_page.py" line="121"/>
         <source>Expires in</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="112"/>
-        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <location filename="../../app/ui/inventory_page.py" line="121"/>
+        <location filename="../../app/ui/inventory_page.py" line="126"/>
         <source>Units</source>
         <translation>件数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="112"/>
+        <location filename="../../app/ui/inventory_page.py" line="121"/>
         <source>Reservation</source>
         <translation>预占单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <location filename="../../app/ui/inventory_page.py" line="126"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <location filename="../../app/ui/inventory_page.py" line="126"/>
         <source>Movement</source>
         <translation>移动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="117"/>
+        <location filename="../../app/ui/inventory_page.py" line="126"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="118"/>
+        <location filename="../../app/ui/inventory_page.py" line="127"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="118"/>
+        <location filename="../../app/ui/inventory_page.py" line="127"/>
         <source>Reference</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="125"/>
+        <location filename="../../app/ui/inventory_page.py" line="137"/>
         <source>Quotas</source>
         <translation>渠道配额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="125"/>
+        <location filename="../../app/ui/inventory_page.py" line="137"/>
         <source>Holds nearest expiry</source>
         <translation>即将到期的预占</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="126"/>
+        <location filename="../../app/ui/inventory_page.py" line="138"/>
         <source>Movements (from the hub)</source>
         <translation>库存流水(来自订单中心)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="138"/>
+        <location filename="../../app/ui/inventory_page.py" line="150"/>
         <source>{skus} SKUs · {tripped} tripped</source>
         <translation>{skus} 个 SKU · {tripped} 个熔断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="147"/>
+        <location filename="../../app/ui/inventory_page.py" line="159"/>
         <source>TRIPPED</source>
         <translation>已熔断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="147"/>
+        <location filename="../../app/ui/inventory_page.py" line="159"/>
         <source>selling</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="163"/>
+        <location filename="../../app/ui/inventory_page.py" line="172"/>
+        <location filename="../../app/ui/inventory_page.py" line="178"/>
         <source>No stock yet: the hub has not recorded any SKU.</source>
         <translation>还没有库存:订单中心尚未记录任何 SKU。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="208"/>
+        <location filename="../../app/ui/inventory_page.py" line="226"/>
         <source>pause</source>
         <translation>下架</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="208"/>
+        <location filename="../../app/ui/inventory_page.py" line="226"/>
         <source>resume</source>
         <translation>上架</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="210"/>
+        <location filename="../../app/ui/inventory_page.py" line="228"/>
         <source>Waiting for the channels: {actions}</source>
         <translation>等待渠道执行:{actions}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="215"/>
+        <location filename="../../app/ui/inventory_page.py" line="233"/>
         <source>Movements need the hub: signed in offline.</source>
         <translation>库存流水需要连接订单中心:当前为离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="221"/>
+        <location filename="../../app/ui/inventory_page.py" line="239"/>
         <source>Movements need the hub: {error}</source>
         <translation>库存流水需要连接订单中心:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="229"/>
+        <location filename="../../app/ui/inventory_page.py" line="247"/>
         <source>tripped</source>
         <translation>熔断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="229"/>
+        <location filename="../../app/ui/inventory_page.py" line="247"/>
         <source>resumed</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="231"/>
+        <location filename="../../app/ui/inventory_page.py" line="249"/>
         <source>Breaker history: {lines}</source>
         <translation>熔断记录:{lines}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="239"/>
+        <location filename="../../app/ui/inventory_page.py" line="257"/>
         <source>Say why it is safe to sell again before resuming.</source>
         <translation>恢复前请说明为什么可以恢复销售。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="249"/>
+        <location filename="../../app/ui/inventory_page.py" line="267"/>
         <source>Not resumed: {error}</source>
         <translation>未恢复:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/inventory_page.py" line="255"/>
+        <location filename="../../app/ui/inventory_page.py" line="273"/>
         <source>{sku} sells again; asked to resume the listing on: {channels}</source>
         <translation>{sku} 已恢复销售;已通知渠道重新上架:{channels}</translation>
     </message>
@@ -1042,59 +1230,157 @@
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
+    </message>
+</context>
+<context>
+    <name>MappingsTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <source>Rules</source>
+        <translation>规则数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="329"/>
+        <source>Assumed</source>
+        <translation>假设</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <source>Then</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <source>Label</source>
+        <translation>含义</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <source>Where it comes from</source>
+        <translation>出处</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="335"/>
+        <source>A raw status to try, e.g. 3</source>
+        <translation>输入一个原始状态试试,例如 3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="340"/>
+        <source>&amp;Import a new version…</source>
+        <translation>导入新版本(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="344"/>
+        <source>Try</source>
+        <translation>试映射</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="362"/>
+        <source>Each channel&apos;s raw statuses and what they mean. Rows marked as assumed wait for a supervisor to confirm them.</source>
+        <translation>各渠道的原始状态及其含义。标红的为假设规则,待主管确认。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="380"/>
+        <source>{source} {raw}: no rule knows it (it would be an unmapped status)</source>
+        <translation>{source} {raw}:没有规则认识它(会成为未映射状态)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="389"/>
+        <source>A mapping table (JSON)</source>
+        <translation>映射表(JSON)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="397"/>
+        <source>Refused at {path}: {message}</source>
+        <translation>被拒绝,位置 {path}:{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="401"/>
+        <source>Cannot read {file}: {error}</source>
+        <translation>无法读取 {file}:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="404"/>
+        <source>Imported {version}: in force from the next batch</source>
+        <translation>已导入 {version}:下一批起生效</translation>
     </message>
 </context>
 <context>
@@ -1389,6 +1675,14 @@
         <location filename="../../app/ui/order_detail.py" line="183"/>
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
+    </message>
+</context>
+<context>
+    <name>OrderTrace</name>
+    <message>
+        <location filename="../../app/ui/supervision_widgets.py" line="75"/>
+        <source>Order trace</source>
+        <translation>订单全链路</translation>
     </message>
 </context>
 <context>
@@ -1830,6 +2124,84 @@
     </message>
 </context>
 <context>
+    <name>QualityTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <source>Warn above</source>
+        <translation>警告阈值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <source>Fail above</source>
+        <translation>失败阈值</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <source>Checked</source>
+        <translation>检查数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <source>Found</source>
+        <translation>发现数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="199"/>
+        <source>The chosen check per day</source>
+        <translation>所选检查项的每日趋势</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <source>Open anomalies</source>
+        <translation>未处理异常</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <source>pass</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <source>fail</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="224"/>
+        <source>The last 30 days. Thresholds: resources/insights/quality.json (warn / fail, as dbt and Soda).</source>
+        <translation>近 30 天。阈值见 resources/insights/quality.json(警告/失败,与 dbt、Soda 相同)。</translation>
+    </message>
+</context>
+<context>
     <name>RareQueueTab</name>
     <message>
         <location filename="../../app/ui/packing_queue.py" line="41"/>
@@ -1898,6 +2270,157 @@
     </message>
 </context>
 <context>
+    <name>ReconciliationTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="53"/>
+        <source>Part of the gap</source>
+        <translation>差额构成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="53"/>
+        <source>Yuan</source>
+        <translation>金额(元)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="53"/>
+        <source>Orders</source>
+        <translation>订单数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="55"/>
+        <source>Make-up of the gap (yuan)</source>
+        <translation>差额构成(元)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="56"/>
+        <source>Order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="56"/>
+        <source>Unified id</source>
+        <translation>订单域 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="56"/>
+        <source>BI</source>
+        <translation>BI</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="56"/>
+        <source>Finance</source>
+        <translation>财务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="57"/>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="57"/>
+        <source>Cause</source>
+        <translation>根因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="64"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="66"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="95"/>
+        <source>All channels</source>
+        <translation>全部渠道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="100"/>
+        <source>No payments in the cache yet: nothing to reconcile.</source>
+        <translation>缓存中还没有付款记录:无可对账。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="106"/>
+        <source>BI GMV {bi} · finance {finance} · gap {gap} yuan · unexplained {rate} (goal ≤ 0.5%)</source>
+        <translation>BI GMV {bi} · 财务入账 {finance} · 差额 {gap} 元 · 未解释 {rate}(目标 ≤ 0.5%)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="112"/>
+        <source>Choose a part to see the orders that make it up; the top 10 are shown first.</source>
+        <translation>选择一项构成查看其订单;默认显示差异 TOP10。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="122"/>
+        <source>&lt;b&gt;Top 10 differing orders&lt;/b&gt;</source>
+        <translation>&lt;b&gt;差异 TOP10 订单&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="122"/>
+        <source>&lt;b&gt;{part}&lt;/b&gt;: {n} orders</source>
+        <translation>&lt;b&gt;{part}&lt;/b&gt;:{n} 单</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="226"/>
+        <source>Make the &amp;daily report</source>
+        <translation>生成日报(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="228"/>
+        <source>Make last month&apos;s &amp;audit</source>
+        <translation>生成上月审计报告(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="230"/>
+        <source>&amp;Send now</source>
+        <translation>立即推送(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="255"/>
+        <source>No group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET) or keep them in the keyring (orderdesk-robots). Reports are still made as PDF.</source>
+        <translation>尚未配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(及 _SECRET),或存入钥匙串(orderdesk-robots)。报告仍会生成 PDF。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="257"/>
+        <source>Pushes to: {robots} (each report once, whichever console sends it)</source>
+        <translation>推送到:{robots}(每份报告只推一次,不论哪台控制台发送)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="275"/>
+        <source>No payments in the cache yet: no audit to make.</source>
+        <translation>缓存中还没有付款记录:无审计报告可生成。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="283"/>
+        <source>Made {path}</source>
+        <translation>已生成 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="293"/>
+        <source>Sending needs the hub (it makes sure each report goes once): signed in offline.</source>
+        <translation>推送需要连上订单中心(由它保证每份只推一次):当前离线登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="298"/>
+        <source>Not sent: {error}</source>
+        <translation>未推送:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="302"/>
+        <source>sent</source>
+        <translation>已推送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="302"/>
+        <source>not sent ({why})</source>
+        <translation>未推送({why})</translation>
+    </message>
+</context>
+<context>
     <name>ReprintReasonDialog</name>
     <message>
         <location filename="../../app/ui/packing_dialogs.py" line="77"/>
@@ -1919,6 +2442,59 @@
         <location filename="../../app/ui/packing_dialogs.py" line="104"/>
         <source>Pick a reason (1–5) or type one.</source>
         <translation>请选择原因(1–5)或输入原因。</translation>
+    </message>
+</context>
+<context>
+    <name>SelfCheckTab</name>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <source>Bar</source>
+        <translation>达标标准</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <source>Measured</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="202"/>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="210"/>
+        <source>{score}/10 · {verdict}</source>
+        <translation>{score}/10 · {verdict}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="212"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="213"/>
+        <source>pass</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="213"/>
+        <source>fail</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="215"/>
+        <source>Measured from the data, not ticked: ≥ 8 healthy, 6–7 at risk, ≤ 5 upgrade. A row without data fails.</source>
+        <translation>由数据测得而非勾选:≥ 8 健康,6–7 有风险,≤ 5 建议升级。没有数据的项不达标。</translation>
     </message>
 </context>
 <context>
@@ -2112,14 +2688,57 @@
 <context>
     <name>SupervisionPage</name>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="24"/>
-        <source>Supervision</source>
-        <translation>主管</translation>
+        <location filename="../../app/ui/supervision_page.py" line="273"/>
+        <source>&amp;Consistency</source>
+        <translation>一致性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/placeholders.py" line="26"/>
-        <source>Coming with the insights work: the consistency dashboard (order, logistics and finance agree?), the health score, the daily report and channel status mapping edits. Today: filter Orders by open anomalies and open an order to read its full chain.</source>
-        <translation>将随数据洞察功能上线:一致性看板(订单、物流、财务是否一致?)、健康分、日报、渠道状态映射编辑。现在可在“订单”中筛选未处理异常,打开订单查看全链路。</translation>
+        <location filename="../../app/ui/supervision_page.py" line="273"/>
+        <source>&amp;Data quality</source>
+        <translation>数据质量(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="274"/>
+        <source>&amp;BI vs finance</source>
+        <translation>BI 与财务(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="274"/>
+        <source>&amp;Health score</source>
+        <translation>健康分(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="275"/>
+        <source>Self-chec&amp;k</source>
+        <translation>自检(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="275"/>
+        <source>&amp;Reports</source>
+        <translation>报告(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="276"/>
+        <source>&amp;Mappings</source>
+        <translation>映射表(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="279"/>
+        <source>Refresh (F5)</source>
+        <translation>刷新(F5)</translation>
+    </message>
+</context>
+<context>
+    <name>Tab</name>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="59"/>
+        <source>Computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="70"/>
+        <source>Could not compute: {error}</source>
+        <translation>无法计算:{error}</translation>
     </message>
 </context>
 <context>

@@ -125,6 +125,10 @@ CASES = [
     *[("kuaidi100", None, s, {}, (CD, None, False)) for s in (3, 301, 302, 303, 304)],
     *[("kuaidi100", None, s, {}, (None, None, False)) for s in (2, 4, 6, 14, 101, 102, 401)],
     *[("kuaidi100", "push_status", s, {}, (None, None, False)) for s in ("polling", "shutdown", "abort", "updateall")],
+    # Cainiao logistics status: only 3 is from the seed article, the rest assumed (tests/sync/test_cainiao_mapping.py)
+    ("cainiao", None, 3, {}, (CD, None, False)),
+    *[("cainiao", None, s, {}, (S, None, False)) for s in (1, 2, 5)],
+    *[("cainiao", None, s, {}, (None, None, False)) for s in (4, 6)],
     # Finance
     ("finance", None, "PENDING", {}, (None, None, False)),
     ("finance", None, "PAYMENT_RECEIVED", {}, (PAID, None, False)),
@@ -203,7 +207,7 @@ def test_schema_and_every_table_validate():
     jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA_FILE.read_text()))
     documents = bundled_documents()
     assert {d["source"] for d in documents} == {
-        "taobao", "douyin", "pdd", "wechat_channels", "youzan", "miniapp", "kuaidi100", "finance"
+        "taobao", "douyin", "pdd", "wechat_channels", "youzan", "miniapp", "kuaidi100", "cainiao", "finance"
     }  # fmt: skip
     for document in documents:
         validate_table(document)

@@ -1,0 +1,185 @@
+"""The Supervision workspace's service (Qt-free): what insights/ computes over the cache, what only the
+hub knows (inventory figures, channel API health), the reports and their pushes, and the channel
+mapping tables (view, try a raw status, import a new version)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from insights import health, reports, robots, selfcheck
+from insights.consistency import Consistency, consistency
+from insights.measures import HubFacts
+from insights.quality import CheckResult, quality
+from insights.reconciliation import Reconciliation, reconcile
+from sync.cache import Cache
+from sync.cache.mapping_store import active_registry, import_table
+from sync.china_time import CHINA_TZ, now_in_china
+from sync.mapping.provenance import of_rule
+from sync.mapping.registry import MappingRegistry, load_table_file
+from sync.paths import documents_dir
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBrief:
+    id: int
+    channel_order_no: str
+    domain_id: str
+    channel: str
+    fulfilment: str
+    created_at_ms: int
+
+
+@dataclass(frozen=True)
+class SupervisionDesk:
+    cache: Cache
+
+    def today(self) -> date:
+        return now_in_china().date()
+
+    def consistency(self, start: date, end: date, now: datetime | None = None) -> Consistency:
+        with self.cache.read() as c:
+            return consistency(c, start, end, now=now)
+
+    def orders(self, ids: list[int], limit: int = 500) -> list[OrderBrief]:
+        chosen = ids[:limit]
+        if not chosen:
+            return []
+        with self.cache.read() as c:
+            rows = c.exec_driver_sql(
+                "SELECT id, channel_order_no, domain_id, channel, COALESCE(fulfilment, ''), created_at_ms FROM orders "
+                f"WHERE id IN ({','.join('?' * len(chosen))}) ORDER BY created_at_ms DESC",
+                tuple(chosen),
+            ).all()
+        return [OrderBrief(*r) for r in rows]
+
+    def quality(self, start: date, end: date) -> dict[str, CheckResult]:
+        with self.cache.read() as c:
+            return quality(c, start, end)
+
+    def open_anomalies(self) -> dict[str, int]:
+        with self.cache.read() as c:
+            rows = c.exec_driver_sql("SELECT kind, COUNT(*) FROM anomalies WHERE resolved_at_ms IS NULL GROUP BY kind")
+            return {kind: int(n) for kind, n in rows}
+
+    def months(self) -> list[str]:
+        """Months with payments in the cache, newest first (the reconciliation's choices)."""
+        with self.cache.read() as c:
+            first, last = c.exec_driver_sql("SELECT MIN(at_ms), MAX(at_ms) FROM events WHERE kind = 'paid'").one()
+        if first is None:
+            return []
+        found, at = [], _month_of(last)
+        while at >= _month_of(first):
+            found.append(at)
+            year, month = (int(x) for x in at.split("-"))
+            at = f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+        return found
+
+    def reconcile(self, month: str, channel: str | None = None) -> Reconciliation:
+        with self.cache.read() as c:
+            return reconcile(c, month, channel)
+
+    def health(self, day: date, facts: HubFacts | None = None, *, keep: bool = True) -> health.Health:
+        with self.cache.read() as c:
+            scored = health.measure(c, day, facts=facts)
+        if keep:
+            with self.cache.write() as c:
+                health.keep(c, scored)
+        return scored
+
+    def history(self, days: int = 30) -> list[tuple[str, float | None]]:
+        with self.cache.read() as c:
+            return health.history(c, "*", days)
+
+    def selfcheck(self, day: date, facts: HubFacts | None = None) -> selfcheck.SelfCheck:
+        with self.cache.read() as c:
+            return selfcheck.run(c, day, facts)
+
+    def daily(self, day: date, facts: HubFacts | None = None) -> reports.DailyReport:
+        with self.cache.read() as c:
+            return reports.daily(c, day, facts, int(time.time() * 1000))
+
+    def monthly(self, month: str) -> reports.MonthlyReport:
+        with self.cache.read() as c:
+            return reports.monthly(c, month)
+
+    # -- mapping tables -------------------------------------------------------------------------------
+    def registry(self) -> MappingRegistry:
+        with self.cache.read() as c:
+            return active_registry(c)
+
+    def rules(self, source: str) -> list[dict[str, Any]]:
+        table = self.registry().table(source)
+        found = []
+        for rule in table.document["rules"]:
+            provenance = of_rule(rule)
+            found.append({"id": rule["id"], "when": rule["when"], "then": rule["then"], "label": rule.get("label", {}),
+                          "basis": provenance.basis, "assumed": provenance.assumed,
+                          "basis_zh": provenance.basis_label(False), "basis_en": provenance.basis_label(True)})  # fmt: skip
+        return found
+
+    def try_status(self, source: str, raw: str) -> dict[str, Any]:
+        """What a raw status maps to under the table in force (numbers as the channels send them)."""
+        table = self.registry().table(source)
+        value: str | int = int(raw) if raw.strip().lstrip("-").isdigit() else raw.strip()
+        return table.map({table.status_field: value}, table.status_field).as_json()
+
+    def import_mapping(self, path: Path, operator: str) -> dict[str, Any]:
+        """A new version of a table; MappingTableError (path-precise) when refused, nothing stored."""
+        document = load_table_file(path)
+        with self.cache.write() as c:
+            return import_table(c, document, operator=operator, now_ms=time.time_ns() // 1_000_000)
+
+
+def _month_of(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(CHINA_TZ).strftime("%Y-%m")
+
+
+async def fetch_facts(hub_url: str, token: str | None) -> HubFacts:
+    """The hub's inventory figures and channel API health; whichever the hub does not give stays None
+    (offline, or a hub without the route) and its dimensions say "no data"."""
+    from sync.client import HubClient
+
+    facts = HubFacts()
+    if not hub_url or not token:
+        return facts
+    async with HubClient(hub_url, token, attempts=1) as client:
+        try:
+            facts.inventory = await client.inventory_figures()
+        except Exception:
+            facts.inventory = None
+        stats = getattr(client, "ingest_stats", None)
+        if stats is not None:
+            try:
+                facts.ingest = await stats(int((time.time() - 7 * 86400) * 1000))
+            except Exception:
+                facts.ingest = None
+    return facts
+
+
+async def push(hub_url: str, token: str, kind: str, period: str, title: str, markdown: str) -> list[robots.PushOutcome]:
+    """To every configured robot, exactly once per period (the hub's claims)."""
+    from sync.client import HubClient
+
+    found = robots.configured()
+    if not found:
+        return []
+    async with HubClient(hub_url, token, attempts=2) as client:
+        return await robots.push(client, kind, period, title, markdown, found)
+
+
+def report_folder() -> Path:
+    return documents_dir() / "reports"
+
+
+def daily_due(report_time_minutes: int, now: datetime | None = None) -> date | None:
+    """Today's date once the daily report's time has passed (China time), else None."""
+    moment = (now or datetime.now(UTC)).astimezone(CHINA_TZ)
+    return moment.date() if moment.hour * 60 + moment.minute >= report_time_minutes else None
+
+
+def last_days(end: date, days: int) -> tuple[date, date]:
+    return end - timedelta(days=days - 1), end
