@@ -12,6 +12,7 @@ from app.cli import (
     audit_cmd,
     cache_cmd,
     console_cmd,
+    export_cmd,
     hub_cmd,
     inventory_cmd,
     invoices_cmd,
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh_CN", "en"], help=tr("界面语言", "language"))
     commands = parser.add_subparsers(dest="command", required=True)
     for module in (mapping_cmd, orders_cmd, audit_cmd, quarantine_cmd, hub_cmd, sync_cmd, labels_cmd, printers_cmd,
-                   cache_cmd, console_cmd, invoices_cmd, inventory_cmd, report_cmd):  # fmt: skip
+                   cache_cmd, console_cmd, invoices_cmd, inventory_cmd, report_cmd, export_cmd):  # fmt: skip
         module.register(commands)
     _accept_anywhere(parser, commands)
     return parser
