@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from fastapi import APIRouter, Header, Response
@@ -35,6 +33,7 @@ from hub.refusals import Refusal
 from hub.routes.inventory import ReservationRequest
 from hub.server import BackgroundHub
 from hub.store import HubStore, now_ms
+from inventory.drill import Storm, storm_async
 from inventory.ledger import level
 from inventory.pools import Pool
 from inventory.schema import levels
@@ -42,20 +41,6 @@ from inventory.schema import levels
 SKU, WAREHOUSE = "FUDAI-2026", "MAIN"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-@dataclass
-class Storm:
-    won: list[str] = field(default_factory=list)
-    refused: list[dict[str, Any]] = field(default_factory=list)
-    other: list[str] = field(default_factory=list)
-    latencies_ms: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-    fast_path: set[str] = field(default_factory=set)
-
-    def pct(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def token(url: str, user: str) -> str:
@@ -68,68 +53,7 @@ def storm(url: str, requests: int, *, path: str = "/v1/inventory/reservations", 
           channel: str = "douyin", user: str = "channel") -> Storm:  # fmt: skip
     """``requests`` reservations of one unit each, every one on its own connection, released together."""
     bearer = token(url, user)
-    return asyncio.run(_storm(url, bearer, requests, path, sku, channel))
-
-
-async def _storm(url: str, bearer: str, requests: int, path: str, sku: str, channel: str) -> Storm:
-    """Raw HTTP/1.1 over asyncio streams: every connection is opened first, then every request goes at
-    once. (httpx's pool spends more time with a thousand connections than the hub does.)"""
-    result = Storm()
-    run = uuid.uuid4().hex[:8]
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    body_of = {"sku": sku, "warehouse": WAREHOUSE, "quantity": 1, "channel": channel, "campaign": "新年福袋"}
-    body = json.dumps(body_of, ensure_ascii=False).encode()
-    go = asyncio.Event()
-    ready = 0
-
-    async def one(n: int) -> None:
-        nonlocal ready
-        key = f"storm-{run}-{n:06d}"
-        head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {bearer}\r\n"
-                f"Idempotency-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                "Connection: close\r\n\r\n").encode()  # fmt: skip
-        try:
-            reader, writer = await asyncio.open_connection(host, port)
-        except OSError as exc:
-            result.other.append(f"{key}: {exc!r}")
-            ready += 1
-            return
-        ready += 1
-        await go.wait()
-        began = time.perf_counter()
-        try:
-            writer.write(head + body)
-            await writer.drain()
-            status_line = await reader.readline()
-            headers: dict[str, str] = {}
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode("latin-1").partition(":")
-                headers[name.strip().lower()] = value.strip()
-            answer = await reader.readexactly(int(headers.get("content-length", "0")))
-        except (OSError, asyncio.IncompleteReadError) as exc:
-            result.other.append(f"{key}: {exc!r}")
-            return
-        finally:
-            writer.close()
-        result.latencies_ms.append((time.perf_counter() - began) * 1000)
-        result.fast_path.add(headers.get("x-fast-path", "-"))
-        status = int(status_line.split()[1]) if len(status_line.split()) > 1 else 0
-        if status == 201:
-            result.won.append(json.loads(answer)["key"])
-        elif status == 409:
-            result.refused.append(json.loads(answer))
-        else:
-            result.other.append(f"{key}: {status} {answer[:200]!r}")
-
-    tasks = [asyncio.ensure_future(one(n)) for n in range(requests)]
-    while ready < requests:
-        await asyncio.sleep(0.01)
-    began = time.perf_counter()
-    go.set()
-    await asyncio.gather(*tasks)
-    result.seconds = time.perf_counter() - began
-    return result
+    return asyncio.run(storm_async(url, bearer, requests, path, sku, channel))
 
 
 def naive_router(store: HubStore) -> APIRouter:

@@ -10,7 +10,7 @@ from hub.auth import TokenAuthority
 from hub.body import IngestLimits
 from hub.body_limit import ContentLengthCheck
 from hub.feed_cache import FeedCache
-from hub.routes import actions, auth, changes, ingest, inventory, invoices, orders, reports
+from hub.routes import actions, auth, changes, drills, ingest, inventory, invoices, orders, reports, tickets
 from hub.secret import load_secret
 from hub.store import HubStore
 from hub.throttle import SignInLimits
@@ -41,7 +41,7 @@ def create_app(
     app.state.sign_in_limits = sign_in_limits or SignInLimits()
     app.state.invoicer = None  # hub/invoicer.py, when this hub issues invoices (set by whoever runs it)
     app.state.inventory = None  # hub/inventory_keeper.py: the sweeper, the stock feed, alerts, the fast path
-    for module in (auth, changes, orders, actions, invoices, inventory, reports):
+    for module in (auth, changes, orders, actions, invoices, drills, inventory, reports, tickets):
         app.include_router(module.router, max_body_size=MAX_BODY_BYTES)
     app.include_router(ingest.router, max_body_size=limits.max_body_bytes)
     app.add_middleware(ContentLengthCheck, limits={"/v1/ingest/": limits.max_body_bytes}, default=MAX_BODY_BYTES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Connection, Integer, String, Table, UniqueConstraint, select, update
+from sqlalchemy import BigInteger, Column, Connection, String, Table, UniqueConstraint, select, update
 
 from hub.schema import Id, metadata
 
@@ -21,8 +21,8 @@ report_pushes = Table(
     Column("robot", String(16), nullable=False),  # wecom, dingtalk
     Column("state", String(8), nullable=False),  # claimed, sent
     Column("claimed_by", String(64), nullable=False),
-    Column("claimed_at_ms", Integer, nullable=False),
-    Column("sent_at_ms", Integer),
+    Column("claimed_at_ms", BigInteger, nullable=False),
+    Column("sent_at_ms", BigInteger),
     UniqueConstraint("kind", "period", "robot", name="uq_hub_report_pushes"),
 )
 

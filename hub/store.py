@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 
 from hub import bulk
+from hub import drills as _drill_tables  # noqa: F401  (likewise)
 from hub import report_claims as _report_tables  # noqa: F401  (their table joins the hub's metadata)
+from hub import tickets as _ticket_tables  # noqa: F401  (likewise)
 from hub.rows import ObservationRow, OrderRow, observation_rows, order_rows
 from hub.schema import actions, changes, meta, metadata, observations, orders, users
 from inventory import schema as _inventory_tables  # noqa: F401  (their tables join the hub's metadata)

@@ -23,6 +23,7 @@ class HubFacts:
     inventory: dict[str, Any] | None = None  # GET /v1/inventory/figures
     ingest: dict[str, Any] | None = None  # GET /v1/ingest/stats
     drill: dict[str, Any] | None = None  # the last concurrency drill, when the hub keeps one
+    tickets: dict[str, Any] | None = None  # GET /v1/tickets/figures: customer-service tickets
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from insights import measures
 from insights.measures import HubFacts
 from insights.reconciliation import UNEXPLAINED_BAR, reconcile
+from sync.china_time import shown
 
 VERDICTS: dict[str, tuple[str, str]] = {
     "healthy": ("系统健康", "Healthy"),
@@ -86,15 +87,18 @@ def run(
         None if share is None else _pct(share), share == 1.0,
         (f"审计记录 {complete}/{entries} 条完整", f"{complete} of {entries} audit entries complete") if entries else NO_DATA)  # fmt: skip
     drill = facts.drill
+    title, bar = ("库存扣减支持毫秒级原子操作", "Stock deduction is atomic"), ("单 SKU 并发 1000+ 请求无超卖", "1,000+ concurrent requests on one SKU, no oversell")  # fmt: skip
     if drill:
-        oversold = int(drill.get("oversold", 1))
-        requests = int(drill.get("requests", 0))
-        add(("库存扣减支持毫秒级原子操作", "Stock deduction is atomic"), ("单 SKU 并发 1000+ 请求无超卖", "1,000+ concurrent requests on one SKU, no oversell"),
-            f"{requests} 并发 / 超卖 {oversold}", requests >= 1000 and oversold == 0,
-            (f"最近一次并发演练 {drill.get('at', '')}", f"last concurrency drill {drill.get('at', '')}"))  # fmt: skip
+        requests, oversold, wrong = int(drill["requests"]), int(drill["oversold"]), int(drill["differences"])
+        when = shown(int(drill["at_ms"]))
+        add(title, bar, f"{requests:,} / {oversold}", requests >= 1000 and oversold == 0 and wrong == 0,
+            (f"{when} 演练 {drill['sku']}:{requests:,} 个并发请求,库存 {drill['stock']},放出 {drill['units_held']} 件,"
+             f"超卖 {oversold},台账差异 {wrong},p99 {drill['p99_ms']:.0f} ms",
+             f"{when} drill on {drill['sku']}: {requests:,} requests at once, stock {drill['stock']}, "
+             f"{drill['units_held']} held, {oversold} oversold, {wrong} ledger differences, p99 {drill['p99_ms']:.0f} ms"))  # fmt: skip
     else:
-        add(("库存扣减支持毫秒级原子操作", "Stock deduction is atomic"), ("单 SKU 并发 1000+ 请求无超卖", "1,000+ concurrent requests on one SKU, no oversell"),
-            None, False, ("中枢没有并发演练记录(./dev bench inventory_storm)", "the hub keeps no concurrency drill (./dev bench inventory_storm)"))  # fmt: skip
+        add(title, bar, None, False, ("中枢没有并发演练记录(orderdesk inventory drill)",
+                                      "the hub keeps no concurrency drill (orderdesk inventory drill)"))  # fmt: skip
     on_time, invoices, late = measures.invoice_timeliness(c, w)
     add(("发票开具与订单状态强绑定", "Invoicing follows the order's state"), ("签收后 2 小时内自动开票", "issued within 2 hours of signing"),
         None if on_time is None else _pct(on_time), on_time == 1.0,
@@ -117,8 +121,13 @@ def run(
     add(("订单异常平均修复时长", "Mean anomaly repair time"), ("≤ 8 小时", "≤ 8 hours"),
         None if hours is None else f"{hours:.1f} h", hours is not None and hours <= 8,
         (f"{repaired} 个异常已修复", f"{repaired} anomalies repaired") if repaired else NO_DATA)  # fmt: skip
-    add(("客户投诉中订单相关占比", "Order-related share of complaints"), ("≤ 15%", "≤ 15%"), None, False,
-        ("尚未接入客服工单来源", "no customer-service ticket source yet"))  # fmt: skip
+    tickets = facts.tickets or {}
+    share = tickets.get("order_related_share")
+    add(("客户投诉中订单相关占比", "Order-related share of complaints"), ("≤ 15%", "≤ 15%"),
+        None if share is None else _pct(share), share is not None and share <= 0.15,
+        (f"客服工单 {tickets.get('tickets', 0)} 张,订单相关 {tickets.get('order_related', 0)} 张",
+         f"{tickets.get('tickets', 0)} service tickets, {tickets.get('order_related', 0)} about an order") if share is not None
+        else ("订单中心没有客服工单(POST /v1/tickets)", "the hub holds no customer-service tickets (POST /v1/tickets)"))  # fmt: skip
     locked, close = measures.month_lock(c, month)
     ahead_h = None if locked is None else (close - locked) / 3_600_000
     add(("财务月结前订单数据锁定时效", "Month locked before the close"), ("月结(次月 5 日)前 ≥ 72 小时锁定", "locked ≥ 72 h before the close (the 5th)"),

@@ -254,6 +254,17 @@ class HubClient:
         """For the health score: reserved durations, holds, oversold units, breaker trips."""
         return await self.request("GET", "/v1/inventory/figures", params={"hours": hours})
 
+    async def drill_done(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A concurrency drill ended: the hub counts its verdict from its own ledger."""
+        return await self.request("POST", "/v1/inventory/drills", json=body)
+
+    async def drill_latest(self) -> dict[str, Any] | None:
+        return (await self.request("GET", "/v1/inventory/drills/latest"))["drill"]
+
+    async def ticket_figures(self, since_ms: int) -> dict[str, Any]:
+        """Customer-service tickets since ``since_ms``: {tickets, order_related, order_related_share, by_category}."""
+        return await self.request("GET", "/v1/tickets/figures", params={"since_ms": since_ms})
+
     async def report_claim(self, kind: str, period: str, robot: str) -> dict[str, Any]:
         """Claim a report's push to a robot (exactly once across consoles): {id, granted, state, …}."""
         return await self.request("POST", "/v1/reports/claims", json={"kind": kind, "period": period, "robot": robot})

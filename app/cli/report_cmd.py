@@ -5,6 +5,7 @@ local cache by insights/ (the same code the Supervision workspace shows)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,6 +52,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         p.add_argument("--days", type=int, default=7, help=tr("向前看的天数", "days to look back"))
         p.add_argument("--channel")
         p.add_argument("--shop")
+        p.add_argument(
+            "--hub",
+            help=tr(
+                "订单中心地址(取库存、工单等数据;默认取设置)", "hub address (inventory, tickets…; default: settings)"
+            ),
+        )
         if name == "quality":
             p.add_argument("--thresholds", type=Path, help=tr("阈值文件(JSON)", "thresholds file (JSON)"))
         p.set_defaults(run=run)
@@ -97,19 +104,22 @@ def _push(args: argparse.Namespace, kind: str, period: str, title: str, markdown
 
 
 def _hub_facts(args: argparse.Namespace) -> HubFacts:
-    """The hub's inventory figures when this machine is signed in; none otherwise (those dimensions
-    then say "no data")."""
-    try:
-        from app.cli.inventory_cmd import _call
+    """What only the hub knows (inventory figures, channel API health, service tickets) when this machine is
+    signed in to it; none otherwise, and those rows and dimensions then say "no data"."""
+    from app.cli.inventory_cmd import _hub_url
+    from app.cli.sync_cmd import token_for
+    from app.services.supervision import fetch_facts
 
-        return HubFacts(inventory=_call(args, lambda client: client.inventory_figures()))
-    except (UserError, Exception):
+    try:
+        url = _hub_url(args)
+        return asyncio.run(fetch_facts(url, token_for(url)))
+    except Exception:  # not signed in, offline: the figures from the cache alone
         return HubFacts()
 
 
 def run_daily(args: argparse.Namespace) -> int:
     day = _day(args.date, now_in_china().date())
-    facts = _hub_facts(args) if getattr(args, "hub", None) or args.push else HubFacts()
+    facts = _hub_facts(args)
     with open_cache(args) as cache, cache.read() as c:
         made = reports.daily(c, day, facts, int(time.time() * 1000))
     markdown = reports.daily_markdown(made)
@@ -221,7 +231,7 @@ def run_health(args: argparse.Namespace) -> int:
     day = _day(args.date, now_in_china().date())
     with open_cache(args) as cache:
         with cache.read() as c:
-            scored = health.measure(c, day, shop=args.shop, days=args.days)
+            scored = health.measure(c, day, shop=args.shop, days=args.days, facts=_hub_facts(args))
         with cache.write() as c:
             health.keep(c, scored)
     if args.json:
@@ -241,7 +251,7 @@ def run_health(args: argparse.Namespace) -> int:
 def run_selfcheck(args: argparse.Namespace) -> int:
     day = _day(args.date, now_in_china().date())
     with open_cache(args) as cache, cache.read() as c:
-        check = selfcheck.run(c, day)
+        check = selfcheck.run(c, day, _hub_facts(args))
     if args.json:
         emit_json(check.as_dict())
         return 0

@@ -65,6 +65,20 @@ class SupervisionDesk:
             rows = c.exec_driver_sql("SELECT kind, COUNT(*) FROM anomalies WHERE resolved_at_ms IS NULL GROUP BY kind")
             return {kind: int(n) for kind, n in rows}
 
+    def anomaly_precision(self) -> dict[str, dict[str, Any]]:
+        """Per kind, how well open anomalies match what went wrong, as measured on the demo's planted ones
+        (``./dev bench anomalies --write``: resources/insights/anomaly_precision.json)."""
+        import json
+
+        from sync.resources import RESOURCES
+
+        try:
+            document = json.loads((RESOURCES / "insights" / "anomaly_precision.json").read_text(encoding="utf-8"))
+            return {str(k): v for k, v in document["kinds"].items()} | {"*": {**document["all"], "measured": document["measured"],
+                                                                              "orders": document["orders"]}}  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
     def months(self) -> list[str]:
         """Months with payments in the cache, newest first (the reconciliation's choices)."""
         with self.cache.read() as c:
@@ -151,12 +165,19 @@ async def fetch_facts(hub_url: str, token: str | None) -> HubFacts:
             facts.inventory = await client.inventory_figures()
         except Exception:
             facts.inventory = None
-        stats = getattr(client, "ingest_stats", None)
-        if stats is not None:
-            try:
-                facts.ingest = await stats(int((time.time() - 7 * 86400) * 1000))
-            except Exception:
-                facts.ingest = None
+        week, month = int((time.time() - 7 * 86400) * 1000), int((time.time() - 30 * 86400) * 1000)
+        try:
+            facts.ingest = await client.ingest_stats(week)
+        except Exception:
+            facts.ingest = None
+        try:
+            facts.tickets = await client.ticket_figures(month)
+        except Exception:
+            facts.tickets = None
+        try:
+            facts.drill = await client.drill_latest()
+        except Exception:
+            facts.drill = None
     return facts
 
 

@@ -83,7 +83,7 @@ class DemoHome:
     @asynccontextmanager
     async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:
         """The seeded demo hub, serving until the block ends; None when seeding was cancelled."""
-        from hub import reconciliation_demo
+        from hub import reconciliation_demo, tickets_demo
         from hub.demo import recent, seed
         from hub.inventory_demo import DemoInventory
         from hub.invoicing_demo import DemoInvoicing
@@ -101,6 +101,7 @@ class DemoHome:
                 yield None
                 return
             await asyncio.to_thread(reconciliation_demo.seed, store)  # January 2026: the planted BI-finance gap
+            await asyncio.to_thread(tickets_demo.seed, store, orders)  # customer-service tickets, the last 30 days
             server = BackgroundHub(store)
             invoicing = DemoInvoicing(store, server.app)
             await asyncio.to_thread(invoicing.start)

@@ -197,7 +197,11 @@ class QualityTab(Tab):
                              self.tr("Status"), self.tr("Checked"), self.tr("Found")], "quality_checks")  # fmt: skip
         self.checks.itemSelectionChanged.connect(self._trend)
         self.trend = Chart(self.tr("The chosen check per day"), "line")
-        self.anomalies = table([self.tr("Open anomalies"), self.tr("Count")], "open_anomalies")
+        self.anomalies = table([self.tr("Open anomalies"), self.tr("Count"), self.tr("Precision"), self.tr("Recall")],
+                               "open_anomalies")  # fmt: skip
+        self.anomalies.setToolTip(self.tr("Precision: of the open anomalies of a kind, the share that were really planted; "
+                                          "recall: of the planted ones, the share found. Measured on the demo's planted "
+                                          "anomalies (./dev bench anomalies)."))  # fmt: skip
         self.results: dict[str, Any] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -225,10 +229,20 @@ class QualityTab(Tab):
                          r.evaluated, r.unexpected))  # fmt: skip
             alerts.append(r.status in ("fail", "warn"))
         fill(self.checks, rows, keys=list(self.results), alerts=alerts)
-        fill(self.anomalies, [(_anomaly_words(k), n) for k, n in sorted(anomalies.items(), key=lambda kv: -kv[1])])
-        self.say(
-            self.tr("The last 30 days. Thresholds: resources/insights/quality.json (warn / fail, as dbt and Soda).")
-        )
+        measured = await asyncio.to_thread(self.page.desk.anomaly_precision)
+        rows = []
+        for kind, n in sorted(anomalies.items(), key=lambda kv: -kv[1]):
+            m = measured.get(kind, {})
+            rows.append((_anomaly_words(kind), n, percent(m.get("precision"), 1) if m else "—",
+                         percent(m.get("recall"), 1) if m else "—"))  # fmt: skip
+        fill(self.anomalies, rows)
+        whole = measured.get("*")
+        said = self.tr("The last 30 days. Thresholds: resources/insights/quality.json (warn / fail, as dbt and Soda).")
+        if whole:
+            said += " " + self.tr("Anomalies: precision {precision}, recall {recall} on {orders} demo orders ({day}).").format(
+                precision=percent(whole["precision"], 1), recall=percent(whole["recall"], 1),
+                orders=f"{whole['orders']:,}", day=whole["measured"])  # fmt: skip
+        self.say(said)
         if self.checks.rowCount():
             self.checks.selectRow(0)
 

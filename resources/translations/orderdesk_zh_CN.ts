@@ -312,17 +312,17 @@
 <context>
     <name>Demo</name>
     <message>
-        <location filename="../../app/ui/demo.py" line="132"/>
+        <location filename="../../app/ui/demo.py" line="133"/>
         <source>Preparing {count} demo orders…</source>
         <translation>正在准备 {count} 个演示订单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="133"/>
+        <location filename="../../app/ui/demo.py" line="134"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/demo.py" line="137"/>
+        <location filename="../../app/ui/demo.py" line="138"/>
         <source>OrderDesk demo</source>
         <translation>OrderDesk 演示</translation>
     </message>
@@ -849,7 +849,7 @@
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="184"/>
+        <location filename="../../app/ui/supervision_more.py" line="186"/>
         <source>Enter or double-click a dimension: go where it is fixed. A dimension without data never counts as passing.</source>
         <translation>回车或双击维度:前往处理它的地方。没有数据的维度不算达标。</translation>
     </message>
@@ -1288,97 +1288,97 @@
 <context>
     <name>MappingsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <location filename="../../app/ui/supervision_more.py" line="347"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <location filename="../../app/ui/supervision_more.py" line="347"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <location filename="../../app/ui/supervision_more.py" line="347"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="328"/>
+        <location filename="../../app/ui/supervision_more.py" line="347"/>
         <source>Rules</source>
         <translation>规则数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="329"/>
+        <location filename="../../app/ui/supervision_more.py" line="348"/>
         <source>Assumed</source>
         <translation>假设</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <location filename="../../app/ui/supervision_more.py" line="350"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <location filename="../../app/ui/supervision_more.py" line="350"/>
         <source>When</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <location filename="../../app/ui/supervision_more.py" line="350"/>
         <source>Then</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <location filename="../../app/ui/supervision_more.py" line="350"/>
         <source>Label</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="331"/>
+        <location filename="../../app/ui/supervision_more.py" line="350"/>
         <source>Where it comes from</source>
         <translation>出处</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="335"/>
+        <location filename="../../app/ui/supervision_more.py" line="354"/>
         <source>A raw status to try, e.g. 3</source>
         <translation>输入一个原始状态试试,例如 3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="340"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>&amp;Import a new version…</source>
         <translation>导入新版本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="344"/>
+        <location filename="../../app/ui/supervision_more.py" line="363"/>
         <source>Try</source>
         <translation>试映射</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="362"/>
+        <location filename="../../app/ui/supervision_more.py" line="383"/>
         <source>Each channel&apos;s raw statuses and what they mean. Rows marked as assumed wait for a supervisor to confirm them.</source>
         <translation>各渠道的原始状态及其含义。标红的为假设规则,待主管确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="380"/>
+        <location filename="../../app/ui/supervision_more.py" line="404"/>
         <source>{source} {raw}: no rule knows it (it would be an unmapped status)</source>
         <translation>{source} {raw}:没有规则认识它(会成为未映射状态)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="389"/>
+        <location filename="../../app/ui/supervision_more.py" line="416"/>
         <source>A mapping table (JSON)</source>
         <translation>映射表(JSON)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="397"/>
+        <location filename="../../app/ui/supervision_more.py" line="424"/>
         <source>Refused at {path}: {message}</source>
         <translation>被拒绝,位置 {path}:{message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="401"/>
+        <location filename="../../app/ui/supervision_more.py" line="428"/>
         <source>Cannot read {file}: {error}</source>
         <translation>无法读取 {file}:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="404"/>
+        <location filename="../../app/ui/supervision_more.py" line="432"/>
         <source>Imported {version}: in force from the next batch</source>
         <translation>已导入 {version}:下一批起生效</translation>
     </message>
@@ -2176,29 +2176,49 @@
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="202"/>
+        <source>Precision: of the open anomalies of a kind, the share that were really planted; recall: of the planted ones, the share found. Measured on the demo&apos;s planted anomalies (./dev bench anomalies).</source>
+        <translation>精确率:某类未处理异常中确为真实问题的占比;召回率:真实问题中被发现的占比。基于演示数据中预埋的异常测得(./dev bench anomalies)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="219"/>
         <source>pass</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <location filename="../../app/ui/supervision_page.py" line="220"/>
         <source>warn</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <location filename="../../app/ui/supervision_page.py" line="221"/>
         <source>fail</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="214"/>
+        <location filename="../../app/ui/supervision_page.py" line="222"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="224"/>
+        <location filename="../../app/ui/supervision_page.py" line="240"/>
         <source>The last 30 days. Thresholds: resources/insights/quality.json (warn / fail, as dbt and Soda).</source>
         <translation>近 30 天。阈值见 resources/insights/quality.json(警告/失败,与 dbt、Soda 相同)。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_page.py" line="242"/>
+        <source>Anomalies: precision {precision}, recall {recall} on {orders} demo orders ({day}).</source>
+        <translation>异常识别:在 {orders} 个演示订单上精确率 {precision}、召回率 {recall}({day} 测得)。</translation>
     </message>
 </context>
 <context>
@@ -2365,57 +2385,57 @@
 <context>
     <name>ReportsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="226"/>
+        <location filename="../../app/ui/supervision_more.py" line="236"/>
         <source>Make the &amp;daily report</source>
         <translation>生成日报(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="228"/>
+        <location filename="../../app/ui/supervision_more.py" line="238"/>
         <source>Make last month&apos;s &amp;audit</source>
         <translation>生成上月审计报告(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="230"/>
+        <location filename="../../app/ui/supervision_more.py" line="240"/>
         <source>&amp;Send now</source>
         <translation>立即推送(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="255"/>
+        <location filename="../../app/ui/supervision_more.py" line="265"/>
         <source>No group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET) or keep them in the keyring (orderdesk-robots). Reports are still made as PDF.</source>
         <translation>尚未配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(及 _SECRET),或存入钥匙串(orderdesk-robots)。报告仍会生成 PDF。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="257"/>
+        <location filename="../../app/ui/supervision_more.py" line="267"/>
         <source>Pushes to: {robots} (each report once, whichever console sends it)</source>
         <translation>推送到:{robots}(每份报告只推一次,不论哪台控制台发送)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="275"/>
+        <location filename="../../app/ui/supervision_more.py" line="287"/>
         <source>No payments in the cache yet: no audit to make.</source>
         <translation>缓存中还没有付款记录:无审计报告可生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="283"/>
+        <location filename="../../app/ui/supervision_more.py" line="295"/>
         <source>Made {path}</source>
         <translation>已生成 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="293"/>
+        <location filename="../../app/ui/supervision_more.py" line="306"/>
         <source>Sending needs the hub (it makes sure each report goes once): signed in offline.</source>
         <translation>推送需要连上订单中心(由它保证每份只推一次):当前离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="298"/>
+        <location filename="../../app/ui/supervision_more.py" line="312"/>
         <source>Not sent: {error}</source>
         <translation>未推送:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="302"/>
+        <location filename="../../app/ui/supervision_more.py" line="318"/>
         <source>sent</source>
         <translation>已推送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="302"/>
+        <location filename="../../app/ui/supervision_more.py" line="318"/>
         <source>not sent ({why})</source>
         <translation>未推送({why})</translation>
     </message>
@@ -2447,52 +2467,52 @@
 <context>
     <name>SelfCheckTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <location filename="../../app/ui/supervision_more.py" line="205"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <location filename="../../app/ui/supervision_more.py" line="205"/>
         <source>Bar</source>
         <translation>达标标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <location filename="../../app/ui/supervision_more.py" line="205"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="201"/>
+        <location filename="../../app/ui/supervision_more.py" line="205"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="202"/>
+        <location filename="../../app/ui/supervision_more.py" line="206"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="210"/>
+        <location filename="../../app/ui/supervision_more.py" line="215"/>
         <source>{score}/10 · {verdict}</source>
         <translation>{score}/10 · {verdict}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="212"/>
+        <location filename="../../app/ui/supervision_more.py" line="218"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="213"/>
+        <location filename="../../app/ui/supervision_more.py" line="219"/>
         <source>pass</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="213"/>
+        <location filename="../../app/ui/supervision_more.py" line="219"/>
         <source>fail</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="215"/>
+        <location filename="../../app/ui/supervision_more.py" line="223"/>
         <source>Measured from the data, not ticked: ≥ 8 healthy, 6–7 at risk, ≤ 5 upgrade. A row without data fails.</source>
         <translation>由数据测得而非勾选:≥ 8 健康,6–7 有风险,≤ 5 建议升级。没有数据的项不达标。</translation>
     </message>
@@ -2688,42 +2708,42 @@
 <context>
     <name>SupervisionPage</name>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="273"/>
+        <location filename="../../app/ui/supervision_page.py" line="294"/>
         <source>&amp;Consistency</source>
         <translation>一致性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="273"/>
+        <location filename="../../app/ui/supervision_page.py" line="294"/>
         <source>&amp;Data quality</source>
         <translation>数据质量(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="274"/>
+        <location filename="../../app/ui/supervision_page.py" line="295"/>
         <source>&amp;BI vs finance</source>
         <translation>BI 与财务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="274"/>
+        <location filename="../../app/ui/supervision_page.py" line="295"/>
         <source>&amp;Health score</source>
         <translation>健康分(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="275"/>
+        <location filename="../../app/ui/supervision_page.py" line="296"/>
         <source>Self-chec&amp;k</source>
         <translation>自检(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="275"/>
+        <location filename="../../app/ui/supervision_page.py" line="296"/>
         <source>&amp;Reports</source>
         <translation>报告(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="276"/>
+        <location filename="../../app/ui/supervision_page.py" line="297"/>
         <source>&amp;Mappings</source>
         <translation>映射表(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="279"/>
+        <location filename="../../app/ui/supervision_page.py" line="300"/>
         <source>Refresh (F5)</source>
         <translation>刷新(F5)</translation>
     </message>

@@ -168,3 +168,17 @@ def test_the_self_check_measures_every_row(made: SimpleNamespace) -> None:
     assert not rows[2].passed and rows[2].value is None  # no drill on record: no data fails
     assert not rows[8].passed  # no ticket source
     assert check.score == sum(i.passed for i in check.items) and check.verdict in selfcheck.VERDICTS
+
+
+def test_the_hubs_facts_decide_the_drill_and_the_complaints_rows(made: SimpleNamespace) -> None:
+    from insights.measures import HubFacts
+
+    drill = {"sku": "DRILL-1", "requests": 1000, "stock": 100, "units_held": 100, "oversold": 0, "differences": 0,
+             "p99_ms": 9000.0, "at_ms": int(NOW.timestamp() * 1000)}  # fmt: skip
+    tickets = {"tickets": 200, "order_related": 24, "order_related_share": 0.12}
+    with Cache(made.path) as cache, cache.read() as c:
+        passing = selfcheck.run(c, DAY, HubFacts(drill=drill, tickets=tickets), now_ms=int(NOW.timestamp() * 1000))
+        failing = selfcheck.run(c, DAY, HubFacts(drill=drill | {"oversold": 3},
+                                                 tickets=tickets | {"order_related_share": 0.2}))  # fmt: skip
+    assert passing.items[1].passed and passing.items[7].passed and passing.items[7].value == "12.00%"
+    assert not failing.items[1].passed and not failing.items[7].passed

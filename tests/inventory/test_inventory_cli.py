@@ -146,3 +146,28 @@ def test_a_hub_that_cannot_be_reached(capsys: pytest.CaptureFixture[str], monkey
     code = main(["inventory", "list", "--hub", f"http://127.0.0.1:{port}"])
     err = capsys.readouterr().err
     assert code != 0 and "连不上订单中心" in err and "Traceback" not in err
+
+
+def test_a_drill_is_counted_by_the_hub_and_read_by_the_self_check(
+    hub: Stocked, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from insights import selfcheck
+    from insights.measures import HubFacts
+    from sync.cache import Cache
+
+    code, out, _ = cli(capsys, hub, "inventory", "drill", "--requests", "300", "--stock", "40", "--json")
+    verdict = json.loads(out)
+    assert code == 0 and verdict["units_held"] == 40 and verdict["oversold"] == 0 and verdict["differences"] == 0
+    assert verdict["holds"] == 40 and verdict["refused"] == 260 and verdict["other"] == 0
+    with httpx.Client(base_url=hub.hub.url, headers={"Authorization": f"Bearer {token(hub.hub.url, 'packer')}"}) as c:
+        latest = c.get("/v1/inventory/drills/latest").json()["drill"]
+        sku = c.get(f"/v1/inventory/skus/{latest['sku']}").json()
+    assert latest["sku"].startswith("DRILL-") and latest["requests"] == 300
+    assert sku["totals"]["sellable"] == 40 and sku["totals"]["reserved"] == 0  # every hold released
+    with Cache(tmp_path / "empty.sqlite3") as cache, cache.read() as c:
+        row = selfcheck.run(c, date.today(), HubFacts(drill=latest)).items[1]
+    assert row.value == "300 / 0" and not row.passed  # a drill of 300 is no proof of 1,000
+    code, out, _ = cli(capsys, hub, "inventory", "drill", "--requests", "0")
+    assert code == 2
