@@ -4,14 +4,14 @@
 
 The cache is the console benchmark's (bench/console.py builds it once from demo records, 1,000,000
 orders from 2026-01-01 one every 26 s: about 100,000 a month). Each figure is computed three times
-in one process over a warm OS file cache; the median and the best are printed beside the goal
-(issue #15: every dashboard, the reconciliation and the health score in at most 1 s).
+in one process over a warm OS file cache; the first time and the best of the others (what a figure
+kept in the process makes of a repeat) are printed beside the goal (issue #15: every dashboard, the
+reconciliation and the health score in at most 1 s).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date
@@ -65,8 +65,9 @@ def main() -> None:
                 started = time.perf_counter()
                 run()
                 times.append(time.perf_counter() - started)
-            mark = "" if statistics.median(times) <= GOAL_S else "   over the goal"
-            print(f"  {name:<44} median {statistics.median(times):6.2f} s   best {min(times):6.2f} s{mark}")
+            again = min(times[1:]) if len(times) > 1 else times[0]
+            mark = "" if times[0] <= GOAL_S else "   over the goal"
+            print(f"  {name:<44} first {times[0]:6.2f} s   again {again:6.2f} s{mark}")
 
 
 if __name__ == "__main__":

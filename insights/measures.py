@@ -156,7 +156,7 @@ def red_letter(c: Connection, w: Window) -> tuple[float | None, float | None, in
 
 
 def unified_ids(c: Connection, w: Window) -> tuple[float | None, int, list[str]]:
-    """Share of orders whose unified id is well formed (``DB`` + day + 12) and their own."""
+    """Share of orders whose unified id is well formed (``DB`` + a real day + 12) and their own."""
     where, args = w.orders_sql()
     rows = c.exec_driver_sql(f"SELECT domain_id FROM orders o WHERE {where}", args).scalars().all()
     bad = [d for d in rows if not is_domain_id(d)]
@@ -182,12 +182,17 @@ def month_lock(c: Connection, month: str) -> tuple[int | None, int]:
     return row, close
 
 
+AUDIT_SAMPLE = 200_000
+
+
 def audit_completeness(c: Connection) -> tuple[float | None, int, int]:
-    """Share of the audit log's entries that name who, when, which source system, and keep the raw
-    payload (an empty payload or operator fails)."""
+    """Share of the audit log's latest ``AUDIT_SAMPLE`` entries that name who, when, which source system,
+    and keep the raw payload (an empty payload or operator fails). The latest, not all: at 1,000,000
+    orders the log holds millions, and reading them all took most of the self-check's time."""
     total, complete = c.exec_driver_sql(
         "SELECT COUNT(*), COUNT(CASE WHEN operator != '' AND source_system != '' AND payload_json NOT IN ('', 'null', '{}') "
-        "THEN 1 END) FROM audit_log"
+        "THEN 1 END) FROM (SELECT operator, source_system, payload_json FROM audit_log ORDER BY seq DESC LIMIT ?)",
+        (AUDIT_SAMPLE,),
     ).one()
     return ((complete / total) if total else None), int(total), int(complete)
 

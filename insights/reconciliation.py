@@ -15,20 +15,22 @@ Definitions (README, "BI versus finance"); money is integer fen, months are Chin
   ``refund_definition`` = bill refund − paid amount when the order had a refund (BI dropped the whole
   order, finance only the refunded money); what remains is ``unexplained``.
   An order paid in M and billed in another month, or billed in M and paid in another month, is
-  ``timing`` (its whole contribution on the one side); an order paid in M with no bill at all, or a
-  bill in M for an order with no payment in the cache, is ``missing``.
+  ``timing`` (its whole contribution on the one side), and so is an order paid in M whose bill is not
+  due yet (not signed for, or signed for less than ``SETTLE_DAYS`` ago); an order signed for longer ago
+  with no bill at all, or a bill in M for an order with no payment in the cache, is ``missing``.
 - **unexplained rate** = Σ |unexplained of each order| / BI GMV (the seed's self-check: ≤ 0.5%).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
+import orjson
 from sqlalchemy import Connection
 
+from insights.consistency import DAY_MS, SETTLE_DAYS
 from sync.china_time import day_start_ms
 
 PARTS: tuple[str, ...] = (
@@ -142,20 +144,23 @@ def month_bounds(month: str) -> tuple[int, int]:
     return day_start_ms(start), day_start_ms(following)
 
 
-def _bills(c: Connection, order_ids: Iterable[int]) -> dict[int, list[Bill]]:
-    """Every settlement bill of these orders, latest per bill number."""
+def _bills(c: Connection, kind: str, start: int, end: int, channel: str | None) -> dict[int, list[Bill]]:
+    """Every settlement bill of the orders with a ``kind`` event in [start, end), latest per bill number:
+    one join, each order's observations found through its own index."""
     found: dict[str, Bill] = {}
-    ids = sorted(set(order_ids))
-    for at in range(0, len(ids), 900):
-        chunk = ids[at : at + 900]
-        sql = (
-            "SELECT order_id, key, observed_at_ms, fields_json FROM observations WHERE order_id IN "
-            f"({','.join('?' * len(chunk))}) AND source_system = 'finance' AND raw_status = 'SETTLED'"
-        )
-        for order_id, key, at_ms, fields_json in c.exec_driver_sql(sql, tuple(chunk)):
-            bill = _bill(order_id, key, at_ms, fields_json)
-            if bill is not None and (bill.bill_no not in found or found[bill.bill_no].at_ms <= at_ms):
-                found[bill.bill_no] = bill
+    sql = (
+        "SELECT b.order_id, b.key, b.observed_at_ms, b.fields_json FROM events e "
+        "JOIN observations b ON b.order_id = e.order_id "
+        + ("JOIN orders o ON o.id = e.order_id " if channel else "")
+        + "WHERE e.kind = ? AND e.at_ms >= ? AND e.at_ms < ? AND b.source_system = 'finance' AND b.raw_status = 'SETTLED'"
+        + (" AND o.channel = ?" if channel else "")
+    )
+    for order_id, key, at_ms, fields_json in c.exec_driver_sql(
+        sql, (kind, start, end, *([channel] if channel else []))
+    ):
+        bill = _bill(order_id, key, at_ms, fields_json)
+        if bill is not None and (bill.bill_no not in found or found[bill.bill_no].at_ms <= at_ms):
+            found[bill.bill_no] = bill
     by_order: dict[int, list[Bill]] = {}
     for bill in found.values():
         by_order.setdefault(bill.order_id, []).append(bill)
@@ -164,8 +169,8 @@ def _bills(c: Connection, order_ids: Iterable[int]) -> dict[int, list[Bill]]:
 
 def _bill(order_id: int, key: str, at_ms: int, fields_json: str) -> Bill | None:
     try:
-        fields = json.loads(fields_json or "{}")
-    except ValueError:
+        fields = orjson.loads(fields_json or "{}")
+    except orjson.JSONDecodeError:
         return None
     if not isinstance(fields, dict) or not isinstance(fields.get("gross_fen"), int):
         return None  # a settlement without its bill's figures: finance booked nothing we can count
@@ -180,9 +185,10 @@ def _bill(order_id: int, key: str, at_ms: int, fields_json: str) -> Bill | None:
                 str(adjusted) if adjusted else None)  # fmt: skip
 
 
-def reconcile(c: Connection, month: str, channel: str | None = None) -> Reconciliation:
+def reconcile(c: Connection, month: str, channel: str | None = None, *, now_ms: int | None = None) -> Reconciliation:
     """The month's reconciliation for one channel (or all): totals, parts and their orders."""
     start, end = month_bounds(month)
+    now = now_ms if now_ms is not None else int(time.time() * 1000)
     result = Reconciliation(month, channel)
     where_channel = " AND o.channel = ?" if channel else ""
     args: tuple[object, ...] = (start, end, channel) if channel else (start, end)
@@ -192,17 +198,21 @@ def reconcile(c: Connection, month: str, channel: str | None = None) -> Reconcil
         f"WHERE e.kind = 'paid' AND e.at_ms >= ? AND e.at_ms < ?{where_channel}"
     )
     paid = {row[0]: row for row in c.exec_driver_sql(paid_sql, args)}
-    # Bills dated in the month: through the orders settled from a month before it on (settled events).
+    # Bills dated in the month: through the orders first settled in it (a bill dated in the month of an
+    # order first settled in an earlier one — settled, reversed, settled again — is not looked for).
     settled_sql = (
         "SELECT DISTINCT o.id, o.domain_id, o.channel_order_no, o.channel, o.paid_amount_fen, o.refunded_fen, "
         "o.cancelled, o.anomaly_count FROM events e JOIN orders o ON o.id = e.order_id "
         f"WHERE e.kind = 'settled' AND e.at_ms >= ? AND e.at_ms < ?{where_channel}"
     )
-    settled_args = (start - 62 * 86_400_000, end, *args[2:])
-    candidates = {row[0]: row for row in c.exec_driver_sql(settled_sql, settled_args)}
+    candidates = {row[0]: row for row in c.exec_driver_sql(settled_sql, args)}
     rows = candidates | paid
-    bills = _bills(c, rows)
+    bills = _bills(c, "paid", start, end, channel)
+    for order_id, found in _bills(c, "settled", start, end, channel).items():
+        if order_id not in bills:
+            bills[order_id] = found
     paid_ever = _paid_orders(c, [i for i in candidates if i not in paid])
+    confirmed = _confirmed_at(c, [i for i in paid if i not in bills])
     for order_id, row in rows.items():
         _, domain_id, number, order_channel, amount, refunded, cancelled, anomalies = row
         in_month = [b for b in bills.get(order_id, ()) if start <= b.at_ms < end]
@@ -221,8 +231,10 @@ def reconcile(c: Connection, month: str, channel: str | None = None) -> Reconcil
             if closed and not cancelled and amount is not None:
                 parts["refund_definition"] = sum(b.refund for b in in_month) - amount
             parts["unexplained"] = bi - net - sum(parts.values())
-        elif order_id in paid:  # billed in another month, or not at all
-            parts["timing" if other else "missing"] = bi
+        elif order_id in paid:  # billed in another month, not billed yet, or never
+            due = confirmed.get(order_id)
+            overdue = due is not None and now - due > SETTLE_DAYS * DAY_MS
+            parts["missing" if not other and overdue else "timing"] = bi
         else:  # billed in this month, paid in another (or never, as far as this cache knows)
             parts["timing" if order_id in paid_ever else "missing"] = -net
         if not any(parts.values()) and not bi and not net:
@@ -240,11 +252,24 @@ def reconcile(c: Connection, month: str, channel: str | None = None) -> Reconcil
     return result
 
 
+def _confirmed_at(c: Connection, order_ids: list[int]) -> dict[int, int]:
+    """When each order was signed for (customer confirmed, else carrier delivered): its bill is due after."""
+    found: dict[int, int] = {}
+    for at in range(0, len(order_ids), 900):
+        chunk = order_ids[at : at + 900]
+        sql = ("SELECT order_id, MIN(at_ms) FROM events WHERE +kind IN ('customer_confirmed', 'carrier_delivered') "
+               f"AND order_id IN ({','.join('?' * len(chunk))}) GROUP BY order_id")  # fmt: skip
+        found.update({r[0]: r[1] for r in c.exec_driver_sql(sql, tuple(chunk))})
+    return found
+
+
 def _paid_orders(c: Connection, order_ids: list[int]) -> set[int]:
     found: set[int] = set()
     for at in range(0, len(order_ids), 900):
         chunk = order_ids[at : at + 900]
-        sql = f"SELECT DISTINCT order_id FROM events WHERE kind = 'paid' AND order_id IN ({','.join('?' * len(chunk))})"
+        sql = (
+            f"SELECT DISTINCT order_id FROM events WHERE +kind = 'paid' AND order_id IN ({','.join('?' * len(chunk))})"
+        )
         found.update(r[0] for r in c.exec_driver_sql(sql, tuple(chunk)))
     return found
 
@@ -271,3 +296,26 @@ def channels_of_month(c: Connection, month: str) -> list[str]:
     start, end = month_bounds(month)
     sql = "SELECT DISTINCT o.channel FROM events e JOIN orders o ON o.id = e.order_id WHERE e.kind = 'paid' AND e.at_ms >= ? AND e.at_ms < ? ORDER BY 1"
     return [r[0] for r in c.exec_driver_sql(sql, (start, end))]
+
+
+_MEMO: dict[tuple[object, ...], Reconciliation] = {}
+_MEMO_SIZE = 16
+
+
+def reconcile_memo(
+    c: Connection, month: str, channel: str | None = None, *, now_ms: int | None = None
+) -> Reconciliation:
+    """:func:`reconcile`, kept in this process while the cache has not changed: the health score and the
+    self-check ask for last month's gap every time, and a closed month of 100,000 orders takes seconds.
+    The cache has changed when its audit log or its events have grown (every state change writes both);
+    the day is part of the key too (a bill not due yesterday may be missing today)."""
+    now = now_ms if now_ms is not None else int(time.time() * 1000)
+    audit, events = c.exec_driver_sql("SELECT (SELECT MAX(seq) FROM audit_log), (SELECT MAX(id) FROM events)").one()
+    key = (str(c.engine.url), month, channel, audit, events, now // DAY_MS)
+    found = _MEMO.get(key)
+    if found is None:
+        found = reconcile(c, month, channel, now_ms=now)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = found
+    return found

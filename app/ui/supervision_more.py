@@ -55,7 +55,7 @@ class ReconciliationTab(Tab):
         self.chart = Chart(self.tr("Make-up of the gap (yuan)"))
         self.orders = table([self.tr("Order no."), self.tr("Unified id"), self.tr("BI"), self.tr("Finance"),
                              self.tr("Difference"), self.tr("Cause")], "reconcile_orders")  # fmt: skip
-        self.orders.itemActivated.connect(lambda item: self.page.open_trace(item.data(Qt.ItemDataRole.UserRole)))
+        self.orders.itemActivated.connect(self._trace)
         self.orders_title = QLabel()
         self.result: Any = None
         for box in (self.month, self.channel):
@@ -90,6 +90,9 @@ class ReconciliationTab(Tab):
             months = await asyncio.to_thread(self.page.desk.months)
             self.month.blockSignals(True)
             self.month.addItems(months)
+            current = self.page.desk.today().strftime("%Y-%m")
+            if len(months) > 1 and months[0] == current:
+                self.month.setCurrentIndex(1)  # the last whole month first: this one is still settling
             self.month.blockSignals(False)
             self.channel.blockSignals(True)
             self.channel.addItem(self.tr("All channels"), None)
@@ -111,6 +114,12 @@ class ReconciliationTab(Tab):
         self.chart.show_values([pick(*PART_LABELS[p])[:6] for p in PARTS], [r.parts[p] / 100 for p in PARTS])
         self.say(self.tr("Choose a part to see the orders that make it up; the top 10 are shown first."))
         self._show(None)
+
+    def _trace(self, item: Any) -> None:
+        row = item.row()
+        cause = self.orders.item(row, 5).text() if self.orders.item(row, 5) else ""
+        why = self.tr("Differs by {amount} yuan · {cause}").format(amount=self.orders.item(row, 4).text(), cause=cause)
+        self.page.open_trace(item.data(Qt.ItemDataRole.UserRole), why)
 
     def _part_orders(self) -> None:
         self._show(chosen_key(self.parts))

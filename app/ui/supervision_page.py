@@ -97,7 +97,11 @@ class ConsistencyTab(Tab):
         self.trend = Chart(self.tr("Disagreeing orders per day (%)"), "line")
         self.orders = table([self.tr("Order no."), self.tr("Unified id"), self.tr("Channel"), self.tr("Disagreements")],
                             "consistency_orders")  # fmt: skip
-        self.orders.itemActivated.connect(lambda item: self.page.open_trace(item.data(Qt.ItemDataRole.UserRole)))
+        self.orders.itemActivated.connect(
+            lambda item: self.page.open_trace(
+                item.data(Qt.ItemDataRole.UserRole), self.orders.item(item.row(), 3).text()
+            )
+        )
         self.result: Any = None
         self._asked = 0
         top = QHBoxLayout()
@@ -336,8 +340,8 @@ class SupervisionPage(QWidget):
             log.info("supervision: the hub's figures: %s", exc)
         self.consistency.show_api_health(self.facts)
 
-    def open_trace(self, order_id: int | None) -> None:
+    def open_trace(self, order_id: int | None, why: str = "") -> None:
         if order_id is None:
             return
-        dialog = OrderTrace(self.cache, int(order_id), self)
+        dialog = OrderTrace(self.cache, int(order_id), self, why)
         dialog.open()

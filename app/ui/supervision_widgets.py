@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -70,15 +71,20 @@ def yuan(fen: int) -> str:
 class OrderTrace(QDialog):
     """One order's full trace (the Orders workspace's detail: overview, timeline, observations, audit)."""
 
-    def __init__(self, cache: Cache, order_id: int, parent: QWidget) -> None:
+    def __init__(self, cache: Cache, order_id: int, parent: QWidget, why: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Order trace"))
+        self.why = QLabel(self.tr("Why it is here: {why}").format(why=why) if why else "")
+        self.why.setObjectName("trace_why")
+        self.why.setWordWrap(True)
+        self.why.setStyleSheet(theme.error_style())
         self.setObjectName("order_trace")
         self.detail = OrderDetail(cache, full_contact=False)
         self.detail.show_order(order_id)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.why)
         layout.addWidget(self.detail, 1)
         layout.addWidget(buttons)
         self.resize(900, 600)

@@ -279,32 +279,32 @@
         <translation>不一致之处</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="104"/>
+        <location filename="../../app/ui/supervision_page.py" line="108"/>
         <source>Orders created in the last</source>
         <translation>统计最近</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="115"/>
+        <location filename="../../app/ui/supervision_page.py" line="119"/>
         <source>&lt;b&gt;API health of each source&lt;/b&gt; (the hub&apos;s ingest, last 7 days)</source>
         <translation>&lt;b&gt;各来源 API 健康度&lt;/b&gt;(订单中心接入统计,近 7 天)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="120"/>
+        <location filename="../../app/ui/supervision_page.py" line="124"/>
         <source>&lt;b&gt;Disagreeing orders&lt;/b&gt; (Enter or double-click: the order&apos;s trace)</source>
         <translation>&lt;b&gt;不一致订单&lt;/b&gt;(回车或双击:查看全链路)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="137"/>
+        <location filename="../../app/ui/supervision_page.py" line="141"/>
         <source>{disagreeing:,} of {orders:,} orders disagree ({rate}); bar {bar}</source>
         <translation>{orders:,} 单中 {disagreeing:,} 单三系统不一致({rate});阈值 {bar}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="154"/>
+        <location filename="../../app/ui/supervision_page.py" line="158"/>
         <source>Highlighted: channels above {bar}. Choose a channel to see its orders.</source>
         <translation>标红:差异率高于 {bar} 的渠道。选择渠道查看其订单。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="180"/>
+        <location filename="../../app/ui/supervision_page.py" line="184"/>
         <source>no figures from the hub (offline, or a hub without ingest statistics)</source>
         <translation>订单中心未提供数据(离线,或中枢无接入统计)</translation>
     </message>
@@ -779,77 +779,77 @@
 <context>
     <name>HealthTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="139"/>
+        <location filename="../../app/ui/supervision_more.py" line="148"/>
         <source>Health score per day</source>
         <translation>每日健康分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <location filename="../../app/ui/supervision_more.py" line="149"/>
         <source>Dimension</source>
         <translation>维度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <location filename="../../app/ui/supervision_more.py" line="149"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <location filename="../../app/ui/supervision_more.py" line="149"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="140"/>
+        <location filename="../../app/ui/supervision_more.py" line="149"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <location filename="../../app/ui/supervision_more.py" line="150"/>
         <source>Good / bad</source>
         <translation>优 / 差</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <location filename="../../app/ui/supervision_more.py" line="150"/>
         <source>Formula</source>
         <translation>公式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <location filename="../../app/ui/supervision_more.py" line="150"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="141"/>
+        <location filename="../../app/ui/supervision_more.py" line="150"/>
         <source>What to do</source>
         <translation>怎么做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="160"/>
+        <location filename="../../app/ui/supervision_more.py" line="169"/>
         <source>Health {score}</source>
         <translation>健康分 {score}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="165"/>
+        <location filename="../../app/ui/supervision_more.py" line="174"/>
         <source>Too little data to score ({coverage} of the weight has data).</source>
         <translation>数据不足,无法评分(有数据的权重占 {coverage})。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="168"/>
+        <location filename="../../app/ui/supervision_more.py" line="177"/>
         <source>Below 70: {first}</source>
         <translation>低于 70:{first}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="171"/>
+        <location filename="../../app/ui/supervision_more.py" line="180"/>
         <source>Coverage {coverage}</source>
         <translation>数据覆盖 {coverage}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="179"/>
+        <location filename="../../app/ui/supervision_more.py" line="188"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="186"/>
+        <location filename="../../app/ui/supervision_more.py" line="195"/>
         <source>Enter or double-click a dimension: go where it is fixed. A dimension without data never counts as passing.</source>
         <translation>回车或双击维度:前往处理它的地方。没有数据的维度不算达标。</translation>
     </message>
@@ -1288,97 +1288,97 @@
 <context>
     <name>MappingsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="347"/>
+        <location filename="../../app/ui/supervision_more.py" line="356"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="347"/>
+        <location filename="../../app/ui/supervision_more.py" line="356"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="347"/>
+        <location filename="../../app/ui/supervision_more.py" line="356"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="347"/>
+        <location filename="../../app/ui/supervision_more.py" line="356"/>
         <source>Rules</source>
         <translation>规则数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="348"/>
+        <location filename="../../app/ui/supervision_more.py" line="357"/>
         <source>Assumed</source>
         <translation>假设</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="350"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="350"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>When</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="350"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>Then</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="350"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>Label</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="350"/>
+        <location filename="../../app/ui/supervision_more.py" line="359"/>
         <source>Where it comes from</source>
         <translation>出处</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="354"/>
+        <location filename="../../app/ui/supervision_more.py" line="363"/>
         <source>A raw status to try, e.g. 3</source>
         <translation>输入一个原始状态试试,例如 3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="368"/>
         <source>&amp;Import a new version…</source>
         <translation>导入新版本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="363"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>Try</source>
         <translation>试映射</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="383"/>
+        <location filename="../../app/ui/supervision_more.py" line="392"/>
         <source>Each channel&apos;s raw statuses and what they mean. Rows marked as assumed wait for a supervisor to confirm them.</source>
         <translation>各渠道的原始状态及其含义。标红的为假设规则,待主管确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="404"/>
+        <location filename="../../app/ui/supervision_more.py" line="413"/>
         <source>{source} {raw}: no rule knows it (it would be an unmapped status)</source>
         <translation>{source} {raw}:没有规则认识它(会成为未映射状态)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="416"/>
+        <location filename="../../app/ui/supervision_more.py" line="425"/>
         <source>A mapping table (JSON)</source>
         <translation>映射表(JSON)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="424"/>
+        <location filename="../../app/ui/supervision_more.py" line="433"/>
         <source>Refused at {path}: {message}</source>
         <translation>被拒绝,位置 {path}:{message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="428"/>
+        <location filename="../../app/ui/supervision_more.py" line="437"/>
         <source>Cannot read {file}: {error}</source>
         <translation>无法读取 {file}:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="432"/>
+        <location filename="../../app/ui/supervision_more.py" line="441"/>
         <source>Imported {version}: in force from the next batch</source>
         <translation>已导入 {version}:下一批起生效</translation>
     </message>
@@ -1680,9 +1680,14 @@
 <context>
     <name>OrderTrace</name>
     <message>
-        <location filename="../../app/ui/supervision_widgets.py" line="75"/>
+        <location filename="../../app/ui/supervision_widgets.py" line="76"/>
         <source>Order trace</source>
         <translation>订单全链路</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_widgets.py" line="77"/>
+        <source>Why it is here: {why}</source>
+        <translation>为何列出:{why}</translation>
     </message>
 </context>
 <context>
@@ -2126,97 +2131,97 @@
 <context>
     <name>QualityTab</name>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
         <source>Warn above</source>
         <translation>警告阈值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="196"/>
+        <location filename="../../app/ui/supervision_page.py" line="200"/>
         <source>Fail above</source>
         <translation>失败阈值</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <location filename="../../app/ui/supervision_page.py" line="201"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <location filename="../../app/ui/supervision_page.py" line="201"/>
         <source>Checked</source>
         <translation>检查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="197"/>
+        <location filename="../../app/ui/supervision_page.py" line="201"/>
         <source>Found</source>
         <translation>发现数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="199"/>
+        <location filename="../../app/ui/supervision_page.py" line="203"/>
         <source>The chosen check per day</source>
         <translation>所选检查项的每日趋势</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <location filename="../../app/ui/supervision_page.py" line="204"/>
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <location filename="../../app/ui/supervision_page.py" line="204"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <location filename="../../app/ui/supervision_page.py" line="204"/>
         <source>Precision</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="200"/>
+        <location filename="../../app/ui/supervision_page.py" line="204"/>
         <source>Recall</source>
         <translation>召回率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="202"/>
+        <location filename="../../app/ui/supervision_page.py" line="206"/>
         <source>Precision: of the open anomalies of a kind, the share that were really planted; recall: of the planted ones, the share found. Measured on the demo&apos;s planted anomalies (./dev bench anomalies).</source>
         <translation>精确率:某类未处理异常中确为真实问题的占比;召回率:真实问题中被发现的占比。基于演示数据中预埋的异常测得(./dev bench anomalies)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="219"/>
+        <location filename="../../app/ui/supervision_page.py" line="223"/>
         <source>pass</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="220"/>
+        <location filename="../../app/ui/supervision_page.py" line="224"/>
         <source>warn</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="221"/>
+        <location filename="../../app/ui/supervision_page.py" line="225"/>
         <source>fail</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="222"/>
+        <location filename="../../app/ui/supervision_page.py" line="226"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="240"/>
+        <location filename="../../app/ui/supervision_page.py" line="244"/>
         <source>The last 30 days. Thresholds: resources/insights/quality.json (warn / fail, as dbt and Soda).</source>
         <translation>近 30 天。阈值见 resources/insights/quality.json(警告/失败,与 dbt、Soda 相同)。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="242"/>
+        <location filename="../../app/ui/supervision_page.py" line="246"/>
         <source>Anomalies: precision {precision}, recall {recall} on {orders} demo orders ({day}).</source>
         <translation>异常识别:在 {orders} 个演示订单上精确率 {precision}、召回率 {recall}({day} 测得)。</translation>
     </message>
@@ -2352,32 +2357,37 @@
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="95"/>
+        <location filename="../../app/ui/supervision_more.py" line="98"/>
         <source>All channels</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="100"/>
+        <location filename="../../app/ui/supervision_more.py" line="103"/>
         <source>No payments in the cache yet: nothing to reconcile.</source>
         <translation>缓存中还没有付款记录:无可对账。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="106"/>
+        <location filename="../../app/ui/supervision_more.py" line="109"/>
         <source>BI GMV {bi} · finance {finance} · gap {gap} yuan · unexplained {rate} (goal ≤ 0.5%)</source>
         <translation>BI GMV {bi} · 财务入账 {finance} · 差额 {gap} 元 · 未解释 {rate}(目标 ≤ 0.5%)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="112"/>
+        <location filename="../../app/ui/supervision_more.py" line="115"/>
         <source>Choose a part to see the orders that make it up; the top 10 are shown first.</source>
         <translation>选择一项构成查看其订单;默认显示差异 TOP10。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="122"/>
+        <location filename="../../app/ui/supervision_more.py" line="121"/>
+        <source>Differs by {amount} yuan · {cause}</source>
+        <translation>差异 {amount} 元 · {cause}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="131"/>
         <source>&lt;b&gt;Top 10 differing orders&lt;/b&gt;</source>
         <translation>&lt;b&gt;差异 TOP10 订单&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="122"/>
+        <location filename="../../app/ui/supervision_more.py" line="131"/>
         <source>&lt;b&gt;{part}&lt;/b&gt;: {n} orders</source>
         <translation>&lt;b&gt;{part}&lt;/b&gt;:{n} 单</translation>
     </message>
@@ -2385,57 +2395,57 @@
 <context>
     <name>ReportsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="236"/>
+        <location filename="../../app/ui/supervision_more.py" line="245"/>
         <source>Make the &amp;daily report</source>
         <translation>生成日报(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="238"/>
+        <location filename="../../app/ui/supervision_more.py" line="247"/>
         <source>Make last month&apos;s &amp;audit</source>
         <translation>生成上月审计报告(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="240"/>
+        <location filename="../../app/ui/supervision_more.py" line="249"/>
         <source>&amp;Send now</source>
         <translation>立即推送(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="265"/>
+        <location filename="../../app/ui/supervision_more.py" line="274"/>
         <source>No group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET) or keep them in the keyring (orderdesk-robots). Reports are still made as PDF.</source>
         <translation>尚未配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(及 _SECRET),或存入钥匙串(orderdesk-robots)。报告仍会生成 PDF。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="267"/>
+        <location filename="../../app/ui/supervision_more.py" line="276"/>
         <source>Pushes to: {robots} (each report once, whichever console sends it)</source>
         <translation>推送到:{robots}(每份报告只推一次,不论哪台控制台发送)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="287"/>
+        <location filename="../../app/ui/supervision_more.py" line="296"/>
         <source>No payments in the cache yet: no audit to make.</source>
         <translation>缓存中还没有付款记录:无审计报告可生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="295"/>
+        <location filename="../../app/ui/supervision_more.py" line="304"/>
         <source>Made {path}</source>
         <translation>已生成 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="306"/>
+        <location filename="../../app/ui/supervision_more.py" line="315"/>
         <source>Sending needs the hub (it makes sure each report goes once): signed in offline.</source>
         <translation>推送需要连上订单中心(由它保证每份只推一次):当前离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="312"/>
+        <location filename="../../app/ui/supervision_more.py" line="321"/>
         <source>Not sent: {error}</source>
         <translation>未推送:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="318"/>
+        <location filename="../../app/ui/supervision_more.py" line="327"/>
         <source>sent</source>
         <translation>已推送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="318"/>
+        <location filename="../../app/ui/supervision_more.py" line="327"/>
         <source>not sent ({why})</source>
         <translation>未推送({why})</translation>
     </message>
@@ -2467,52 +2477,52 @@
 <context>
     <name>SelfCheckTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="205"/>
+        <location filename="../../app/ui/supervision_more.py" line="214"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="205"/>
+        <location filename="../../app/ui/supervision_more.py" line="214"/>
         <source>Bar</source>
         <translation>达标标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="205"/>
+        <location filename="../../app/ui/supervision_more.py" line="214"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="205"/>
+        <location filename="../../app/ui/supervision_more.py" line="214"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="206"/>
+        <location filename="../../app/ui/supervision_more.py" line="215"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="215"/>
+        <location filename="../../app/ui/supervision_more.py" line="224"/>
         <source>{score}/10 · {verdict}</source>
         <translation>{score}/10 · {verdict}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="218"/>
+        <location filename="../../app/ui/supervision_more.py" line="227"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="219"/>
+        <location filename="../../app/ui/supervision_more.py" line="228"/>
         <source>pass</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="219"/>
+        <location filename="../../app/ui/supervision_more.py" line="228"/>
         <source>fail</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="223"/>
+        <location filename="../../app/ui/supervision_more.py" line="232"/>
         <source>Measured from the data, not ticked: ≥ 8 healthy, 6–7 at risk, ≤ 5 upgrade. A row without data fails.</source>
         <translation>由数据测得而非勾选:≥ 8 健康,6–7 有风险,≤ 5 建议升级。没有数据的项不达标。</translation>
     </message>
@@ -2708,42 +2718,42 @@
 <context>
     <name>SupervisionPage</name>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="294"/>
+        <location filename="../../app/ui/supervision_page.py" line="298"/>
         <source>&amp;Consistency</source>
         <translation>一致性(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="294"/>
+        <location filename="../../app/ui/supervision_page.py" line="298"/>
         <source>&amp;Data quality</source>
         <translation>数据质量(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="295"/>
+        <location filename="../../app/ui/supervision_page.py" line="299"/>
         <source>&amp;BI vs finance</source>
         <translation>BI 与财务(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="295"/>
+        <location filename="../../app/ui/supervision_page.py" line="299"/>
         <source>&amp;Health score</source>
         <translation>健康分(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="296"/>
+        <location filename="../../app/ui/supervision_page.py" line="300"/>
         <source>Self-chec&amp;k</source>
         <translation>自检(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="296"/>
+        <location filename="../../app/ui/supervision_page.py" line="300"/>
         <source>&amp;Reports</source>
         <translation>报告(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="297"/>
+        <location filename="../../app/ui/supervision_page.py" line="301"/>
         <source>&amp;Mappings</source>
         <translation>映射表(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="300"/>
+        <location filename="../../app/ui/supervision_page.py" line="304"/>
         <source>Refresh (F5)</source>
         <translation>刷新(F5)</translation>
     </message>

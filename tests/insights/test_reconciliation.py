@@ -44,3 +44,15 @@ def test_a_month_without_bills_is_all_missing_not_a_crash(month_hub: SimpleNames
 def test_a_bad_month_names_itself(month: str) -> None:
     with pytest.raises(ValueError, match="month"):
         month_bounds(month)
+
+
+def test_a_bill_not_due_yet_is_timing_and_one_overdue_is_missing(month_hub: SimpleNamespace) -> None:
+    from datetime import UTC, datetime
+
+    march_end = int(datetime(2026, 3, 25, 12, tzinfo=UTC).timestamp() * 1000)
+    much_later = int(datetime(2026, 6, 1, tzinfo=UTC).timestamp() * 1000)
+    with Cache(month_hub.cache) as cache, cache.read() as c:
+        then, later = reconcile(c, "2026-03", now_ms=march_end), reconcile(c, "2026-03", now_ms=much_later)
+    assert then.gap == later.gap and then.bi_gmv == later.bi_gmv  # the same money, explained differently
+    assert then.parts["timing"] > later.parts["timing"] and then.parts["missing"] < later.parts["missing"]
+    assert then.parts["timing"] + then.parts["missing"] == later.parts["timing"] + later.parts["missing"]

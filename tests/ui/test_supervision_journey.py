@@ -77,6 +77,7 @@ def test_a_supervisors_morning(loop, hub, cache, robots, qtbot) -> None:
         trace = wait_for(loop, lambda: next((w for w in QApplication.topLevelWidgets()
                                              if isinstance(w, OrderTrace) and w.isVisible()), None))  # fmt: skip
         assert trace.detail.count() >= 3  # overview, timeline, observations, audit…
+        assert "物流" in trace.why.text() or "签收" in trace.why.text() or "结算" in trace.why.text()  # why it is listed
         shot(trace, "supervision-2-trace")
         QTest.keyClick(trace, Qt.Key.Key_Escape)
         wait_for(loop, lambda: not trace.isVisible())
