@@ -13,7 +13,8 @@ in China time; "the channel says X" means some channel observation of the order 
   and the carrier has said nothing at all about the parcel.
 - ``delivered_not_confirmed`` 物流已签收、渠道超期未确认: the carrier said delivered more than
   ``CONFIRM_DAYS`` days ago (past every channel's automatic confirmation) and the channel still says
-  less than customer confirmed (and the order is neither cancelled nor refunded in full).
+  less than customer confirmed (and the order is neither cancelled, refunded in full nor settled:
+  Pinduoduo settles without a confirmation).
 - ``settled_not_delivered`` 财务已结算、未见签收: finance settled an order that neither the carrier nor
   the channel has said was delivered.
 
@@ -145,8 +146,8 @@ def order_kinds(row: tuple, now_ms: int) -> list[str]:  # type: ignore[type-arg]
         kinds.append("settled_refund_open")
     if shipped_at is not None and not carrier_says and now_ms - shipped_at > NO_TRACKING_HOURS * HOUR_MS:
         kinds.append("shipped_no_tracking")
-    if (delivered_first is not None and confirmed_at is None and not cancelled and refund != "refunded"
-            and now_ms - delivered_first > CONFIRM_DAYS * DAY_MS):  # fmt: skip
+    if (delivered_first is not None and confirmed_at is None and settled_at is None and not cancelled
+            and refund != "refunded" and now_ms - delivered_first > CONFIRM_DAYS * DAY_MS):  # fmt: skip
         kinds.append("delivered_not_confirmed")
     if settled_at is not None and delivered_first is None and confirmed_at is None:
         kinds.append("settled_not_delivered")

@@ -16,9 +16,11 @@ from insights.consistency import KINDS, RATE_BAR, consistency
 from insights.measures import HubFacts
 from insights.quality import CHECK_LABELS, quality
 from insights.reconciliation import CAUSES, PART_LABELS, PARTS, Reconciliation, channels_of_month, reconcile
+from sync.labels import SOURCES
 from sync.resources import RESOURCES
 
 TREND_DAYS = 7
+STATUS_WORDS = {"pass": "达标 pass", "warn": "警告 warn", "fail": "未达标 fail", "no_data": "无数据 no data"}
 
 
 @dataclass(slots=True)
@@ -72,6 +74,11 @@ def monthly(c: Connection, month: str) -> MonthlyReport:
     return MonthlyReport(month, reconcile(c, month), [reconcile(c, month, ch) for ch in channels_of_month(c, month)])
 
 
+def _name(channel: str) -> str:
+    """A channel as people call it (淘宝/天猫), for the reports."""
+    return SOURCES.get(channel, (channel, channel))[0]
+
+
 def _yuan(fen: int) -> str:
     return f"{fen / 100:,.2f}"
 
@@ -81,8 +88,8 @@ def daily_markdown(r: DailyReport) -> str:
     lines = [f"### 状态一致性日报 {r.day}", f"近 {TREND_DAYS} 天 {r.total['orders']:,} 单,三系统不一致 "
              f"{r.total['disagreeing']:,} 单(**{100 * r.total['rate']:.2f}%**,阈值 {100 * RATE_BAR:.1f}%)", ""]  # fmt: skip
     for ch in r.channels:
-        mark = "🔴 " if ch["highlighted"] else ""
-        lines.append(f"- {mark}{ch['channel']}:{100 * ch['rate']:.2f}%({ch['disagreeing']}/{ch['orders']})")
+        mark = "【超标】" if ch["highlighted"] else ""
+        lines.append(f"- {mark}{_name(ch['channel'])}:{100 * ch['rate']:.2f}%({ch['disagreeing']}/{ch['orders']})")
     kinds = sorted(r.total["kinds"].items(), key=lambda kv: -kv[1])
     if kinds:
         lines += ["", "不一致类型:" + ",".join(f"{KINDS[k][0]} {n}" for k, n in kinds)]
@@ -106,7 +113,7 @@ def monthly_markdown(r: MonthlyReport) -> str:
     lines += ["", "差异 TOP10:"]
     for i, d in enumerate(o.top(), 1):
         cause = CAUSES[d.cause][0] if d.cause else ""
-        lines.append(f"{i}. {d.channel_order_no}({d.channel})差异 {_yuan(d.difference)} 元 · {cause}")
+        lines.append(f"{i}. {d.channel_order_no}({_name(d.channel)})差异 {_yuan(d.difference)} 元 · {cause}")
     lines += ["", f"Data consistency audit {r.month}: BI {_yuan(o.bi_gmv)} vs finance {_yuan(o.finance)} yuan, "
               f"gap {_yuan(o.gap)}, unexplained {rate}."]  # fmt: skip
     return "\n".join(lines)
@@ -227,12 +234,12 @@ def daily_pdf(r: DailyReport, path: Path) -> Path:
     rows = [["渠道 channel", "订单 orders", "不一致 disagreeing", "差异率 rate"]]
     red = set()
     for i, ch in enumerate(r.channels, 1):
-        rows.append([ch["channel"], f"{ch['orders']:,}", f"{ch['disagreeing']:,}", f"{100 * ch['rate']:.2f}%"])
+        rows.append([_name(ch["channel"]), f"{ch['orders']:,}", f"{ch['disagreeing']:,}", f"{100 * ch['rate']:.2f}%"])
         if ch["highlighted"]:
             red.add(i)
     story += [_p("各渠道 · Channels", "h"), _table(rows, [40 * mm, 30 * mm, 35 * mm, 30 * mm], red)]
     rates = [100 * ch["rate"] for ch in r.channels]
-    story += [_p("差异率 % · Rate per channel", "h"), _bars([ch["channel"] for ch in r.channels], rates)]
+    story += [_p("差异率 % · Rate per channel", "h"), _bars([_name(ch["channel"]) for ch in r.channels], rates)]
     trend = [100 * x for _, x, _ in r.trend]
     story += [_p("每日差异率 % · Daily rate", "h"), _line([d[5:] for d, _, _ in r.trend], trend)]
     kinds = [["类型 kind", "订单 orders"]] + [[f"{KINDS[k][0]} {KINDS[k][1]}", str(n)] for k, n in
@@ -257,7 +264,7 @@ def daily_pdf(r: DailyReport, path: Path) -> Path:
         )
     )
     checks = [["数据质量 check", "值 value", "结果 status"]] + [[CHECK_LABELS[q["id"]][0], "—" if q["value"] is None
-              else f"{q['value']:.2f}", q["status"]] for q in r.quality]  # fmt: skip
+              else f"{q['value']:.2f}", STATUS_WORDS.get(q["status"], q["status"])] for q in r.quality]  # fmt: skip
     story += [_p("数据质量 · Data quality", "h"), _table(checks, [70 * mm, 30 * mm, 30 * mm])]
     return _build(path, story, A4)
 
@@ -279,14 +286,14 @@ def monthly_pdf(r: MonthlyReport, path: Path) -> Path:
         _bars([PART_LABELS[p][0][:4] for p in PARTS], [o.parts[p] / 100 for p in PARTS]),
     ]
     top = [["#", "订单 order", "渠道", "差异 yuan", "根因 cause"]]
-    top += [[str(i), d.channel_order_no, d.channel, _yuan(d.difference), CAUSES[d.cause][0] if d.cause else ""]
+    top += [[str(i), d.channel_order_no, _name(d.channel), _yuan(d.difference), CAUSES[d.cause][0] if d.cause else ""]
             for i, d in enumerate(o.top(), 1)]  # fmt: skip
     story += [
         _p("差异 TOP10 · Top 10 differing orders", "h"),
         _table(top, [10 * mm, 50 * mm, 25 * mm, 30 * mm, 30 * mm]),
     ]
     per = [["渠道 channel", "BI", "财务 finance", "差额 gap", "未解释 unexplained"]]
-    per += [[x.channel or "", _yuan(x.bi_gmv), _yuan(x.finance), _yuan(x.gap),
+    per += [[_name(x.channel) if x.channel else "", _yuan(x.bi_gmv), _yuan(x.finance), _yuan(x.gap),
              "—" if x.unexplained_rate is None else f"{100 * x.unexplained_rate:.3f}%"] for x in r.channels]  # fmt: skip
     story += [_p("各渠道 · Channels", "h"), _table(per, [30 * mm, 30 * mm, 30 * mm, 30 * mm, 30 * mm])]
     return _build(path, story, A4)

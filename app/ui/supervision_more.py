@@ -384,7 +384,7 @@ class MappingsTab(Tab):
         tables = [registry.table(s) for s in registry.sources]
         from sync.mapping.provenance import assumed_rules
 
-        fill(self.sources, [(t.source, t.source_system.value, t.version, len(t.document["rules"]),
+        fill(self.sources, [(channel_name(t.source), t.source_system.value, t.version, len(t.document["rules"]),
                              len(assumed_rules(t.document))) for t in tables], keys=[t.source for t in tables],
              alerts=[bool(assumed_rules(t.document)) for t in tables])  # fmt: skip
         self.say(

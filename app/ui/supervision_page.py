@@ -175,7 +175,7 @@ class ConsistencyTab(Tab):
         if asked != self._asked:
             return  # another channel was chosen meanwhile: its orders win
         kinds = self.result.order_kinds if self.result is not None else {}
-        fill(self.orders, [(b.channel_order_no, b.domain_id, channel_name(b.channel), self._kinds(dict.fromkeys(kinds.get(b.id, []), 1)))
+        fill(self.orders, [(b.channel_order_no, b.domain_id, channel_name(b.channel), ", ".join(pick(*KINDS[k]) for k in kinds.get(b.id, [])))
                            for b in briefs], keys=[b.id for b in briefs])  # fmt: skip
 
     def show_api_health(self, facts: HubFacts) -> None:

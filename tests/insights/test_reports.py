@@ -31,13 +31,13 @@ def test_the_daily_report_as_pdf_and_markdown(month_hub: SimpleNamespace, tmp_pa
         made = reports.daily(c, date(2026, 3, 25), now_ms=NOW_MS)
     pdf = reports.daily_pdf(made, tmp_path / "daily.pdf")
     text = _text(pdf)
-    assert "状态一致性日报" in text and "taobao" in text and "自检" in text
+    assert "状态一致性日报" in text and "淘宝/天猫" in text and "自检" in text
     assert not (tmp_path / "daily.pdf.part").exists()
     markdown = reports.daily_markdown(made)
     assert markdown.startswith("### 状态一致性日报 2026-03-25")
     assert sum(ch["orders"] for ch in made.channels) == made.total["orders"] > 0
     for ch in made.channels:
-        assert (f"🔴 {ch['channel']}" in markdown) == ch["highlighted"]
+        assert (f"【超标】{reports._name(ch['channel'])}" in markdown) == ch["highlighted"]
 
 
 def test_the_monthly_audit_names_the_top_ten(month_hub: SimpleNamespace, tmp_path: Path) -> None:

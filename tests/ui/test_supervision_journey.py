@@ -77,7 +77,9 @@ def test_a_supervisors_morning(loop, hub, cache, robots, qtbot) -> None:
         trace = wait_for(loop, lambda: next((w for w in QApplication.topLevelWidgets()
                                              if isinstance(w, OrderTrace) and w.isVisible()), None))  # fmt: skip
         assert trace.detail.count() >= 3  # overview, timeline, observations, audit…
-        assert "物流" in trace.why.text() or "签收" in trace.why.text() or "结算" in trace.why.text()  # why it is listed
+        assert (
+            "物流" in trace.why.text() or "签收" in trace.why.text() or "结算" in trace.why.text()
+        )  # why it is listed
         shot(trace, "supervision-2-trace")
         QTest.keyClick(trace, Qt.Key.Key_Escape)
         wait_for(loop, lambda: not trace.isVisible())
@@ -125,7 +127,11 @@ def test_a_supervisors_morning(loop, hub, cache, robots, qtbot) -> None:
         open_tab(page, page.mappings)
         maps = page.mappings
         wait_for(loop, lambda: maps.sources.rowCount() > 5, timeout=30)
-        row = next(r for r in range(maps.sources.rowCount()) if maps.sources.item(r, 0).text() == "kuaidi100")
+        row = next(
+            r
+            for r in range(maps.sources.rowCount())
+            if maps.sources.item(r, 0).data(Qt.ItemDataRole.UserRole) == "kuaidi100"
+        )
         maps.sources.selectRow(row)
         type_text(maps.raw, "3")
         QTest.keyClick(maps.raw, Qt.Key.Key_Return)
