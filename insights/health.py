@@ -80,7 +80,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
        "/1000", 0.0, 5.0, 7.5, ("缓存:观测", "cache: observations"), "supervision", ("在「主管 › 映射表」补充规则并导入新版本", "Add the rule in Supervision › Mappings and import a new version")),
     _d("evidence_violations", ("证据规则违例", "Evidence violations"), ("无权证明的状态声明数 / 每千单", "states claimed by a system that cannot evidence them, per 1,000 orders"),
        "/1000", 0.0, 5.0, 5.0, ("缓存:异常表", "cache: anomalies"), "supervision", ("检查该渠道映射表的规则", "Check that channel's mapping rules")),
-    _d("consistency_rate", ("状态一致率", "Consistency"), ("三系统说法不一的订单占比(%)", "% of orders whose systems disagree"),
+    _d("consistency_rate", ("状态不一致率", "Disagreement rate"), ("三系统说法不一的订单占比(%)", "% of orders whose systems disagree"),
        "%", 0.3, 3.0, 10.0, ("缓存:观测", "cache: observations"), "supervision", ("在「主管 › 一致性」下钻到不一致订单", "Drill into disagreeing orders in Supervision › Consistency")),
     _d("null_rates", ("关键字段空值率", "Key-field null rates"), ("实收金额、运单号、电话、地址空值率的最大值(%)", "worst null rate of paid amount, waybill, phone, address (%)"),
        "%", 0.1, 2.0, 7.5, ("缓存:订单", "cache: orders"), "supervision", ("在「主管 › 数据质量」查看样例订单并向渠道补数", "See sample orders in Supervision › Data quality and ask the channel")),

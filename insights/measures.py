@@ -24,6 +24,8 @@ class HubFacts:
     ingest: dict[str, Any] | None = None  # GET /v1/ingest/stats
     drill: dict[str, Any] | None = None  # the last concurrency drill, when the hub keeps one
     tickets: dict[str, Any] | None = None  # GET /v1/tickets/figures: customer-service tickets
+    reached: bool = True  # False: the hub was not reached (``error`` says why); nothing above is known
+    error: str = ""
 
 
 @dataclass(slots=True)

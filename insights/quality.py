@@ -17,6 +17,7 @@ Definitions (the percentage is of the orders the check applies to, created that 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,10 @@ class ThresholdsError(ValueError):
         self.json_path = json_path
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 @dataclass(frozen=True, slots=True)
 class Threshold:
     id: str
@@ -63,14 +68,28 @@ def load_thresholds(path: Path | None = None) -> dict[str, Threshold]:
     """The thresholds (bundled, or ``path``), validated against quality.schema.json."""
     path = path or THRESHOLDS
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ThresholdsError("$", f"{path}: {exc}") from None
+        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except OSError as exc:
+        raise ThresholdsError("$", f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ThresholdsError("$", f"{path} is not JSON: {exc}") from None
     schema = json.loads((RESOURCES / "insights" / "quality.schema.json").read_text(encoding="utf-8"))
     error = best_match(Draft202012Validator(schema).iter_errors(document))
     if error is not None:
         raise ThresholdsError(error.json_path, error.message)
-    return {c["id"]: Threshold(c["id"], float(c["warn"]), float(c["fail"])) for c in document["checks"]}
+    found: dict[str, Threshold] = {}
+    for index, check in enumerate(document["checks"]):
+        where = f"$.checks[{index}]"
+        for name in ("warn", "fail"):
+            value = check[name]
+            if not (isinstance(value, int | float) and math.isfinite(value) and value <= 1e9):
+                raise ThresholdsError(f"{where}.{name}", f"{value!r} is not a finite number up to 1e9")
+        if check["warn"] > check["fail"]:
+            raise ThresholdsError(f"{where}.warn", f"warn {check['warn']} is above fail {check['fail']}")
+        if check["id"] in found:
+            raise ThresholdsError(f"{where}.id", f"{check['id']!r} is given twice")
+        found[check["id"]] = Threshold(check["id"], float(check["warn"]), float(check["fail"]))
+    return found
 
 
 @dataclass(slots=True)

@@ -16,13 +16,15 @@ Definitions (README, "BI versus finance"); money is integer fen, months are Chin
   order, finance only the refunded money); what remains is ``unexplained``.
   An order paid in M and billed in another month, or billed in M and paid in another month, is
   ``timing`` (its whole contribution on the one side), and so is an order paid in M whose bill is not
-  due yet (not signed for, or signed for less than ``SETTLE_DAYS`` ago); an order signed for longer ago
+  due yet (signed for less than ``SETTLE_DAYS`` ago, or not signed for and paid less than
+  ``UNSIGNED_DAYS`` + ``SETTLE_DAYS`` ago); an order due longer ago
   with no bill at all, or a bill in M for an order with no payment in the cache, is ``missing``.
 - **unexplained rate** = Σ |unexplained of each order| / BI GMV (the seed's self-check: ≤ 0.5%).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +57,7 @@ CAUSES: dict[str, tuple[str, str]] = {
     "timing": ("跨月时点", "Timing"),
 }
 UNEXPLAINED_BAR = 0.005
+UNSIGNED_DAYS = 30  # an order not signed for this long after payment is due all the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,8 @@ class Reconciliation:
 def month_bounds(month: str) -> tuple[int, int]:
     """``2026-01`` → [start, end) in epoch ms, China time. ValueError names the value."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}", month):
+            raise ValueError(month)
         year, number = (int(x) for x in month.split("-"))
         start = date(year, number, 1)
     except ValueError:
@@ -194,10 +199,14 @@ def reconcile(c: Connection, month: str, channel: str | None = None, *, now_ms: 
     args: tuple[object, ...] = (start, end, channel) if channel else (start, end)
     paid_sql = (
         "SELECT o.id, o.domain_id, o.channel_order_no, o.channel, o.paid_amount_fen, o.refunded_fen, o.cancelled, "
-        "o.anomaly_count FROM events e JOIN orders o ON o.id = e.order_id "
+        "o.anomaly_count, e.at_ms FROM events e JOIN orders o ON o.id = e.order_id "
         f"WHERE e.kind = 'paid' AND e.at_ms >= ? AND e.at_ms < ?{where_channel}"
     )
-    paid = {row[0]: row for row in c.exec_driver_sql(paid_sql, args)}
+    paid_at: dict[int, int] = {}
+    paid = {}
+    for row in c.exec_driver_sql(paid_sql, args):
+        paid[row[0]] = row[:8]
+        paid_at[row[0]] = row[8]
     # Bills dated in the month: through the orders first settled in it (a bill dated in the month of an
     # order first settled in an earlier one — settled, reversed, settled again — is not looked for).
     settled_sql = (
@@ -232,8 +241,10 @@ def reconcile(c: Connection, month: str, channel: str | None = None, *, now_ms: 
                 parts["refund_definition"] = sum(b.refund for b in in_month) - amount
             parts["unexplained"] = bi - net - sum(parts.values())
         elif order_id in paid:  # billed in another month, not billed yet, or never
-            due = confirmed.get(order_id)
-            overdue = due is not None and now - due > SETTLE_DAYS * DAY_MS
+            # due once signed for, and at the latest a month after payment (an order paid and never signed
+            # for is not "not due yet" for ever)
+            due = confirmed.get(order_id, paid_at[order_id] + UNSIGNED_DAYS * DAY_MS)
+            overdue = now - due > SETTLE_DAYS * DAY_MS
             parts["missing" if not other and overdue else "timing"] = bi
         else:  # billed in this month, paid in another (or never, as far as this cache knows)
             parts["timing" if order_id in paid_ever else "missing"] = -net

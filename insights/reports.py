@@ -85,6 +85,11 @@ def _yuan(fen: int) -> str:
 
 def daily_markdown(r: DailyReport) -> str:
     """Chinese first, then English: what a group robot posts."""
+    if not r.total["orders"]:
+        return (
+            f"### 状态一致性日报 {r.day}\n近 {TREND_DAYS} 天没有订单:请检查同步是否正常,或换一个日期。\n\n"
+            f"Daily consistency report {r.day}: no orders in the {TREND_DAYS} days before it — check the sync."
+        )
     lines = [f"### 状态一致性日报 {r.day}", f"近 {TREND_DAYS} 天 {r.total['orders']:,} 单,三系统不一致 "
              f"{r.total['disagreeing']:,} 单(**{100 * r.total['rate']:.2f}%**,阈值 {100 * RATE_BAR:.1f}%)", ""]  # fmt: skip
     for ch in r.channels:

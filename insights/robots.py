@@ -122,5 +122,7 @@ async def push(
             continue
         sent, why = await asyncio.to_thread(post, robot, title, markdown)
         await client.report_settle(got["id"], sent)
-        outcomes.append(PushOutcome(robot.name, sent, why, f"机器人拒绝:{why}" if why else ""))
+        reached = why.startswith("errcode") or why.isdigit()
+        said = (f"机器人拒绝:{why}" if reached else f"连不上机器人:{why}") if why else ""
+        outcomes.append(PushOutcome(robot.name, sent, why if reached or not why else f"robot not reached: {why}", said))
     return outcomes

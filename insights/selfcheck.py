@@ -91,11 +91,13 @@ def run(
     if drill:
         requests, oversold, wrong = int(drill["requests"]), int(drill["oversold"]), int(drill["differences"])
         when = shown(int(drill["at_ms"]))
-        add(title, bar, f"{requests:,} / {oversold}", requests >= 1000 and oversold == 0 and wrong == 0,
+        add(title, bar, f"{requests:,} 并发 / 超卖 {oversold}", requests >= 1000 and oversold == 0 and wrong == 0,
             (f"{when} 演练 {drill['sku']}:{requests:,} 个并发请求,库存 {drill['stock']},放出 {drill['units_held']} 件,"
              f"超卖 {oversold},台账差异 {wrong},p99 {drill['p99_ms']:.0f} ms",
              f"{when} drill on {drill['sku']}: {requests:,} requests at once, stock {drill['stock']}, "
              f"{drill['units_held']} held, {oversold} oversold, {wrong} ledger differences, p99 {drill['p99_ms']:.0f} ms"))  # fmt: skip
+    elif not facts.reached:
+        add(title, bar, None, False, (f"未连上订单中心:{facts.error}", f"the hub was not reached: {facts.error}"))
     else:
         add(title, bar, None, False, ("中枢没有并发演练记录(orderdesk inventory drill)",
                                       "the hub keeps no concurrency drill (orderdesk inventory drill)"))  # fmt: skip
@@ -127,6 +129,7 @@ def run(
         None if share is None else _pct(share), share is not None and share <= 0.15,
         (f"客服工单 {tickets.get('tickets', 0)} 张,订单相关 {tickets.get('order_related', 0)} 张",
          f"{tickets.get('tickets', 0)} service tickets, {tickets.get('order_related', 0)} about an order") if share is not None
+        else (f"未连上订单中心:{facts.error}", f"the hub was not reached: {facts.error}") if not facts.reached
         else ("订单中心没有客服工单(POST /v1/tickets)", "the hub holds no customer-service tickets (POST /v1/tickets)"))  # fmt: skip
     locked, close = measures.month_lock(c, month)
     ahead_h = None if locked is None else (close - locked) / 3_600_000

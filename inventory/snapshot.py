@@ -95,17 +95,22 @@ def movements_of(c: Connection, sku: str, before_id: int | None, limit: int) -> 
     return [dict(row._mapping) for row in c.execute(query.order_by(m.id.desc()).limit(limit))]
 
 
+DRILL_PREFIX = "DRILL-"  # concurrency drills' scratch SKUs (orderdesk inventory drill): not the business's stock
+
+
 def figures(c: Connection, now_ms: int, since_ms: int) -> dict[str, Any]:
     """For the health score: how long stock stayed reserved (settled holds since ``since_ms``), holds now,
-    oversold units, breaker trips and SKUs tripped now."""
+    oversold units, breaker trips and SKUs tripped now. A drill's holds are left out."""
     r, m = reservations.c, movements.c
     settling = and_(m.ref_kind == "reservation", m.ref_id == r.idempotency_key,
                     m.reason.in_(["confirmed", "released", "expired"]))  # fmt: skip
     settled = (
-        select(m.at_ms - r.created_at_ms).select_from(reservations.join(movements, settling)).where(m.at_ms >= since_ms)
-    )
+        select(m.at_ms - r.created_at_ms).select_from(reservations.join(movements, settling))
+        .where(m.at_ms >= since_ms, ~r.sku.startswith(DRILL_PREFIX))
+    )  # fmt: skip
     spans = sorted(int(v) for v in c.execute(settled).scalars())
-    by_state = dict(c.execute(select(r.state, func.count()).where(r.created_at_ms >= since_ms).group_by(r.state)).all())
+    by_state = dict(c.execute(select(r.state, func.count()).where(r.created_at_ms >= since_ms, ~r.sku.startswith(DRILL_PREFIX))
+                              .group_by(r.state)).all())  # fmt: skip
     held_now = c.execute(select(func.count(), func.coalesce(func.sum(r.quantity), 0)).where(r.state == "held")).one()
     s = sales.c
     oversold = c.execute(select(func.coalesce(func.sum(s.oversold), 0), func.count())

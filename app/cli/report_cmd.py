@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from app.cli.common import UserError, emit_json, emit_line, open_cache
 from app.i18n import language, tr
+from app.services.supervision import report_folder
 from insights import health, reports, robots, selfcheck
 from insights.consistency import KINDS, consistency
 from insights.measures import HubFacts
@@ -50,7 +52,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=tr(zh, en))
         p.add_argument("--date", help=tr("日期(对账:月份 YYYY-MM)", "date (reconcile: month YYYY-MM)"))
         p.add_argument("--days", type=int, default=7, help=tr("向前看的天数", "days to look back"))
-        p.add_argument("--channel")
+        if name in ("consistency", "reconcile"):
+            p.add_argument("--channel", help=tr("只看一个渠道(如 douyin)", "one channel only (e.g. douyin)"))
         p.add_argument("--shop")
         p.add_argument(
             "--hub",
@@ -97,24 +100,56 @@ def _push(args: argparse.Namespace, kind: str, period: str, title: str, markdown
         raise UserError(tr("没有配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(与 _SECRET),或存入钥匙串",
                            "no group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET), or keep them in the keyring"))  # fmt: skip
     outcomes = _call(args, lambda client: robots.push(client, kind, period, title, markdown, found))
-    return [
-        {"robot": o.robot, "sent": o.sent, "skipped": tr(o.skipped_zh, o.skipped) if o.skipped else ""}
-        for o in outcomes
-    ]
+    return [{"robot": o.robot, "sent": o.sent, "already": o.skipped == "already sent",
+             "skipped": tr(o.skipped_zh, o.skipped) if o.skipped else ""} for o in outcomes]  # fmt: skip
 
 
 def _hub_facts(args: argparse.Namespace) -> HubFacts:
-    """What only the hub knows (inventory figures, channel API health, service tickets) when this machine is
-    signed in to it; none otherwise, and those rows and dimensions then say "no data"."""
+    """What only the hub knows (inventory figures, channel API health, service tickets, the last drill) when
+    this machine is signed in to it; otherwise none, and a line on stderr says why (the rows and dimensions
+    that need the hub then say "no data": never "the hub has none")."""
     from app.cli.inventory_cmd import _hub_url
     from app.cli.sync_cmd import token_for
     from app.services.supervision import fetch_facts
 
+    url = ""
     try:
         url = _hub_url(args)
-        return asyncio.run(fetch_facts(url, token_for(url)))
-    except Exception:  # not signed in, offline: the figures from the cache alone
-        return HubFacts()
+        facts = asyncio.run(fetch_facts(url, token_for(url)))
+    except Exception as exc:  # not signed in, offline: the figures from the cache alone
+        facts = HubFacts(reached=False, error=str(exc))
+    if not facts.reached:
+        sys.stderr.write(tr(f"注意:未连上订单中心 {url}({facts.error}):需要中枢数据的项目显示为无数据\n",
+                            f"note: the hub {url} was not reached ({facts.error}): what needs it says no data\n"))  # fmt: skip
+    return facts
+
+
+def _write_pdf(write: Any, out: Path) -> None:
+    try:
+        write(out)
+    except OSError as exc:
+        out.with_name(out.name + ".part").unlink(missing_ok=True)
+        raise UserError(tr(f"--out {str(out)!r}:写不了 PDF({exc.strerror or exc})",
+                           f"--out {str(out)!r}: cannot write the PDF ({exc.strerror or exc})")) from None  # fmt: skip
+
+
+def _finish(args: argparse.Namespace, kind: str, period: str, title: str, markdown: str, out: Path,
+            document: dict[str, Any]) -> int:  # fmt: skip
+    """Push when asked, then say it all. Exit 3 when a robot was not sent to (a cron job must see it);
+    one already sent by another run is no failure."""
+    pushed = _push(args, kind, period, title, markdown) if args.push else []
+    failed = [p for p in pushed if not p["sent"] and not p["already"]]
+    if args.json:
+        emit_json(document | {"pdf": str(out), "markdown": markdown, "pushed": pushed})
+    else:
+        emit_line(markdown)
+        emit_line(tr(f"PDF:{out}", f"PDF: {out}"))
+        for p in pushed:
+            emit_line(
+                f"{p['robot']}: "
+                + (tr("已推送", "sent") if p["sent"] else tr("未推送", "not sent") + f" ({p['skipped']})")
+            )
+    return 3 if failed else 0
 
 
 def run_daily(args: argparse.Namespace) -> int:
@@ -123,19 +158,9 @@ def run_daily(args: argparse.Namespace) -> int:
     with open_cache(args) as cache, cache.read() as c:
         made = reports.daily(c, day, facts, int(time.time() * 1000))
     markdown = reports.daily_markdown(made)
-    out = args.out or Path(f"状态一致性日报-{made.day}.pdf")
-    reports.daily_pdf(made, out)
-    pushed = _push(args, "daily", made.day, f"状态一致性日报 {made.day}", markdown) if args.push else []
-    if args.json:
-        emit_json(made.as_dict() | {"pdf": str(out), "markdown": markdown, "pushed": pushed})
-        return 0
-    emit_line(markdown)
-    emit_line(tr(f"PDF:{out}", f"PDF: {out}"))
-    for p in pushed:
-        emit_line(
-            f"{p['robot']}: " + (tr("已推送", "sent") if p["sent"] else tr("未推送", "not sent") + f" ({p['skipped']})")
-        )
-    return 0
+    out = args.out or report_folder() / f"状态一致性日报-{made.day}.pdf"
+    _write_pdf(lambda path: reports.daily_pdf(made, path), out)
+    return _finish(args, "daily", made.day, f"状态一致性日报 {made.day}", markdown, out, made.as_dict())
 
 
 def run_monthly(args: argparse.Namespace) -> int:
@@ -143,19 +168,23 @@ def run_monthly(args: argparse.Namespace) -> int:
     with open_cache(args) as cache, cache.read() as c:
         made = reports.monthly(c, month)
     markdown = reports.monthly_markdown(made)
-    out = args.out or Path(f"数据一致性审计报告-{month}.pdf")
-    reports.monthly_pdf(made, out)
-    pushed = _push(args, "monthly", month, f"数据一致性审计报告 {month}", markdown) if args.push else []
-    if args.json:
-        emit_json(made.as_dict() | {"pdf": str(out), "markdown": markdown, "pushed": pushed})
-        return 0
-    emit_line(markdown)
-    emit_line(tr(f"PDF:{out}", f"PDF: {out}"))
-    for p in pushed:
-        emit_line(
-            f"{p['robot']}: " + (tr("已推送", "sent") if p["sent"] else tr("未推送", "not sent") + f" ({p['skipped']})")
-        )
-    return 0
+    out = args.out or report_folder() / f"数据一致性审计报告-{month}.pdf"
+    _write_pdf(lambda path: reports.monthly_pdf(made, path), out)
+    return _finish(args, "monthly", month, f"数据一致性审计报告 {month}", markdown, out, made.as_dict())
+
+
+def _channel(args: argparse.Namespace, c: Any) -> str | None:
+    """``--channel``, refused when no channel mapping table knows it."""
+    if not args.channel:
+        return None
+    from sync.cache.mapping_store import active_registry
+
+    registry = active_registry(c)
+    known = sorted(s for s in registry.sources if registry.table(s).source_system.value == "channel")
+    if args.channel not in known:
+        raise UserError(tr(f"--channel {args.channel!r}:没有这个渠道;可用:{'、'.join(known)}",
+                           f"--channel {args.channel!r}: no such channel; known: {', '.join(known)}"))  # fmt: skip
+    return str(args.channel)
 
 
 def _window(args: argparse.Namespace) -> tuple[date, date]:
@@ -168,7 +197,8 @@ def _window(args: argparse.Namespace) -> tuple[date, date]:
 def run_consistency(args: argparse.Namespace) -> int:
     start, end = _window(args)
     with open_cache(args) as cache, cache.read() as c:
-        found = consistency(c, start, end, channels=[args.channel] if args.channel else (), shop=args.shop)
+        channel = _channel(args, c)
+        found = consistency(c, start, end, channels=[channel] if channel else (), shop=args.shop)
     rows = found.per_channel()
     if args.json:
         emit_json({"start": found.start, "end": found.end,
@@ -177,6 +207,8 @@ def run_consistency(args: argparse.Namespace) -> int:
                    "days": [{"channel": x.channel, "day": x.day, "orders": x.orders, "disagreeing": x.disagreeing,
                              "rate": x.rate, "kinds": x.kinds} for x in found.cells.values()]})  # fmt: skip
         return 0
+    if not rows:
+        emit_line(tr(f"{found.start} 至 {found.end} 没有订单", f"no orders from {found.start} to {found.end}"))
     for r in rows:
         mark = "!" if r.highlighted else " "
         kinds = ", ".join(
@@ -191,7 +223,8 @@ def run_quality(args: argparse.Namespace) -> int:
     try:
         limits = load_thresholds(args.thresholds) if args.thresholds else None
     except ThresholdsError as exc:
-        raise UserError(tr(f"阈值文件 {exc}", f"thresholds file {exc}")) from None
+        raise UserError(tr(f"--thresholds {str(args.thresholds)!r}:阈值文件被拒绝,位置 {exc.json_path}:{exc.args[0].split(': ', 1)[-1]}",
+                           f"--thresholds {str(args.thresholds)!r}: refused at {exc.json_path}: {exc.args[0].split(': ', 1)[-1]}")) from None  # fmt: skip
     with open_cache(args) as cache, cache.read() as c:
         checks = quality(c, start, end, limits, shop=args.shop)
     if args.json:
@@ -208,7 +241,7 @@ def run_quality(args: argparse.Namespace) -> int:
 def run_reconcile(args: argparse.Namespace) -> int:
     month = _month(args.date)
     with open_cache(args) as cache, cache.read() as c:
-        found = reconcile(c, month, args.channel)
+        found = reconcile(c, month, _channel(args, c))
     if args.json:
         emit_json(found.as_dict())
         return 0
@@ -228,7 +261,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
 
 
 def run_health(args: argparse.Namespace) -> int:
-    day = _day(args.date, now_in_china().date())
+    _, day = _window(args)
     with open_cache(args) as cache:
         with cache.read() as c:
             scored = health.measure(c, day, shop=args.shop, days=args.days, facts=_hub_facts(args))
@@ -249,7 +282,7 @@ def run_health(args: argparse.Namespace) -> int:
 
 
 def run_selfcheck(args: argparse.Namespace) -> int:
-    day = _day(args.date, now_in_china().date())
+    _, day = _window(args)
     with open_cache(args) as cache, cache.read() as c:
         check = selfcheck.run(c, day, _hub_facts(args))
     if args.json:

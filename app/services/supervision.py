@@ -155,29 +155,25 @@ def _month_of(ms: int) -> str:
 async def fetch_facts(hub_url: str, token: str | None) -> HubFacts:
     """The hub's inventory figures and channel API health; whichever the hub does not give stays None
     (offline, or a hub without the route) and its dimensions say "no data"."""
-    from sync.client import HubClient
+    from sync.client import HubClient, HubError
 
-    facts = HubFacts()
     if not hub_url or not token:
-        return facts
+        return HubFacts(reached=False, error="not signed in")
+    facts = HubFacts()
     async with HubClient(hub_url, token, attempts=1) as client:
         try:
             facts.inventory = await client.inventory_figures()
-        except Exception:
+        except HubError as exc:
+            if exc.status in (0, 401):  # not reached, or not taken: nothing else will be either
+                return HubFacts(reached=False, error=str(exc))
             facts.inventory = None
         week, month = int((time.time() - 7 * 86400) * 1000), int((time.time() - 30 * 86400) * 1000)
-        try:
-            facts.ingest = await client.ingest_stats(week)
-        except Exception:
-            facts.ingest = None
-        try:
-            facts.tickets = await client.ticket_figures(month)
-        except Exception:
-            facts.tickets = None
-        try:
-            facts.drill = await client.drill_latest()
-        except Exception:
-            facts.drill = None
+        for name, ask in (("ingest", lambda: client.ingest_stats(week)), ("tickets", lambda: client.ticket_figures(month)),
+                          ("drill", client.drill_latest)):  # fmt: skip
+            try:
+                setattr(facts, name, await ask())
+            except HubError:
+                setattr(facts, name, None)
     return facts
 
 

@@ -19,11 +19,11 @@ EVERYONE = frozenset({"packer", "clerk", "supervisor", "channel"})
 
 class DrillDone(BaseModel):
     sku: Annotated[str, Field(min_length=1, max_length=64)]
-    requests: Annotated[int, Field(ge=1, le=1_000_000)]
-    stock: Annotated[int, Field(ge=0, le=1_000_000_000)]
-    started_ms: Annotated[int, Field(ge=0, le=4_102_444_800_000)]
-    p99_ms: Annotated[float, Field(ge=0, le=3_600_000)] = 0.0
-    seconds: Annotated[float, Field(ge=0, le=86_400)] = 0.0
+    requests: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+    stock: Annotated[int, Field(strict=True, ge=0, le=1_000_000_000)]
+    started_ms: Annotated[int, Field(strict=True, ge=0, le=4_102_444_800_000)]
+    p99_ms: Annotated[float, Field(strict=True, ge=0, le=3_600_000)] = 0.0
+    seconds: Annotated[float, Field(strict=True, ge=0, le=86_400)] = 0.0
 
 
 @router.post("", responses=responses(400, 401, 403, 413, 422))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
@@ -15,14 +14,21 @@ from hub.store import now_ms
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 SUPERVISOR = frozenset({"supervisor"})
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PERIOD = {"daily": _DAY, "health": _DAY, "monthly": re.compile(r"^\d{4}-\d{2}$")}
 
 
-class ClaimRequest(BaseModel):
-    kind: Literal["daily", "monthly", "health"]
-    period: Annotated[str, Field(max_length=10)]
+class DayClaim(BaseModel):
+    kind: Literal["daily", "health"]
+    period: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="the day, YYYY-MM-DD")]
     robot: Literal["wecom", "dingtalk"]
+
+
+class MonthClaim(BaseModel):
+    kind: Literal["monthly"]
+    period: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")]
+    robot: Literal["wecom", "dingtalk"]
+
+
+ClaimRequest = Annotated[DayClaim | MonthClaim, Field(discriminator="kind")]
 
 
 class ClaimAnswer(BaseModel):
@@ -42,10 +48,6 @@ def claim(who: Caller, store: Store, body: ClaimRequest) -> ClaimAnswer:
     """Claim a report's push to one robot. ``granted`` false: another console has it, or it was sent
     (``state``). A claim not marked within 10 minutes may be taken over."""
     require_role(who, SUPERVISOR, "push reports", "推送报告")
-    if not _PERIOD[body.kind].match(body.period):
-        raise Refusal(422, f"period: {body.period!r} is not a {body.kind} period (YYYY-MM-DD or YYYY-MM)",
-                      f"period:{body.period!r} 不是{'月份' if body.kind == 'monthly' else '日期'}", field="period",
-                      value=body.period)  # fmt: skip
     with store.guarded() as c:
         got = report_claims.claim(c, body.kind, body.period, body.robot, who.user, now_ms())
     return ClaimAnswer(id=got.id, granted=got.granted, state=got.state, claimed_by=got.claimed_by,

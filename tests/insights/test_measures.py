@@ -182,3 +182,24 @@ def test_the_hubs_facts_decide_the_drill_and_the_complaints_rows(made: SimpleNam
                                                  tickets=tickets | {"order_related_share": 0.2}))  # fmt: skip
     assert passing.items[1].passed and passing.items[7].passed and passing.items[7].value == "12.00%"
     assert not failing.items[1].passed and not failing.items[7].passed
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"version": "1", "checks": [{"id": "missing_waybill", "warn": 1e400, "fail": 2}]}', "$.checks[0].warn"),
+        ('{"version": "1", "checks": [{"id": "missing_waybill", "warn": NaN, "fail": 2}]}', "$"),
+        ('{"version": "1", "checks": [{"id": "missing_waybill", "warn": 3, "fail": 2}]}', "$.checks[0].warn"),
+        (
+            '{"version": "1", "checks": [{"id": "missing_waybill", "warn": 1, "fail": 2}, '
+            '{"id": "missing_waybill", "warn": 1, "fail": 2}]}',
+            "$.checks[1].id",
+        ),
+    ],
+)
+def test_thresholds_that_cannot_be_meant_are_refused(tmp_path: Path, text: str, where: str) -> None:
+    bad = tmp_path / "quality.json"
+    bad.write_text(text)
+    with pytest.raises(ThresholdsError) as caught:
+        load_thresholds(bad)
+    assert caught.value.json_path == where

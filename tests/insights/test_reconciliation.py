@@ -40,7 +40,7 @@ def test_a_month_without_bills_is_all_missing_not_a_crash(month_hub: SimpleNames
     assert (result.bi_gmv, result.finance, result.gap, result.unexplained_rate) == (0, 0, 0, None)
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026", "abc", "2026-00", ""])
+@pytest.mark.parametrize("month", ["2026-13", "2026", "abc", "2026-00", "", "2026-1", "2025-9"])
 def test_a_bad_month_names_itself(month: str) -> None:
     with pytest.raises(ValueError, match="month"):
         month_bounds(month)

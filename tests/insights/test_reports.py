@@ -124,7 +124,7 @@ def test_only_a_supervisor_may_claim_and_periods_are_checked(month_hub: SimpleNa
     assert answer.status_code == 403
     answer = httpx.post(f"{month_hub.url}/v1/reports/claims", json={"kind": "daily", "period": "2026-03",
                         "robot": "wecom"}, headers={"Authorization": f"Bearer {month_hub.token}"})  # fmt: skip
-    assert answer.status_code == 422 and answer.json()["field"] == "period"
+    assert answer.status_code == 422 and answer.json()["field"].endswith("period")
 
 
 def test_robot_bodies_stay_within_their_limits() -> None:

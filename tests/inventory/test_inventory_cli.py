@@ -168,6 +168,6 @@ def test_a_drill_is_counted_by_the_hub_and_read_by_the_self_check(
     assert sku["totals"]["sellable"] == 40 and sku["totals"]["reserved"] == 0  # every hold released
     with Cache(tmp_path / "empty.sqlite3") as cache, cache.read() as c:
         row = selfcheck.run(c, date.today(), HubFacts(drill=latest)).items[1]
-    assert row.value == "300 / 0" and not row.passed  # a drill of 300 is no proof of 1,000
+    assert row.value == "300 并发 / 超卖 0" and not row.passed  # a drill of 300 is no proof of 1,000
     code, out, _ = cli(capsys, hub, "inventory", "drill", "--requests", "0")
     assert code == 2
