@@ -4,6 +4,7 @@ Tables on the hub's metadata; a ticket is known by its number (sending it again 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hub.schema import Id, metadata
+from sync.domain_id import CHINA_TZ
+from sync.text_rules import first_refused
 
 # category → (order-related?, zh, en)
 CATEGORIES: dict[str, tuple[bool, str, str]] = {
@@ -63,11 +66,18 @@ def _text(raw: Mapping[str, Any], name: str, index: int, errors: list[TicketErro
         errors.append(TicketError(index, f"tickets[{index}].{name}", value, "a text of 1 to 64 characters",
                                   "应为 1 到 64 个字符的文本"))  # fmt: skip
         return ""
+    refused = first_refused(value, code=True)
+    if refused is not None:
+        at, char = refused
+        errors.append(TicketError(index, f"tickets[{index}].{name}", value, f"U+{ord(char):04X} at {at} may not be "
+                                  "in a number or a code", f"第 {at} 位的 U+{ord(char):04X} 不能出现在编号中"))  # fmt: skip
+        return ""
     return value.strip()
 
 
-def parse(items: Iterable[Any]) -> tuple[list[dict[str, Any]], list[TicketError]]:
+def parse(items: Iterable[Any], now_ms: int | None = None) -> tuple[list[dict[str, Any]], list[TicketError]]:
     """Good tickets as rows, and each bad one's first error naming the field and the value."""
+    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     good, errors = [], []
     for index, raw in enumerate(items):
         if not isinstance(raw, dict):
@@ -85,12 +95,17 @@ def parse(items: Iterable[Any]) -> tuple[list[dict[str, Any]], list[TicketError]
         at_ms = 0
         try:
             moment = datetime.fromisoformat(at) if isinstance(at, str) else None
-            if moment is None or moment.tzinfo is None:
+            if moment is None:
                 raise ValueError
+            if moment.tzinfo is None:  # Beijing time, as an order's times may be given
+                moment = moment.replace(tzinfo=CHINA_TZ)
             at_ms = int(moment.timestamp() * 1000)
+            if not 946_684_800_000 <= at_ms <= now_ms + 86_400_000:  # 2000 to tomorrow
+                raise ValueError
         except (ValueError, OverflowError):
-            mine.append(TicketError(index, f"tickets[{index}].created_at", at, "an ISO time with its offset, e.g. "
-                                    "2026-01-24T14:22:07+08:00", "应为带时区的 ISO 时间,如 2026-01-24T14:22:07+08:00"))  # fmt: skip
+            mine.append(TicketError(index, f"tickets[{index}].created_at", at, "an ISO time from 2000 to now, e.g. "
+                                    "2026-01-24T14:22:07+08:00 (no offset: Beijing time)",
+                                    "应为 2000 年至今的 ISO 时间,如 2026-01-24T14:22:07+08:00(不带时区即北京时间)"))  # fmt: skip
         if mine:
             errors.append(mine[0])
             continue
