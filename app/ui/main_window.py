@@ -195,7 +195,8 @@ class MainWindow(QMainWindow):
 
     def _settings_page(self) -> SettingsPage:
         page = SettingsPage(self.settings, book=self.config.printers, settings_path=self.config.settings_path,
-                            manage_printers="packing" in self.session.workspaces)  # fmt: skip
+                            manage_printers="packing" in self.session.workspaces,
+                            reports="supervision" in self.session.workspaces)  # fmt: skip
         page.saved.connect(self._apply_settings)
         return page
 

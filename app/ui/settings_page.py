@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from app.services.settings import (
     SettingRefused,
     Settings,
     SettingsSaved,
+    report_minutes,
     resolve_printer,
 )
 from app.ui.i18n import language, pick
@@ -65,6 +67,7 @@ class SettingsPage(QWidget):
         book: PrinterBook | None = None,
         settings_path: Path | None = None,
         manage_printers: bool = True,
+        reports: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -114,7 +117,12 @@ class SettingsPage(QWidget):
         self.language.addItem("中文(简体)", "zh_CN")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
-        for field in (self.template, self.interval, self.hub, self.language):
+        self.report_time = QTimeEdit()
+        self.report_time.setObjectName("report_time")
+        self.report_time.setDisplayFormat("HH:mm")
+        minutes = report_minutes(settings.report_time) or 9 * 60
+        self.report_time.setTime(QTime(minutes // 60, minutes % 60))
+        for field in (self.template, self.interval, self.hub, self.language, self.report_time):
             field.setMaximumWidth(FIELD_WIDTH)
         general = QGroupBox(self.tr("Labels, sync and sign-in"))
         form = QFormLayout(general)
@@ -123,6 +131,9 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Sync every"), self.interval)
         form.addRow(self.tr("Hub address"), self._with_hint(self.hub, self.tr("Applies at the next sign-in.")))
         form.addRow(self.tr("Language"), self._with_hint(self.language, self.tr("Applies at the next start.")))
+        if reports:
+            form.addRow(self.tr("Daily report at"), self._with_hint(self.report_time, self.tr(
+                "Beijing time; made and sent to the group robots once a day.")))  # fmt: skip
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()
@@ -315,6 +326,7 @@ class SettingsPage(QWidget):
             template=str(self.template.currentData() or ""),
             language=str(self.language.currentData()),
             sync_interval_s=float(self.interval.value()),
+            report_time=self.report_time.time().toString("HH:mm"),
         )
         try:
             wanted = wanted.checked()
@@ -323,7 +335,7 @@ class SettingsPage(QWidget):
         except (SettingRefused, PrintingError) as exc:
             self._say(self.message, pick(exc.zh, exc.en), ok=False)
             return
-        for name in ("hub_url", "template", "language", "sync_interval_s"):
+        for name in ("hub_url", "template", "language", "sync_interval_s", "report_time"):
             setattr(self.settings, name, getattr(wanted, name))
         self.hub.setText(self.settings.hub_url)
         self._store()

@@ -1245,42 +1245,42 @@
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Sync: {state} · last synced {last} · {lag} behind · {pending} actions waiting</source>
         <translation>同步:{state} · 上次同步 {last} · 落后 {lag} · 待上报操作 {pending} 个</translation>
     </message>
@@ -2530,187 +2530,197 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="199"/>
+        <location filename="../../app/ui/settings_page.py" line="210"/>
         <source>The printer profile&apos;s own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="85"/>
+        <location filename="../../app/ui/settings_page.py" line="88"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="81"/>
+        <location filename="../../app/ui/settings_page.py" line="84"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="82"/>
+        <location filename="../../app/ui/settings_page.py" line="85"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="83"/>
+        <location filename="../../app/ui/settings_page.py" line="86"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="84"/>
+        <location filename="../../app/ui/settings_page.py" line="87"/>
         <source>Make default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="98"/>
+        <location filename="../../app/ui/settings_page.py" line="101"/>
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="100"/>
+        <location filename="../../app/ui/settings_page.py" line="103"/>
         <source>The default printer (★) prints the labels; changes apply at once.</source>
         <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="110"/>
+        <location filename="../../app/ui/settings_page.py" line="113"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="119"/>
+        <location filename="../../app/ui/settings_page.py" line="127"/>
         <source>Labels, sync and sign-in</source>
         <translation>面单、同步与登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="124"/>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
         <source>Applies at the next sign-in.</source>
         <translation>下次登录时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125"/>
+        <location filename="../../app/ui/settings_page.py" line="133"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="125"/>
+        <location filename="../../app/ui/settings_page.py" line="133"/>
         <source>Applies at the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="126"/>
+        <location filename="../../app/ui/settings_page.py" line="137"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="124"/>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="122"/>
+        <location filename="../../app/ui/settings_page.py" line="130"/>
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="123"/>
+        <location filename="../../app/ui/settings_page.py" line="131"/>
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="154"/>
+        <location filename="../../app/ui/settings_page.py" line="135"/>
+        <source>Daily report at</source>
+        <translation>日报时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="136"/>
+        <source>Beijing time; made and sent to the group robots once a day.</source>
+        <translation>北京时间;每天生成一次并推送到群机器人。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="165"/>
         <source>Printers are set up by packers and supervisors.</source>
         <translation>打印机由打包员和主管设置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166"/>
+        <location filename="../../app/ui/settings_page.py" line="177"/>
         <source>network printer</source>
         <translation>网络打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166"/>
+        <location filename="../../app/ui/settings_page.py" line="177"/>
         <source>files in a folder</source>
         <translation>文件(存入目录)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="167"/>
+        <location filename="../../app/ui/settings_page.py" line="178"/>
         <source>system queue</source>
         <translation>系统队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="174"/>
+        <location filename="../../app/ui/settings_page.py" line="185"/>
         <source>the system&apos;s default queue</source>
         <translation>系统默认队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="227"/>
+        <location filename="../../app/ui/settings_page.py" line="238"/>
         <source>Printer {name} added.</source>
         <translation>已添加打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="227"/>
+        <location filename="../../app/ui/settings_page.py" line="238"/>
         <source>Printer {name} saved.</source>
         <translation>已保存打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234"/>
+        <location filename="../../app/ui/settings_page.py" line="245"/>
         <source>Remove printer</source>
         <translation>删除打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="234"/>
+        <location filename="../../app/ui/settings_page.py" line="245"/>
         <source>Remove printer {name}?</source>
         <translation>删除打印机 {name}?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="243"/>
+        <location filename="../../app/ui/settings_page.py" line="254"/>
         <source>Printer {name} removed; the default printer is {default}.</source>
         <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="257"/>
+        <location filename="../../app/ui/settings_page.py" line="268"/>
         <source>{name} is the default printer now.</source>
         <translation>{name} 现为默认打印机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="266"/>
+        <location filename="../../app/ui/settings_page.py" line="277"/>
         <source>Its labels have another size than template {template}: the label template is the printer profile&apos;s own now.</source>
         <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="291"/>
+        <location filename="../../app/ui/settings_page.py" line="302"/>
         <source>Printing a test label on {name}…</source>
         <translation>正在用 {name} 打印测试面单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="298"/>
+        <location filename="../../app/ui/settings_page.py" line="309"/>
         <source>Test print failed; try again once the printer is ready: {error}</source>
         <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="300"/>
+        <location filename="../../app/ui/settings_page.py" line="311"/>
         <source>Test print failed; change this printer&apos;s settings first: {error}</source>
         <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="305"/>
+        <location filename="../../app/ui/settings_page.py" line="316"/>
         <source>Test label: {where}</source>
         <translation>测试面单:{where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="333"/>
+        <location filename="../../app/ui/settings_page.py" line="345"/>
         <source>the hub address applies at the next sign-in</source>
         <translation>中心地址将在下次登录时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="335"/>
+        <location filename="../../app/ui/settings_page.py" line="347"/>
         <source>the language applies at the next start</source>
         <translation>语言将在下次启动时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336"/>
+        <location filename="../../app/ui/settings_page.py" line="348"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="336"/>
+        <location filename="../../app/ui/settings_page.py" line="348"/>
         <source>Saved; {later}.</source>
         <translation>已保存;{later}。</translation>
     </message>

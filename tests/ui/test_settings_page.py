@@ -203,3 +203,23 @@ def test_a_refused_setting_reaching_the_error_handler_is_said_in_chinese(loop) -
     with pytest.raises(Exception) as refused:
         check_interval(0)
     assert message_for(refused.value) == "sync_interval_s 0:同步间隔应为 1–3600 秒"
+
+
+def test_a_supervisor_sets_the_daily_reports_time(loop, qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTime
+
+    page = SettingsPage(Settings(), book=PrinterBook(tmp_path / "printers.json"), settings_path=tmp_path / "s.json",
+                        reports=True)  # fmt: skip
+    qtbot.addWidget(page)
+    assert page.report_time.time() == QTime(9, 0) and page.report_time.isVisibleTo(page)
+    page.report_time.setTime(QTime(8, 30))
+    page.save()
+    assert Settings.load(tmp_path / "s.json").report_time == "08:30"
+    packer = SettingsPage(Settings(), book=PrinterBook(tmp_path / "p.json"), settings_path=tmp_path / "p.json")
+    qtbot.addWidget(packer)
+    assert not packer.report_time.isVisibleTo(packer)  # only where there are reports to make
+
+
+def test_a_damaged_report_time_falls_back_to_nine(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text('{"report_time": "25:99"}')
+    assert Settings.load(tmp_path / "s.json").report_time == "09:00"
