@@ -23,6 +23,10 @@ class CallTally:
             counts = self._minutes.setdefault(minute, [0, 0])
             counts[0 if answered else 1] += 1
 
+    def pending(self) -> bool:
+        with self._lock:
+            return bool(self._minutes)
+
     def drain(self) -> dict[int, tuple[int, int]]:
         with self._lock:
             taken, self._minutes = self._minutes, {}

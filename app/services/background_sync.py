@@ -171,6 +171,8 @@ class BackgroundSync:
 
     def _keep_call_record(self) -> None:
         """The calls this console made to the hub, into the cache (the self-check's availability)."""
+        if not CALLS.pending():  # no write transaction for nothing
+            return
         try:
             with self.cache.write() as c:
                 CALLS.flush(c)
