@@ -33,12 +33,15 @@ def kill_and_resume(hub, tmp_path, kills: int, seed_value: int) -> None:
     rnd = random.Random(seed_value)
     finished_early = 0
     progress: list[int] = []
-    for _ in range(kills):
+    for n in range(kills):
         started = time.time()
         process = subprocess.Popen(command, env=environ_without_display(environment), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
         _writing(cache_path, started, process)  # however slowly a loaded machine starts the process
-        time.sleep(rnd.uniform(0.0, 2.0))
+        if n == 0:  # the first at its first orders, so one kill surely lands mid-sync however fast the machine
+            _first_orders(cache_path, process)
+        else:
+            time.sleep(rnd.uniform(0.0, 2.0))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         else:
@@ -72,6 +75,18 @@ def _writing(cache_path: Path, since: float, process: subprocess.Popen[bytes], t
         if wal.exists() and wal.stat().st_mtime > since:
             return
         time.sleep(0.02)
+
+
+def _first_orders(cache_path: Path, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Wait until the run has committed its first orders (or ended)."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if _orders_held(cache_path) > 0:
+                return
+        except sqlite3.Error:  # the schema is still being made
+            pass
+        time.sleep(0.005)
 
 
 def _orphans_gone(timeout: float = 10.0) -> bool:
