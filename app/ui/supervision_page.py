@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class Tab(QWidget):
-    """A tab whose figures come from a worker thread: ``refresh`` starts it, ``note`` says how it went."""
+    """A tab whose figures come from a worker thread: ``refresh`` starts it, ``note`` says how it went.
+    Each tab defines ``load``, the coroutine that computes and shows its figures."""
+
+    load: Callable[[], Coroutine[Any, Any, None]]
 
     def __init__(self, page: SupervisionPage) -> None:
         super().__init__()
@@ -72,9 +75,6 @@ class Tab(QWidget):
                     return
         finally:
             self._running = False
-
-    async def load(self) -> None:  # pragma: no cover - every tab has its own
-        raise NotImplementedError
 
 
 class ConsistencyTab(Tab):

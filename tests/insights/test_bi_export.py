@@ -322,16 +322,17 @@ KILLED = """
 import os, signal, sys
 from pathlib import Path
 import insights.bi_export as b
-b.CHUNK = 20
+import insights.bi_files as files
+b.CHUNK = files.CHUNK = 20
 written = 0
-real = b._Writers.write
+real = files._Writers.write
 def write(self, chunk):
     global written
     real(self, chunk)
     written += 1
     if written == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
-b._Writers.write = write
+files._Writers.write = write
 from sync.cache import Cache
 with Cache(Path(sys.argv[1])) as cache:
     b.export_bi(cache, Path(sys.argv[2]))
