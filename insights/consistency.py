@@ -27,9 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 
+from insights import kept
 from sync.china_time import CHINA_TZ, day_start_ms
 
 HOUR_MS = 3_600_000
@@ -158,31 +160,115 @@ def consistency(
     c: Connection, start: date, end: date, *, now: datetime | None = None, channels: Iterable[str] = (),
     shop: str | None = None,
 ) -> Consistency:  # fmt: skip
-    """Per channel and day (orders created from ``start`` to ``end`` inclusive)."""
+    """Per channel and day (orders created from ``start`` to ``end`` inclusive). Each day's figures are
+    kept in the cache (insights/kept.py) and read again while nothing of that day has changed."""
     now_ms = int((now or datetime.now(UTC)).timestamp() * 1000)
-    lo, hi = day_range(start, end)
-    wanted = sorted(set(channels))
+    result = Consistency(start.isoformat(), end.isoformat())
+    wanted = set(channels)
+    if start >= kept.FIRST_KEPT_DAY and kept.available(c):
+        bodies = _kept_bodies(c, start, end, now_ms)
+    else:
+        lo, hi = day_range(start, end)
+        bodies = _bodies(c, lo, hi, now_ms, sorted(wanted), shop)
+    for day, body in sorted(bodies.items()):
+        _add_day(result, day, body, now_ms, wanted, shop)
+    for ids in result.orders_by_kind.values():
+        ids.sort()
+    return result
+
+
+# A kept day's figures are good for these definitions only.
+KEPT_KIND = f"consistency/{SETTLE_DAYS}d/{CONFIRM_DAYS}d/{NO_TRACKING_HOURS}h/1"
+_END_OF_TIME = 2**62
+
+
+def _kept_bodies(c: Connection, start: date, end: date, now_ms: int) -> dict[str, dict[str, Any]]:
+    first, last = kept.day_number(start), kept.day_number(end)
+    found = kept.load_days(c, KEPT_KIND, first, last, now_ms, _well_formed)
+    bodies = {kept.day_of_number(day).isoformat(): body for day, body in found.bodies.items()}
+    fresh = []
+    for run_first, run_last in found.missing(first, last):
+        lo, hi = day_range(kept.day_of_number(run_first), kept.day_of_number(run_last))
+        computed = _bodies(c, lo, hi, now_ms, [], None)
+        for day in range(run_first, run_last + 1):
+            name = kept.day_of_number(day).isoformat()
+            body = bodies[name] = computed.get(name, _empty_body())
+            fresh.append((day, found.bases.get(day, 0), now_ms, body))
+    kept.save_days(c, KEPT_KIND, fresh)
+    return bodies
+
+
+def _well_formed(body: Any) -> bool:
+    def final(row: Any) -> bool:
+        return (isinstance(row, list) and len(row) == 4 and kept.is_int(row[0]) and isinstance(row[1], str)
+                and isinstance(row[2], str) and kept.is_list_of(row[3], lambda k: k in KINDS))  # fmt: skip
+
+    def open_row(row: Any) -> bool:
+        return (isinstance(row, list) and len(row) == 13 and kept.is_int(row[0]) and isinstance(row[1], str)
+                and isinstance(row[2], str) and isinstance(row[4], str)
+                and all(v is None or kept.is_int(v) for v in (row[3], row[5], *row[6:])))  # fmt: skip
+
+    return (isinstance(body, dict) and isinstance(orders := body.get("orders"), dict)
+            and all(isinstance(k, str) and "\t" in k and kept.is_int(v) for k, v in orders.items())
+            and kept.is_list_of(body.get("final"), final) and kept.is_list_of(body.get("open"), open_row))  # fmt: skip
+
+
+def _empty_body() -> dict[str, Any]:
+    return {"orders": {}, "final": [], "open": []}
+
+
+def _bodies(
+    c: Connection, lo: int, hi: int, now_ms: int, channels: list[str], shop: str | None
+) -> dict[str, dict[str, Any]]:
+    """Each day's body: orders per channel and shop; the disagreements that time cannot change any more
+    ("final": id, channel, shop, kinds); and the whole claims row of every order a disagreement may
+    still come to with time alone ("open", judged again whenever asked)."""
     where, args = "", [lo, hi]
-    if wanted:
-        where += f" AND o.channel IN ({','.join('?' * len(wanted))})"
-        args += wanted
+    if channels:
+        where += f" AND o.channel IN ({','.join('?' * len(channels))})"
+        args += channels
     if shop:
         where += " AND o.shop = ?"
         args.append(shop)
-    result = Consistency(start.isoformat(), end.isoformat())
+    bodies: dict[str, dict[str, Any]] = {}
     for row in c.exec_driver_sql(_CLAIMS.format(where=where), tuple(args)):
-        order_id, channel, _, created = row[0], row[1], row[2], row[3]
-        day = china_day(created)
-        cell = result.cells.get((channel, day))
-        if cell is None:
-            cell = result.cells[(channel, day)] = ChannelDay(channel, day)
-        cell.orders += 1
+        order_id, channel, order_shop, created = row[0], row[1], row[2], row[3]
+        body = bodies.get(day := china_day(created))
+        if body is None:
+            body = bodies[day] = _empty_body()
+        key = f"{channel}\t{order_shop}"
+        body["orders"][key] = body["orders"].get(key, 0) + 1
         kinds = order_kinds(tuple(row), now_ms)
-        if kinds:
-            cell.disagreeing += 1
-            result.order_kinds[order_id] = kinds
-            result.order_cell[order_id] = (channel, day)
-            for kind in kinds:
-                cell.kinds[kind] = cell.kinds.get(kind, 0) + 1
-                result.orders_by_kind.setdefault(kind, []).append(order_id)
-    return result
+        if kinds != order_kinds(tuple(row), _END_OF_TIME):
+            body["open"].append(list(row))
+        elif kinds:
+            body["final"].append([order_id, channel, order_shop, kinds])
+    return bodies
+
+
+def _add_day(
+    result: Consistency, day: str, body: dict[str, Any], now_ms: int, wanted: set[str], shop: str | None
+) -> None:
+    def chosen(channel: str, order_shop: str) -> bool:
+        return (not wanted or channel in wanted) and (shop is None or order_shop == shop)
+
+    for key, n in body["orders"].items():
+        channel, order_shop = key.split("\t", 1)
+        if chosen(channel, order_shop):
+            cell = result.cells.get((channel, day))
+            if cell is None:
+                cell = result.cells[(channel, day)] = ChannelDay(channel, day)
+            cell.orders += n
+    disagreements = [(o, ch, sh, k) for o, ch, sh, k in body["final"] if chosen(ch, sh)]
+    disagreements += [(row[0], row[1], row[2], order_kinds(tuple(row), now_ms)) for row in body["open"]
+                      if chosen(row[1], row[2])]  # fmt: skip
+    for order_id, channel, _, kinds in disagreements:
+        if not kinds:
+            continue
+        cell = result.cells[(channel, day)]
+        cell.disagreeing += 1
+        result.order_kinds[order_id] = kinds
+        result.order_cell[order_id] = (channel, day)
+        for kind in kinds:
+            cell.kinds[kind] = cell.kinds.get(kind, 0) + 1
+            result.orders_by_kind.setdefault(kind, []).append(order_id)

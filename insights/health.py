@@ -22,7 +22,7 @@ from insights import measures
 from insights.consistency import consistency
 from insights.measures import HubFacts
 from insights.quality import quality
-from insights.reconciliation import reconcile_memo
+from insights.reconciliation import month_totals
 
 ALERT_BELOW = 70.0
 MIN_COVERAGE = 0.5
@@ -181,7 +181,7 @@ def measure(
     put("event_order_errors", order_errors.value if order_errors else None,
         f"{order_errors.unexpected} / {order_errors.evaluated}" if order_errors else "")  # fmt: skip
     month = measures.previous_month(day)
-    gap = reconcile_memo(c, month, now_ms=now)
+    gap = month_totals(c, month, now_ms=now)
     put("bi_finance_gap", None if gap.unexplained_rate is None else 100 * gap.unexplained_rate, month)
     hours, repaired = measures.repair_hours(c, w)
     put("anomaly_repair", hours, f"{repaired}")

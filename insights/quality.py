@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from sqlalchemy import Connection
 
+from insights import kept
 from insights.consistency import china_day, day_range
 from sync.resources import RESOURCES
 
@@ -131,7 +133,7 @@ class CheckResult:
 
 
 _PER_ORDER = """
-SELECT o.id, o.created_at_ms, o.paid_amount_fen IS NULL, o.waybill_no = '', o.receiver_phone = '',
+SELECT o.id, o.shop, o.created_at_ms, o.paid_amount_fen IS NULL, o.waybill_no = '', o.receiver_phone = '',
   o.receiver_address = '',
   MIN(CASE WHEN e.kind = 'paid' THEN e.at_ms END), MIN(CASE WHEN e.kind = 'shipped' THEN e.at_ms END),
   MIN(CASE WHEN e.kind IN ('carrier_delivered', 'customer_confirmed', 'settled') THEN e.at_ms END),
@@ -140,54 +142,125 @@ FROM orders o LEFT JOIN events e ON e.order_id = o.id
 WHERE o.created_at_ms >= ? AND o.created_at_ms < ? {where}
 GROUP BY o.id
 """
+KEPT_KIND = "quality/1"  # a kept day's figures are good for these definitions only
+SAMPLES = 50
+
+# One day's figures: shop → check → [evaluated, unexpected, the first SAMPLES unexpected order ids].
+DayBody = dict[str, dict[str, list[Any]]]
 
 
 def quality(
     c: Connection, start: date, end: date, thresholds: dict[str, Threshold] | None = None, shop: str | None = None
 ) -> dict[str, CheckResult]:
-    """Every check over the orders created from ``start`` to ``end`` (inclusive)."""
+    """Every check over the orders created from ``start`` to ``end`` (inclusive). Each day's figures are
+    kept in the cache (insights/kept.py) and read again while nothing of that day has changed."""
     limits = thresholds or load_thresholds()
     results = {i: CheckResult(i, warn=t.warn, fail=t.fail) for i, t in limits.items()}
     for name in CHECK_LABELS:
         results.setdefault(name, CheckResult(name, warn=0.0, fail=0.0))
-    lo, hi = day_range(start, end)
-    where, args = ("AND o.shop = ?", (lo, hi, shop)) if shop else ("", (lo, hi))
-
-    def count(name: str, day: str, order_id: int, bad: bool) -> None:
-        r = results[name]
-        r.evaluated += 1
-        seen = r.per_day.get(day, (0, 0))
-        r.per_day[day] = (seen[0] + 1, seen[1] + bad)
-        if bad:
-            r.unexpected += 1
-            if len(r.samples) < 50:
-                r.samples.append(order_id)
-
-    rows = c.exec_driver_sql(_PER_ORDER.format(where=where), args).all()
-    duplicates = _duplicate_waybill_orders(c, lo, hi, shop)
-    unmapped = _unmapped_orders(c, lo, hi, shop)
-    for order_id, created, no_paid, no_waybill, no_phone, no_address, paid, shipped, after_ship, settled in rows:
-        day = china_day(created) if created >= _REAL_TIME_MS else "—"
-        count("missing_created_at", day, order_id, created < _REAL_TIME_MS)
-        count("missing_receiver_phone", day, order_id, bool(no_phone))
-        count("missing_receiver_address", day, order_id, bool(no_address))
-        if paid is not None:
-            count("missing_paid_amount", day, order_id, bool(no_paid))
-        if shipped is not None:
-            count("missing_waybill", day, order_id, bool(no_waybill))
-            count("duplicate_waybills", day, order_id, order_id in duplicates)
-        out_of_order = (shipped is not None and after_ship is not None and after_ship < shipped) or (
-            paid is not None and ((shipped is not None and shipped < paid) or (settled is not None and settled < paid))
-        )
-        count("event_order_errors", day, order_id, out_of_order)
-        count("unmapped_statuses", day, order_id, order_id in unmapped)
+    if start >= kept.FIRST_KEPT_DAY and kept.available(c):
+        bodies = _kept_bodies(c, start, end)
+    else:
+        lo, hi = day_range(start, end)
+        bodies = _bodies(c, lo, hi, shop)
+    for day, body in sorted(bodies.items()):
+        for body_shop, checks in body.items():
+            if shop is not None and body_shop != shop:
+                continue
+            for name, (evaluated, unexpected, samples) in checks.items():
+                r = results[name]
+                r.evaluated += evaluated
+                r.unexpected += unexpected
+                seen = r.per_day.get(day, (0, 0))
+                r.per_day[day] = (seen[0] + evaluated, seen[1] + unexpected)
+                r.samples.extend(samples)
+    for r in results.values():
+        r.samples = sorted(r.samples)[:SAMPLES]
     quarantined = results["quarantined_records"]
     for (record_id,) in c.exec_driver_sql("SELECT id FROM quarantine WHERE status = 'open' ORDER BY id"):
         quarantined.evaluated += 1
         quarantined.unexpected += 1
-        if len(quarantined.samples) < 50:
+        if len(quarantined.samples) < SAMPLES:
             quarantined.samples.append(record_id)
     return results
+
+
+def _kept_bodies(c: Connection, start: date, end: date) -> dict[str, DayBody]:
+    first, last = kept.day_number(start), kept.day_number(end)
+    now_ms = int(time.time() * 1000)
+    found = kept.load_days(c, KEPT_KIND, first, last, 2**62, _well_formed)  # quality does not change with time
+    bodies = {kept.day_of_number(day).isoformat(): body for day, body in found.bodies.items()}
+    fresh = []
+    for run_first, run_last in found.missing(first, last):
+        lo, hi = day_range(kept.day_of_number(run_first), kept.day_of_number(run_last))
+        computed = _bodies(c, lo, hi, None)
+        for day in range(run_first, run_last + 1):
+            name = kept.day_of_number(day).isoformat()
+            body = bodies[name] = computed.get(name, {})
+            fresh.append((day, found.bases.get(day, 0), now_ms, body))
+    kept.save_days(c, KEPT_KIND, fresh)
+    return bodies
+
+
+def _well_formed(body: Any) -> bool:
+    def figures(value: Any) -> bool:
+        return (isinstance(value, list) and len(value) == 3 and kept.is_int(value[0]) and kept.is_int(value[1])
+                and kept.is_list_of(value[2], kept.is_int))  # fmt: skip
+
+    return isinstance(body, dict) and all(
+        isinstance(shop, str) and isinstance(checks, dict)
+        and all(name in CHECK_LABELS and figures(v) for name, v in checks.items())
+        for shop, checks in body.items()
+    )  # fmt: skip
+
+
+def _bodies(c: Connection, lo: int, hi: int, shop: str | None) -> dict[str, DayBody]:
+    """Each day's figures (a day is ``—`` for an order without a real creation time)."""
+    where, args = ("AND o.shop = ?", (lo, hi, shop)) if shop else ("", (lo, hi))
+    bodies: dict[str, DayBody] = {}
+
+    def count(checks: dict[str, list[Any]], name: str, order_id: int, bad: bool) -> None:
+        figures = checks.get(name)
+        if figures is None:
+            figures = checks[name] = [0, 0, []]
+        figures[0] += 1
+        if bad:
+            figures[1] += 1
+            if len(figures[2]) < SAMPLES:
+                figures[2].append(order_id)
+
+    rows = c.exec_driver_sql(_PER_ORDER.format(where=where), args).all()
+    duplicates = _duplicate_waybill_orders(c, lo, hi, shop)
+    unmapped = _unmapped_orders(c, lo, hi, shop)
+    for (
+        order_id,
+        order_shop,
+        created,
+        no_paid,
+        no_waybill,
+        no_phone,
+        no_address,
+        paid,
+        shipped,
+        after_ship,
+        settled,
+    ) in rows:
+        day = china_day(created) if created >= _REAL_TIME_MS else "—"
+        checks = bodies.setdefault(day, {}).setdefault(order_shop, {})
+        count(checks, "missing_created_at", order_id, created < _REAL_TIME_MS)
+        count(checks, "missing_receiver_phone", order_id, bool(no_phone))
+        count(checks, "missing_receiver_address", order_id, bool(no_address))
+        if paid is not None:
+            count(checks, "missing_paid_amount", order_id, bool(no_paid))
+        if shipped is not None:
+            count(checks, "missing_waybill", order_id, bool(no_waybill))
+            count(checks, "duplicate_waybills", order_id, order_id in duplicates)
+        out_of_order = (shipped is not None and after_ship is not None and after_ship < shipped) or (
+            paid is not None and ((shipped is not None and shipped < paid) or (settled is not None and settled < paid))
+        )
+        count(checks, "event_order_errors", order_id, out_of_order)
+        count(checks, "unmapped_statuses", order_id, order_id in unmapped)
+    return bodies
 
 
 def _duplicate_waybill_orders(c: Connection, lo: int, hi: int, shop: str | None) -> set[int]:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from insights import measures
 from insights.measures import HubFacts
-from insights.reconciliation import UNEXPLAINED_BAR, reconcile_memo
+from insights.reconciliation import UNEXPLAINED_BAR, month_totals
 from sync.china_time import shown
 
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -114,7 +114,7 @@ def run(
         None if ids is None else _pct(ids), ids == 1.0,
         (f"{orders} 单,格式不符 {len(bad)}", f"{orders} orders, {len(bad)} malformed") if orders else NO_DATA)  # fmt: skip
     month = measures.previous_month(day)
-    gap = reconcile_memo(c, month, now_ms=now)
+    gap = month_totals(c, month, now_ms=now)
     rate = gap.unexplained_rate
     add(("BI 销售额与财务入账差异率", "BI sales versus finance"), ("未解释差异 ≤ 0.5%", "unexplained gap ≤ 0.5%"),
         None if rate is None else _pct(rate), rate is not None and rate <= UNEXPLAINED_BAR,

@@ -368,3 +368,33 @@ health_history = Table(
     Column("dimensions_json", Text, nullable=False),
     Column("computed_at_ms", Integer, nullable=False),
 )
+
+# Supervision figures kept per day and month, and the per-day change counts triggers keep (insights/kept.py;
+# migration 0013, which also holds the triggers).
+insight_changes = Table(
+    "insight_changes",
+    metadata,
+    Column("scope", String(1), primary_key=True),
+    Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False),
+)
+
+insight_days = Table(
+    "insight_days",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("day", Integer, primary_key=True, autoincrement=False),
+    Column("basis", Integer, nullable=False),
+    Column("computed_at_ms", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+insight_months = Table(
+    "insight_months",
+    metadata,
+    Column("kind", String(60), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("basis", String(200), nullable=False),
+    Column("computed_at_ms", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
