@@ -189,6 +189,11 @@ def _table(rows: list[list[str]], widths: list[float], red_rows: set[int] | None
     return table
 
 
+def _axis_number(value: float) -> str:
+    """An axis label with thousands separators (1,200,000, not 1200000), decimals only when small."""
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
+
+
 def _bars(labels: list[str], values: list[float]) -> Any:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing
@@ -204,6 +209,7 @@ def _bars(labels: list[str], values: list[float]) -> Any:
     chart.valueAxis.valueMin = min(0.0, *values) if values else 0.0
     chart.valueAxis.labels.fontName = _LATIN
     chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = _axis_number
     chart.bars[0].fillColor = colors.HexColor("#3b6fb6")
     drawing.add(chart)
     return drawing
@@ -224,6 +230,7 @@ def _line(labels: list[str], values: list[float]) -> Any:
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontName = _LATIN
     chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = _axis_number
     chart.lines[0].strokeColor = colors.HexColor("#c0392b")
     drawing.add(chart)
     return drawing

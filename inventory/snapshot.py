@@ -80,8 +80,10 @@ def snapshots(
 
 
 def page(c: Connection, after: str, limit: int, now_ms: int, rule: BreakerRule | None = None) -> list[dict[str, Any]]:
-    """A keyset page of SKUs by name (the console's first load; the feed keeps it current)."""
-    names = list(c.execute(select(skus.c.sku).where(skus.c.sku > after).order_by(skus.c.sku).limit(limit)).scalars())
+    """A keyset page of SKUs by name (the console's first load; the feed keeps it current), without the
+    concurrency drills' scratch SKUs (still found by name)."""
+    names = list(c.execute(select(skus.c.sku).where(skus.c.sku > after, ~skus.c.sku.startswith(DRILL_PREFIX))
+                           .order_by(skus.c.sku).limit(limit)).scalars())  # fmt: skip
     return snapshots(c, names, now_ms, rule)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,13 @@ def emit_json(document: Any) -> None:
 
 def emit_line(text: str) -> None:
     sys.stdout.write(text + "\n")
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: a wide (CJK) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (``str.ljust`` counts a CJK character as one)."""
+    return text + " " * max(0, width - display_width(text))

@@ -19,6 +19,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--screenshots", type=Path, help=tr("截取每个工作区后退出", "save each workspace as PNG, then quit")
     )
     demo.add_argument("--quit-after", type=float, help=tr("若干秒后退出", "quit after this many seconds"))
+    demo.add_argument("--live", type=float, default=0.2, metavar="ORDERS_PER_SECOND",
+                      help=tr("每秒经接口推送的新订单数(0:不推送)", "new orders a second pushed through the ingest (0: none)"))  # fmt: skip
     demo.set_defaults(run=run_demo)
 
 
@@ -43,6 +45,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from app.ui.app import NoDisplay, run_demo
 
     try:
-        return run_demo(args.orders, args.lang, args.screenshots, args.quit_after)
+        return run_demo(args.orders, args.lang, args.screenshots, args.quit_after, max(0.0, args.live))
     except NoDisplay as exc:
         raise _no_display(exc) from None

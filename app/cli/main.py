@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from app.cli import (
+    argparse_zh,
     audit_cmd,
     cache_cmd,
     console_cmd,
@@ -25,7 +26,7 @@ from app.cli import (
     sync_cmd,
 )
 from app.cli.common import EXIT_CACHE_UNUSABLE, OPENED, UserError, emit_json, unusable_message
-from app.i18n import set_language, tr
+from app.i18n import language, set_language, tr
 from printing.errors import PrinterUnreachable, PrintingError
 from sync.cache import check_record
 from sync.cache.trouble import CacheUnusable, RecoveryError, classify
@@ -74,6 +75,7 @@ def _accept_anywhere(parser: argparse.ArgumentParser, commands: argparse._SubPar
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else None)  # help text too
+    argparse_zh.speak(language() == "zh_CN")  # and argparse's own words (usage:, error:)
     if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help"} & set(argv):
         argv.append("console")  # `orderdesk` alone opens the console
     args = build_parser().parse_args(argv)

@@ -4,7 +4,6 @@ with where each comes from (its provenance: seed article, public document, or an
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -126,10 +125,17 @@ def run_list(args: argparse.Namespace) -> int:
         for r in rows:
             assumed = tr(f"  ({r['assumed_rules']} 条为假设,待确认)", f"  ({r['assumed_rules']} assumed, to confirm)")
             emit_line(
-                f"{r['source']:<16} {r['source_system']:<10} {r['version']:<8} {r['rules']:>3}  {json.dumps(r['title'], ensure_ascii=False)}"
+                f"{r['source']:<16} {r['source_system']:<10} {r['version']:<8} {r['rules']:>3}  {_title(r['title'])}"
                 + (assumed if r["assumed_rules"] else "")
             )
     return 0
+
+
+def _title(title: object) -> str:
+    """A table's title in the language asked for (a title of another shape as it is)."""
+    if isinstance(title, dict):
+        return str(tr(str(title.get("zh", "")), str(title.get("en", ""))) or next(iter(title.values()), ""))
+    return str(title)
 
 
 def _when(rule: dict[str, Any]) -> str:

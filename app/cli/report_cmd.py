@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import UserError, emit_json, emit_line, open_cache
+from app.cli.common import UserError, display_width, emit_json, emit_line, open_cache, pad
 from app.i18n import language, tr
 from app.services.supervision import report_folder
 from insights import health, reports, robots, selfcheck
@@ -158,7 +158,7 @@ def run_daily(args: argparse.Namespace) -> int:
     with open_cache(args) as cache, cache.read() as c:
         made = reports.daily(c, day, facts, int(time.time() * 1000))
     markdown = reports.daily_markdown(made)
-    out = args.out or report_folder() / f"状态一致性日报-{made.day}.pdf"
+    out = args.out or report_folder() / tr(f"状态一致性日报-{made.day}.pdf", f"daily-consistency-report-{made.day}.pdf")
     _write_pdf(lambda path: reports.daily_pdf(made, path), out)
     return _finish(args, "daily", made.day, f"状态一致性日报 {made.day}", markdown, out, made.as_dict())
 
@@ -168,7 +168,7 @@ def run_monthly(args: argparse.Namespace) -> int:
     with open_cache(args) as cache, cache.read() as c:
         made = reports.monthly(c, month)
     markdown = reports.monthly_markdown(made)
-    out = args.out or report_folder() / f"数据一致性审计报告-{month}.pdf"
+    out = args.out or report_folder() / tr(f"数据一致性审计报告-{month}.pdf", f"monthly-consistency-audit-{month}.pdf")
     _write_pdf(lambda path: reports.monthly_pdf(made, path), out)
     return _finish(args, "monthly", month, f"数据一致性审计报告 {month}", markdown, out, made.as_dict())
 
@@ -234,7 +234,9 @@ def run_quality(args: argparse.Namespace) -> int:
         return 0
     for r in checks.values():
         value = "—" if r.value is None else (f"{r.value:.0f}" if r.is_count else f"{r.value:.2f}%")
-        emit_line(f"{r.status:8} {CHECK_LABELS[r.id][0 if _zh() else 1]:24} {value:>9}  ({r.unexpected}/{r.evaluated})")
+        emit_line(
+            f"{r.status:8} {pad(CHECK_LABELS[r.id][0 if _zh() else 1], 26)} {value:>9}  ({r.unexpected}/{r.evaluated})"
+        )
     return 0
 
 
@@ -248,10 +250,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
     zh = _zh()
     emit_line(f"{month} {args.channel or ''}  BI {found.bi_gmv / 100:,.2f}  {tr('财务', 'finance')} {found.finance / 100:,.2f}  "
               f"{tr('差额', 'gap')} {found.gap / 100:,.2f}")  # fmt: skip
+    width = max(display_width(PART_LABELS[part][0 if zh else 1]) for part in PARTS)
     for part in PARTS:
-        emit_line(
-            f"  {PART_LABELS[part][0 if zh else 1]:28} {found.parts[part] / 100:>14,.2f}  ({len(found.orders[part])})"
-        )
+        label = pad(PART_LABELS[part][0 if zh else 1], width)
+        emit_line(f"  {label} {found.parts[part] / 100:>14,.2f}  ({len(found.orders[part])})")
     rate = found.unexplained_rate
     emit_line(tr("  未解释率 ", "  unexplained rate ") + ("—" if rate is None else f"{100 * rate:.3f}%"))
     for i, d in enumerate(found.top(), 1):
@@ -277,7 +279,7 @@ def run_health(args: argparse.Namespace) -> int:
         d = m.dimension
         value = tr("无数据", "no data") if m.value is None else f"{m.value:.2f}{d.unit}"
         score = "—" if m.score is None else f"{m.score:.0f}"
-        emit_line(f"  {d.name[0 if zh else 1]:24} {value:>14} {score:>4}  ×{d.weight:g}")
+        emit_line(f"  {pad(d.name[0 if zh else 1], 30)} {value:>14} {score:>4}  ×{d.weight:g}")
     return 0
 
 

@@ -96,17 +96,23 @@ class SupervisionDesk:
         with self.cache.read() as c:
             return reconcile(c, month, channel)
 
-    def health(self, day: date, facts: HubFacts | None = None, *, keep: bool = True) -> health.Health:
+    def health(
+        self, day: date, facts: HubFacts | None = None, *, shop: str | None = None, keep: bool = True
+    ) -> health.Health:
         with self.cache.read() as c:
-            scored = health.measure(c, day, facts=facts)
+            scored = health.measure(c, day, shop=shop, facts=facts)
         if keep:
             with self.cache.write() as c:
                 health.keep(c, scored)
         return scored
 
-    def history(self, days: int = 30) -> list[tuple[str, float | None]]:
+    def history(self, days: int = 30, shop: str = "*") -> list[tuple[str, float | None]]:
         with self.cache.read() as c:
-            return health.history(c, "*", days)
+            return health.history(c, shop, days)
+
+    def shops(self) -> list[str]:
+        with self.cache.read() as c:
+            return health.shops(c)
 
     def selfcheck(self, day: date, facts: HubFacts | None = None) -> selfcheck.SelfCheck:
         with self.cache.read() as c:

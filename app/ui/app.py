@@ -187,25 +187,28 @@ def run_console(hub_url: str | None, cache_path: Path | None, language: str | No
     return _run(main, language, settings)
 
 
-def run_demo(orders: int, language: str | None, screenshots: Path | None, quit_after: float | None) -> int:
+def run_demo(
+    orders: int, language: str | None, screenshots: Path | None, quit_after: float | None, live: float = 0.0
+) -> int:
     from app.ui.demo import DemoHome
 
     check_display()
     with DemoHome() as home:  # a temporary home: the user's settings, printers and sign-ins stay untouched
 
         async def main(quit_event: asyncio.Event) -> None:
-            await demo_shifts(home, orders, quit_event, screenshots=screenshots, quit_after=quit_after)
+            await demo_shifts(home, orders, quit_event, screenshots=screenshots, quit_after=quit_after,
+                              live=0.0 if screenshots is not None else live)  # fmt: skip
 
         return _run(main, language, home.settings())
 
 
 async def demo_shifts(
     home: Any, orders: int, quit_event: asyncio.Event, *, screenshots: Path | None = None,
-    quit_after: float | None = None,
+    quit_after: float | None = None, live: float = 0.0,
 ) -> None:  # fmt: skip
     """The demo's run: its hub seeded, the supervisor signed in, then shifts as in the console, the
     sign-in dialog listing the demo's users."""
-    async with home.hub(orders, quit_event) as hub:
+    async with home.hub(orders, quit_event, live) as hub:
         if hub is None:  # seeding was cancelled
             return
         first = await hub.sign_in("supervisor")

@@ -81,12 +81,15 @@ class DemoHome:
         book.set_default(DEMO_PRINTER)
 
     @asynccontextmanager
-    async def hub(self, orders: int, quit_event: asyncio.Event) -> AsyncIterator[DemoHub | None]:
-        """The seeded demo hub, serving until the block ends; None when seeding was cancelled."""
+    async def hub(self, orders: int, quit_event: asyncio.Event, live: float = 0.0) -> AsyncIterator[DemoHub | None]:
+        """The seeded demo hub, serving until the block ends; None when seeding was cancelled. With
+        ``live`` > 0, that many new orders a second keep arriving through the hub's ingest, as the
+        channels would push them (their statuses following), so the channels' API health has calls."""
         from hub import reconciliation_demo, tickets_demo
         from hub.demo import recent, seed
         from hub.inventory_demo import DemoInventory
         from hub.invoicing_demo import DemoInvoicing
+        from hub.live import LiveTraffic
         from hub.server import BackgroundHub
         from hub.store import HubStore
 
@@ -94,6 +97,7 @@ class DemoHome:
         server: BackgroundHub | None = None
         invoicing: DemoInvoicing | None = None
         inventory: DemoInventory | None = None
+        traffic: LiveTraffic | None = None
         try:
             store.ensure_demo_users()
             if not await _seed_with_progress(lambda on_batch: seed(store, orders, 7, on_batch, batch=250,
@@ -108,10 +112,15 @@ class DemoHome:
             inventory = DemoInventory(store, server.app)
             await asyncio.to_thread(inventory.start)
             await asyncio.to_thread(server.start)
+            if live > 0:
+                token = await asyncio.to_thread(_ingest_token, server.url)
+                traffic = await asyncio.to_thread(LiveTraffic(store, live, ingest=(server.url, token)).start)
             self._settings.hub_url = server.url
             self._settings.save()
             yield DemoHub(server.url)
         finally:
+            if traffic is not None:
+                await asyncio.to_thread(traffic.stop)
             if invoicing is not None:
                 await asyncio.to_thread(invoicing.stop)
             if inventory is not None:
@@ -119,6 +128,15 @@ class DemoHome:
             if server is not None:
                 await asyncio.to_thread(server.stop)
             store.close()
+
+
+def _ingest_token(url: str) -> str:
+    """A token of the demo's supervisor (who may ingest), for the demo's live channel pushes."""
+    import httpx
+
+    answer = httpx.post(f"{url}/v1/auth/token", json={"username": "supervisor", "password": "supervisor"}, timeout=10)
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
 
 
 async def _seed_with_progress(work: object, orders: int, quit_event: asyncio.Event) -> bool:

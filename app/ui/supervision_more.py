@@ -150,21 +150,35 @@ class HealthTab(Tab):
                                  self.tr("Good / bad"), self.tr("Formula"), self.tr("Source"), self.tr("What to do")],
                                 "health_dimensions")  # fmt: skip
         self.dimensions.itemActivated.connect(self._go)
+        self.shop = QComboBox()  # every shop together, or one: a score per shop, with its own history
+        self.shop.setObjectName("health_shop")
+        self.shop.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.shop.currentIndexChanged.connect(lambda _i: self.refresh() if self.loaded else None)
         self.scored: health_score.Health | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(self.score)
         row.addWidget(self.alert, 1)
+        row.addWidget(QLabel(self.tr("Shop")))
+        row.addWidget(self.shop)
         layout.addLayout(row)
         layout.addWidget(self.note)
         layout.addWidget(self.trend, 1)
         layout.addWidget(self.dimensions, 2)
 
     async def load(self) -> None:
+        if self.shop.count() == 0:
+            shops = await asyncio.to_thread(self.page.desk.shops)
+            self.shop.blockSignals(True)
+            self.shop.addItem(self.tr("All shops"), None)
+            for name in shops:
+                self.shop.addItem(name, name)
+            self.shop.blockSignals(False)
+        shop = self.shop.currentData()
         day = self.page.desk.today()
-        scored = await asyncio.to_thread(self.page.desk.health, day, self.page.facts)
+        scored = await asyncio.to_thread(self.page.desk.health, day, self.page.facts, shop=shop)
         self.scored = scored
-        history = await asyncio.to_thread(self.page.desk.history)
+        history = await asyncio.to_thread(self.page.desk.history, 30, shop or "*")
         value = scored.score
         self.score.setText(self.tr("Health {score}").format(score="—" if value is None else f"{value:.1f}"))
         low = value is not None and value < health_score.ALERT_BELOW
@@ -195,7 +209,7 @@ class HealthTab(Tab):
                 "Enter or double-click a dimension: go where it is fixed. A dimension without data never counts as passing."
             )
         )
-        if low:
+        if low and shop is None:  # the supervisor is told of the whole business's score, not each shop's
             self.page.reports.notify_low(scored)
 
     def _go(self, item: Any) -> None:

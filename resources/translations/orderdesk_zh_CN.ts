@@ -824,32 +824,42 @@
         <translation>怎么做</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="169"/>
+        <location filename="../../app/ui/supervision_more.py" line="161"/>
+        <source>Shop</source>
+        <translation>店铺</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="172"/>
+        <source>All shops</source>
+        <translation>全部店铺</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/supervision_more.py" line="182"/>
         <source>Health {score}</source>
         <translation>健康分 {score}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="174"/>
+        <location filename="../../app/ui/supervision_more.py" line="187"/>
         <source>Too little data to score ({coverage} of the weight has data).</source>
         <translation>数据不足,无法评分(有数据的权重占 {coverage})。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="177"/>
+        <location filename="../../app/ui/supervision_more.py" line="190"/>
         <source>Below 70: {first}</source>
         <translation>低于 70:{first}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="180"/>
+        <location filename="../../app/ui/supervision_more.py" line="193"/>
         <source>Coverage {coverage}</source>
         <translation>数据覆盖 {coverage}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="188"/>
+        <location filename="../../app/ui/supervision_more.py" line="201"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="195"/>
+        <location filename="../../app/ui/supervision_more.py" line="208"/>
         <source>Enter or double-click a dimension: go where it is fixed. A dimension without data never counts as passing.</source>
         <translation>回车或双击维度:前往处理它的地方。没有数据的维度不算达标。</translation>
     </message>
@@ -1288,97 +1298,97 @@
 <context>
     <name>MappingsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="356"/>
+        <location filename="../../app/ui/supervision_more.py" line="369"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="356"/>
+        <location filename="../../app/ui/supervision_more.py" line="369"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="356"/>
+        <location filename="../../app/ui/supervision_more.py" line="369"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="356"/>
+        <location filename="../../app/ui/supervision_more.py" line="369"/>
         <source>Rules</source>
         <translation>规则数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="357"/>
+        <location filename="../../app/ui/supervision_more.py" line="370"/>
         <source>Assumed</source>
         <translation>假设</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>When</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>Then</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>Label</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="359"/>
+        <location filename="../../app/ui/supervision_more.py" line="372"/>
         <source>Where it comes from</source>
         <translation>出处</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="363"/>
+        <location filename="../../app/ui/supervision_more.py" line="376"/>
         <source>A raw status to try, e.g. 3</source>
         <translation>输入一个原始状态试试,例如 3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="368"/>
+        <location filename="../../app/ui/supervision_more.py" line="381"/>
         <source>&amp;Import a new version…</source>
         <translation>导入新版本(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="372"/>
+        <location filename="../../app/ui/supervision_more.py" line="385"/>
         <source>Try</source>
         <translation>试映射</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="392"/>
+        <location filename="../../app/ui/supervision_more.py" line="405"/>
         <source>Each channel&apos;s raw statuses and what they mean. Rows marked as assumed wait for a supervisor to confirm them.</source>
         <translation>各渠道的原始状态及其含义。标红的为假设规则,待主管确认。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="413"/>
+        <location filename="../../app/ui/supervision_more.py" line="426"/>
         <source>{source} {raw}: no rule knows it (it would be an unmapped status)</source>
         <translation>{source} {raw}:没有规则认识它(会成为未映射状态)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="425"/>
+        <location filename="../../app/ui/supervision_more.py" line="438"/>
         <source>A mapping table (JSON)</source>
         <translation>映射表(JSON)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="433"/>
+        <location filename="../../app/ui/supervision_more.py" line="446"/>
         <source>Refused at {path}: {message}</source>
         <translation>被拒绝,位置 {path}:{message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="437"/>
+        <location filename="../../app/ui/supervision_more.py" line="450"/>
         <source>Cannot read {file}: {error}</source>
         <translation>无法读取 {file}:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="441"/>
+        <location filename="../../app/ui/supervision_more.py" line="454"/>
         <source>Imported {version}: in force from the next batch</source>
         <translation>已导入 {version}:下一批起生效</translation>
     </message>
@@ -2395,57 +2405,57 @@
 <context>
     <name>ReportsTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="245"/>
+        <location filename="../../app/ui/supervision_more.py" line="258"/>
         <source>Make the &amp;daily report</source>
         <translation>生成日报(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="247"/>
+        <location filename="../../app/ui/supervision_more.py" line="260"/>
         <source>Make last month&apos;s &amp;audit</source>
         <translation>生成上月审计报告(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="249"/>
+        <location filename="../../app/ui/supervision_more.py" line="262"/>
         <source>&amp;Send now</source>
         <translation>立即推送(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="274"/>
+        <location filename="../../app/ui/supervision_more.py" line="287"/>
         <source>No group robot configured: set ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK (and _SECRET) or keep them in the keyring (orderdesk-robots). Reports are still made as PDF.</source>
         <translation>尚未配置群机器人:设置 ORDERDESK_WECOM_WEBHOOK / ORDERDESK_DINGTALK_WEBHOOK(及 _SECRET),或存入钥匙串(orderdesk-robots)。报告仍会生成 PDF。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="276"/>
+        <location filename="../../app/ui/supervision_more.py" line="289"/>
         <source>Pushes to: {robots} (each report once, whichever console sends it)</source>
         <translation>推送到:{robots}(每份报告只推一次,不论哪台控制台发送)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="296"/>
+        <location filename="../../app/ui/supervision_more.py" line="309"/>
         <source>No payments in the cache yet: no audit to make.</source>
         <translation>缓存中还没有付款记录:无审计报告可生成。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="304"/>
+        <location filename="../../app/ui/supervision_more.py" line="317"/>
         <source>Made {path}</source>
         <translation>已生成 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="315"/>
+        <location filename="../../app/ui/supervision_more.py" line="328"/>
         <source>Sending needs the hub (it makes sure each report goes once): signed in offline.</source>
         <translation>推送需要连上订单中心(由它保证每份只推一次):当前离线登录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="321"/>
+        <location filename="../../app/ui/supervision_more.py" line="334"/>
         <source>Not sent: {error}</source>
         <translation>未推送:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="327"/>
+        <location filename="../../app/ui/supervision_more.py" line="340"/>
         <source>sent</source>
         <translation>已推送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="327"/>
+        <location filename="../../app/ui/supervision_more.py" line="340"/>
         <source>not sent ({why})</source>
         <translation>未推送({why})</translation>
     </message>
@@ -2477,52 +2487,52 @@
 <context>
     <name>SelfCheckTab</name>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="214"/>
+        <location filename="../../app/ui/supervision_more.py" line="227"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="214"/>
+        <location filename="../../app/ui/supervision_more.py" line="227"/>
         <source>Bar</source>
         <translation>达标标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="214"/>
+        <location filename="../../app/ui/supervision_more.py" line="227"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="214"/>
+        <location filename="../../app/ui/supervision_more.py" line="227"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="215"/>
+        <location filename="../../app/ui/supervision_more.py" line="228"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="224"/>
+        <location filename="../../app/ui/supervision_more.py" line="237"/>
         <source>{score}/10 · {verdict}</source>
         <translation>{score}/10 · {verdict}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="227"/>
+        <location filename="../../app/ui/supervision_more.py" line="240"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="228"/>
+        <location filename="../../app/ui/supervision_more.py" line="241"/>
         <source>pass</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="228"/>
+        <location filename="../../app/ui/supervision_more.py" line="241"/>
         <source>fail</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_more.py" line="232"/>
+        <location filename="../../app/ui/supervision_more.py" line="245"/>
         <source>Measured from the data, not ticked: ≥ 8 healthy, 6–7 at risk, ≤ 5 upgrade. A row without data fails.</source>
         <translation>由数据测得而非勾选:≥ 8 健康,6–7 有风险,≤ 5 建议升级。没有数据的项不达标。</translation>
     </message>
@@ -2771,12 +2781,12 @@
 <context>
     <name>Tab</name>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="59"/>
+        <location filename="../../app/ui/supervision_page.py" line="62"/>
         <source>Computing…</source>
         <translation>计算中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/supervision_page.py" line="70"/>
+        <location filename="../../app/ui/supervision_page.py" line="73"/>
         <source>Could not compute: {error}</source>
         <translation>无法计算:{error}</translation>
     </message>

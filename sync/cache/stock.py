@@ -36,8 +36,11 @@ def put(c: Connection, bodies: Iterable[dict[str, Any]]) -> int:
 
 
 def everything(c: Connection) -> list[dict[str, Any]]:
-    """Every SKU, tripped breakers first, then by name."""
-    rows = c.exec_driver_sql("SELECT body_json FROM stock ORDER BY breaker = 'tripped' DESC, sku")
+    """Every SKU, tripped breakers first, then by name; not a concurrency drill's scratch SKU (``DRILL-``,
+    inventory/snapshot.py): the drill's verdict is on the Supervision self-check, not the shelf."""
+    rows = c.exec_driver_sql(
+        "SELECT body_json FROM stock WHERE sku NOT LIKE 'DRILL-%' ORDER BY breaker = 'tripped' DESC, sku"
+    )
     return [json.loads(r[0]) for r in rows]
 
 

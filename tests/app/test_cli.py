@@ -155,6 +155,16 @@ def test_messages_are_chinese_by_default_and_english_on_request(run):
     assert "unknown source" in err
 
 
+def test_argparse_speaks_the_language_asked_for(capsys, monkeypatch):
+    monkeypatch.delenv("ORDERDESK_LANG", raising=False)
+    for argv, expected in ((["report", "weekly"], "错误:参数 report_command:无效的选项:'weekly'"),
+                           (["--lang", "en", "report", "weekly"], "error: argument report_command: invalid choice"),
+                           (["mapping", "map"], "缺少必需的参数"), (["mapping", "map", "--bogus"], "用法:")):  # fmt: skip
+        with pytest.raises(SystemExit) as exited:
+            main(argv)
+        assert exited.value.code == 2 and expected in capsys.readouterr().err
+
+
 def test_the_installed_console_script_runs(tmp_path):
     executable = shutil.which("orderdesk")
     assert executable, "the console script is installed by ./dev"

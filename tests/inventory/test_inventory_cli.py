@@ -87,9 +87,12 @@ def test_a_refusal_names_the_field_and_the_value(hub: Stocked, capsys: pytest.Ca
     assert code == 2 and "the hub refused (422): quantity 0: a whole number" in err
     code, _, err = cli(capsys, hub, "--lang", "en", "inventory", "show", "NOPE")
     assert code == 1 and "sku 'NOPE'" in err and "no SKU NOPE" in err
-    with pytest.raises(SystemExit) as bad:  # not a number: argparse says so
+    with pytest.raises(SystemExit) as bad:  # not a number: argparse says so, in the language asked for
         main(["inventory", "receive", "TEA-1", "five", "--hub", hub.hub.url])
-    assert bad.value.code == 2 and "invalid int value" in capsys.readouterr().err
+    assert bad.value.code == 2 and "参数 quantity:无效的 int 值:'five'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as bad:
+        main(["--lang", "en", "inventory", "receive", "TEA-1", "five", "--hub", hub.hub.url])
+    assert bad.value.code == 2 and "invalid int value: 'five'" in capsys.readouterr().err
     assert hub.pools("TEA-1")["sellable"] == 5  # nothing moved
 
 
@@ -164,7 +167,9 @@ def test_a_drill_is_counted_by_the_hub_and_read_by_the_self_check(
     with httpx.Client(base_url=hub.hub.url, headers={"Authorization": f"Bearer {token(hub.hub.url, 'packer')}"}) as c:
         latest = c.get("/v1/inventory/drills/latest").json()["drill"]
         sku = c.get(f"/v1/inventory/skus/{latest['sku']}").json()
+        shelf = [body["sku"] for body in c.get("/v1/inventory", params={"limit": 1000}).json()["skus"]]
     assert latest["sku"].startswith("DRILL-") and latest["requests"] == 300
+    assert shelf == []  # the drill's SKU (the only one this hub has) is scratch, not the shelf
     assert sku["totals"]["sellable"] == 40 and sku["totals"]["reserved"] == 0  # every hold released
     with Cache(tmp_path / "empty.sqlite3") as cache, cache.read() as c:
         row = selfcheck.run(c, date.today(), HubFacts(drill=latest)).items[1]

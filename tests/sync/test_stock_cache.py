@@ -20,10 +20,13 @@ def body(sku: str, version: int, sellable: int, state: str = "closed") -> dict[s
 
 def test_a_newer_version_wins_and_an_older_one_never_does(cache: Cache) -> None:
     with cache.write() as c:
-        assert cached_stock.put(c, [body("FUDAI", 3, 10), body("FUDAI", 2, 99), body("TEA", 1, 5, "tripped")]) == 3
+        assert cached_stock.put(c, [body("FUDAI", 3, 10), body("FUDAI", 2, 99), body("TEA", 1, 5, "tripped"),
+                                    body("DRILL-20261128", 1, 40)]) == 4  # fmt: skip
     with cache.read() as c:
         assert cached_stock.get(c, "FUDAI")["totals"]["sellable"] == 10
-        assert [b["sku"] for b in cached_stock.everything(c)] == ["TEA", "FUDAI"]  # tripped first
+        # tripped first; a concurrency drill's scratch SKU is kept but not on the shelf
+        assert [b["sku"] for b in cached_stock.everything(c)] == ["TEA", "FUDAI"]
+        assert cached_stock.get(c, "DRILL-20261128") is not None
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),

@@ -98,6 +98,17 @@ def test_a_supervisors_morning(loop, hub, cache, robots, qtbot) -> None:
         wait_for(loop, lambda: page.health.dimensions.rowCount() == 17, timeout=30)
         assert page.health.score.text()
         shot(window, "supervision-4-health")
+        # one shop's score, then every shop's again, from the keyboard
+        shops = page.health.shop
+        assert shops.count() > 1 and shops.currentData() is None
+        shops.setFocus()
+        QTest.keyClick(shops, Qt.Key.Key_Down)
+        wait_for(loop, lambda: page.health.scored is not None and page.health.scored.shop == shops.currentData()
+                 and not page.health._running, timeout=30)  # fmt: skip
+        assert page.health.dimensions.rowCount() == 17
+        QTest.keyClick(shops, Qt.Key.Key_Up)
+        wait_for(loop, lambda: page.health.scored is not None and page.health.scored.shop == "*"
+                 and not page.health._running, timeout=30)  # fmt: skip
         open_tab(page, page.selfcheck)
         wait_for(loop, lambda: page.selfcheck.items.rowCount() == 10, timeout=30)
         assert "/10" in page.selfcheck.verdict.text()
