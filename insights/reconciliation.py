@@ -99,8 +99,25 @@ class OrderDifference:
         return sum(v for k, v in self.parts.items() if k not in ("commission", "freight_insurance", "coupons"))
 
 
+class Gap:
+    """The gap and its unexplained rate, of anything with BI GMV, finance and the unexplained sum (fen)."""
+
+    __slots__ = ()
+    bi_gmv: int
+    finance: int
+    unexplained_abs: int
+
+    @property
+    def gap(self) -> int:
+        return self.bi_gmv - self.finance
+
+    @property
+    def unexplained_rate(self) -> float | None:
+        return self.unexplained_abs / self.bi_gmv if self.bi_gmv else None
+
+
 @dataclass(slots=True)
-class Reconciliation:
+class Reconciliation(Gap):
     month: str
     channel: str | None
     bi_gmv: int = 0
@@ -110,14 +127,6 @@ class Reconciliation:
     unexplained_abs: int = 0
     bills: int = 0
     bi_orders: int = 0
-
-    @property
-    def gap(self) -> int:
-        return self.bi_gmv - self.finance
-
-    @property
-    def unexplained_rate(self) -> float | None:
-        return self.unexplained_abs / self.bi_gmv if self.bi_gmv else None
 
     def top(self, n: int = 10) -> list[OrderDifference]:
         """The orders that differ most beyond the fees, each once, largest first."""
@@ -486,21 +495,13 @@ def channels_of_month(c: Connection, month: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthTotals:
+class MonthTotals(Gap):
     """A month's totals over every channel: what the health score and the self-check read."""
 
     month: str
     bi_gmv: int
     finance: int
     unexplained_abs: int
-
-    @property
-    def gap(self) -> int:
-        return self.bi_gmv - self.finance
-
-    @property
-    def unexplained_rate(self) -> float | None:
-        return self.unexplained_abs / self.bi_gmv if self.bi_gmv else None
 
 
 def month_totals(c: Connection, month: str, *, now_ms: int | None = None) -> MonthTotals:
