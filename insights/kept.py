@@ -16,6 +16,7 @@ while a figure is computed leaves the kept figure stale, not wrong.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,16 @@ def available(c: Connection) -> bool:
         return False
     found = c.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'insight_days'").first()
     return found is not None
+
+
+def file_identity(c: Connection) -> tuple[str, int]:
+    """The cache file as this process may hold figures of it: its path and inode (a rebuilt cache put
+    in the old one's place is another file, whatever its change counts say)."""
+    path = str(c.engine.url.database)
+    try:
+        return path, os.stat(path).st_ino
+    except OSError:
+        return path, 0
 
 
 def load_days(

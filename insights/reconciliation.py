@@ -219,7 +219,7 @@ def reconcile(c: Connection, month: str, channel: str | None = None, *, now_ms: 
         return _aggregate(month, channel, _shares(c, channel, start, end, now).values(), now)
     kind = f"{KEPT_KIND}/{channel or '*'}"
     month_days = kept.day_number_of_ms(start), kept.day_number_of_ms(end - 1)
-    key = (str(c.engine.url), kind, month)
+    key = (kept.file_identity(c), kind, month)
     held = _MONTHS.get(key)
     if held is None or held.computed_at > now:
         held = _load(c, kind, month, now)
@@ -286,7 +286,7 @@ class _Month:
     unsaved: int = 0  # orders worked out again since the month was last kept
 
 
-_MONTHS: dict[tuple[str, str, str], _Month] = {}
+_MONTHS: dict[tuple[tuple[str, int], str, str], _Month] = {}
 _MONTHS_HELD = 4  # a month of 100,000 orders is some 60 MB of objects
 _SAVE_AFTER = 10_000  # keep the month again once this many orders were worked out again since
 
@@ -509,7 +509,7 @@ def month_totals(c: Connection, month: str, *, now_ms: int | None = None) -> Mon
     new console reads four numbers, not the month's 100,000 orders, while nothing of the month changed."""
     start, end = month_bounds(month)
     kind = f"{KEPT_KIND}/*"
-    if kept.available(c) and (str(c.engine.url), kind, month) not in _MONTHS:
+    if kept.available(c) and (kept.file_identity(c), kind, month) not in _MONTHS:
         found = kept.load_month(c, f"{kind}/totals", month)
         if found is not None:
             basis, _, body = found

@@ -282,3 +282,31 @@ def test_a_kept_month_of_any_shape_is_reconciled_again(
             kept_month["shares"][0] = damage  # a share of another shape, under a checksum that holds
             c.execute("UPDATE insight_months SET body = ? WHERE kind NOT LIKE '%/totals'", (kept.pack(kept_month),))
     assert month() == good
+
+
+def test_a_cache_put_in_the_place_of_another_is_not_taken_for_it(month_hub: SimpleNamespace, tmp_path: Path) -> None:
+    """A rebuilt cache moved into the old one's place whose change counts happen to be the old one's:
+    what this process holds of the old file is not its answer."""
+    place = _afresh(month_hub.cache, tmp_path)
+    late = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp() * 1000)
+
+    def month() -> dict[str, Any]:
+        with Cache(place) as c, c.read() as r:
+            return _reconciliation_view(reconcile(r, "2026-01", now_ms=late))
+
+    old = month()  # held by this process now
+    rebuilt = _afresh(month_hub.cache, tmp_path)
+    source, target = sqlite3.connect(place), sqlite3.connect(rebuilt)
+    counts = source.execute("SELECT scope, day, n FROM insight_changes").fetchall()
+    target.execute("UPDATE orders SET paid_amount_fen = paid_amount_fen + 7 WHERE id = (SELECT e.order_id FROM "
+                   "events e JOIN orders o ON o.id = e.order_id WHERE e.kind = 'paid' AND o.cancelled = 0 AND "
+                   "o.refunded_fen = 0 AND o.paid_amount_fen > 0 AND e.at_ms < ? ORDER BY e.at_ms DESC LIMIT 1)",
+                   (late - 70 * kept.DAY_MS,))  # fmt: skip
+    target.execute("DELETE FROM insight_changes")
+    target.executemany("INSERT INTO insight_changes (scope, day, n) VALUES (?, ?, ?)", counts)
+    target.commit()
+    for c in (source, target):  # everything in the files themselves before one takes the other's place
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        c.close()
+    rebuilt.replace(place)
+    assert month()["bi_gmv_fen"] == old["bi_gmv_fen"] + 7
