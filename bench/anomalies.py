@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from hub.demo import planted_records
-from insights.anomaly_precision import compare, open_anomalies
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.hub.demo import planted_records
+from orderdesk.insights.anomaly_precision import compare, open_anomalies
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 
 
 def measure(orders: int, seed: int, path: Path, batch: int = 2000) -> tuple[object, float]:

@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from hub.demo import records
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.cache.pipeline import apply_batches
+from orderdesk.hub.demo import records
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.pipeline import apply_batches
 
 TABLES = ("orders", "order_lines", "observations", "events", "anomalies", "audit_log", "order_search")
 

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hub.demo import records
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.cache.pipeline import apply_batches
+from orderdesk.hub.demo import records
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.pipeline import apply_batches
 
 
 def build(path: Path, count: int) -> float:
@@ -39,7 +39,7 @@ def build(path: Path, count: int) -> float:
 
 
 def _export(cache_path: str, out: str, formats: tuple[str, ...], answer: Any) -> None:
-    from insights.bi_export import export_bi
+    from orderdesk.insights.bi_export import export_bi
 
     with Cache(Path(cache_path)) as cache:
         report = export_bi(cache, Path(out), formats=formats)

@@ -31,12 +31,12 @@ started = float(sys.argv[2])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 import qasync
-from app.services.session import Session
-from app.services.settings import Settings
-from app.services.browser import OrderFilter, matching_ids
-from app.ui import i18n
-from app.ui.main_window import MainWindow
-from sync.cache import Cache
+from orderdesk.app.services.session import Session
+from orderdesk.app.services.settings import Settings
+from orderdesk.app.services.browser import OrderFilter, matching_ids
+from orderdesk.app.ui import i18n
+from orderdesk.app.ui.main_window import MainWindow
+from orderdesk.sync.cache import Cache
 
 app = QApplication([])
 i18n.install("zh_CN")
@@ -108,10 +108,10 @@ loop.close()
 
 
 def build(path: Path, count: int) -> None:
-    from hub.demo import records
-    from sync.cache import Cache
-    from sync.cache.apply import CacheWriter
-    from sync.cache.pipeline import apply_batches
+    from orderdesk.hub.demo import records
+    from orderdesk.sync.cache import Cache
+    from orderdesk.sync.cache.apply import CacheWriter
+    from orderdesk.sync.cache.pipeline import apply_batches
 
     def batches() -> Iterator[tuple[list[Any], list[Any]]]:
         chunk: list[tuple[Any, Any]] = []

@@ -24,11 +24,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.services.session import Session
-from app.services.settings import Settings
-from app.ui import i18n
 from bench.hub_process import seeded_hub
-from sync.cache import Cache
+from orderdesk.app.services.session import Session
+from orderdesk.app.services.settings import Settings
+from orderdesk.app.ui import i18n
+from orderdesk.sync.cache import Cache
 
 TICK_MS = 10
 
@@ -36,7 +36,7 @@ TICK_MS = 10
 def main() -> None:
     import qasync
 
-    from app.ui.main_window import MainWindow
+    from orderdesk.app.ui.main_window import MainWindow
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=20_000)

@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2, help="processes the consoles are spread over")
     parser.add_argument("--code", type=Path, default=HERE,
                         help="run the hub (and the seeder) from this source tree, e.g. an older commit's "
-                        "(git archive REV app hub sync printing resources | tar -x -C DIR): before and after")  # fmt: skip
+                        "(git archive REV orderdesk | tar -x -C DIR; before the move to orderdesk/: app hub sync printing resources): before and after")  # fmt: skip
     parser.add_argument("--server", default=SERVER, help="PostgreSQL server URL (a database is made there)")
     args = parser.parse_args()
 

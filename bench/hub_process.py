@@ -14,12 +14,12 @@ from pathlib import Path
 
 import httpx
 
-from hub.demo import seed
-from hub.feed import feed_cursor
-from hub.store import HubStore
-from sync import sync_state
-from sync.cache import Cache
-from sync.syncer import CURSOR
+from orderdesk.hub.demo import seed
+from orderdesk.hub.feed import feed_cursor
+from orderdesk.hub.store import HubStore
+from orderdesk.sync import sync_state
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.syncer import CURSOR
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from bench.console import build
-from sync.cache import Cache
+from orderdesk.sync.cache import Cache
 
 GOAL_S = 1.0
 
@@ -41,11 +41,11 @@ def main() -> None:
     path = args.cache or Path(f"/tmp/orderdesk-bench-console-{args.orders}.sqlite3")
     if not path.exists():
         build(path, args.orders)
-    from insights import health, reports, selfcheck
-    from insights.consistency import china_day, consistency
-    from insights.kept import day_number
-    from insights.quality import quality
-    from insights.reconciliation import _MONTHS, reconcile
+    from orderdesk.insights import health, reports, selfcheck
+    from orderdesk.insights.consistency import china_day, consistency
+    from orderdesk.insights.kept import day_number
+    from orderdesk.insights.quality import quality
+    from orderdesk.insights.reconciliation import _MONTHS, reconcile
 
     with Cache(path) as cache:
         with cache.read() as c:

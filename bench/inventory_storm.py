@@ -28,15 +28,15 @@ import httpx
 from fastapi import APIRouter, Header, Response
 from sqlalchemy import create_engine, update
 
-from hub.inventory_keeper import InventoryKeeper
-from hub.refusals import Refusal
-from hub.routes.inventory import ReservationRequest
-from hub.server import BackgroundHub
-from hub.store import HubStore, now_ms
-from inventory.drill import Storm, storm_async
-from inventory.ledger import level
-from inventory.pools import Pool
-from inventory.schema import levels
+from orderdesk.hub.inventory_keeper import InventoryKeeper
+from orderdesk.hub.refusals import Refusal
+from orderdesk.hub.routes.inventory import ReservationRequest
+from orderdesk.hub.server import BackgroundHub
+from orderdesk.hub.store import HubStore, now_ms
+from orderdesk.inventory.drill import Storm, storm_async
+from orderdesk.inventory.ledger import level
+from orderdesk.inventory.pools import Pool
+from orderdesk.inventory.schema import levels
 
 SKU, WAREHOUSE = "FUDAI-2026", "MAIN"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -68,7 +68,7 @@ def naive_router(store: HubStore) -> APIRouter:
         with store.read() as c:
             seen = level(c, body.sku, body.warehouse, Pool.SELLABLE)
         if seen < body.quantity:
-            raise Refusal(409, "sold out", "已售罄", field="quantity", value=body.quantity)
+            raise Refusal(409, en="sold out", zh="已售罄", field="quantity", value=body.quantity)
         time.sleep(0.002)  # the service's own work between its read and its write
         with store.guarded() as c:
             c.execute(update(levels).where(levels.c.sku == body.sku, levels.c.warehouse == body.warehouse,
@@ -105,7 +105,7 @@ def stocked_hub(backend: str, folder: Path, *, naive: bool = False, keeper_threa
     """A hub on ``backend`` (sqlite, postgresql, redis = SQLite behind the fast path) with its keeper."""
     url = POSTGRES if backend == "postgresql" else f"sqlite:///{folder / 'hub.sqlite3'}"
     if backend == "postgresql":
-        from hub.schema import metadata
+        from orderdesk.hub.schema import metadata
 
         engine = create_engine(url)
         metadata.drop_all(engine)
@@ -114,7 +114,7 @@ def stocked_hub(backend: str, folder: Path, *, naive: bool = False, keeper_threa
     store.ensure_demo_users()
     fastpath, off = None, "this hub was started without Redis"
     if backend == "redis":
-        from inventory.fastpath import FastPath
+        from orderdesk.inventory.fastpath import FastPath
 
         fastpath = FastPath.connect(REDIS, prefix=prefix or f"orderdesk-test:{uuid.uuid4().hex[:8]}")
         off = ""
@@ -139,8 +139,8 @@ def stocked_hub(backend: str, folder: Path, *, naive: bool = False, keeper_threa
 
 def expire_many(store: HubStore, count: int, keeper: InventoryKeeper) -> tuple[float, int]:
     """``count`` holds put in past their deadline in bulk, then expired by the sweeper: (seconds, expired)."""
-    from inventory.ledger import move
-    from inventory.schema import reservations
+    from orderdesk.inventory.ledger import move
+    from orderdesk.inventory.schema import reservations
 
     at = now_ms()
     with store.guarded() as c:
@@ -167,7 +167,7 @@ def hub_process(backend: str, folder: Path) -> Iterator[str]:
 
     url = POSTGRES if backend == "postgresql" else f"sqlite:///{folder / 'hub.sqlite3'}"
     if backend == "postgresql":
-        from hub.schema import metadata
+        from orderdesk.hub.schema import metadata
 
         engine = create_engine(url)
         metadata.drop_all(engine)

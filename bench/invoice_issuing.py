@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from hub import invoice_store as book
-from hub.demo import _uscc
-from hub.invoicer import Invoicer
-from hub.store import HubStore
-from invoicing.platform.local import DEMO_SELLER, LocalPlatform
-from invoicing.platform.nuonuo import NuonuoPlatform
-from invoicing.states import InvoiceState
-from sync.contract import ObservationRecord, OrderRecord
+from orderdesk.hub import invoice_store as book
+from orderdesk.hub.demo import _uscc
+from orderdesk.hub.invoicer import Invoicer
+from orderdesk.hub.store import HubStore
+from orderdesk.invoicing.platform.local import DEMO_SELLER, LocalPlatform
+from orderdesk.invoicing.platform.nuonuo import NuonuoPlatform
+from orderdesk.invoicing.states import InvoiceState
+from orderdesk.sync.contract import ObservationRecord, OrderRecord
 
 SIGNED = (("douyin", 105, "2026-11-24T14:01:00+08:00"), ("douyin", 3, "2026-11-24T18:00:00+08:00"),
           ("douyin", 5, "2026-11-25T10:00:00+08:00"))  # fmt: skip

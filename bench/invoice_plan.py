@@ -12,8 +12,8 @@ import argparse
 import random
 import time
 
-from invoicing.plan import EligibleOrder, plan, summary
-from invoicing.tax_table import bundled
+from orderdesk.invoicing.plan import EligibleOrder, plan, summary
+from orderdesk.invoicing.tax_table import bundled
 
 
 def orders(count: int, seed: int = 7) -> list[EligibleOrder]:

@@ -27,15 +27,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from hub.demo import records
-from printing.coverage import policy
-from printing.fonts import FONTS_DIR
-from printing.profiles import load_profile
-from printing.render import render
-from printing.scan import find
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.cache.pipeline import apply_batches
+from orderdesk.hub.demo import records
+from orderdesk.printing.coverage import policy
+from orderdesk.printing.fonts import FONTS_DIR
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.render import render
+from orderdesk.printing.scan import find
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.pipeline import apply_batches
 
 CJK = FONTS_DIR / "DroidSansFallbackFull.ttf"
 

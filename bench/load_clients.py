@@ -30,8 +30,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import orjson
 
-from hub.demo import records
-from sync.client import HubClient
+from orderdesk.hub.demo import records
+from orderdesk.sync.client import HubClient
 
 CHANNELS = ("taobao", "douyin", "pdd", "wechat_channels", "youzan", "miniapp")
 SOURCES = (*CHANNELS, "kuaidi100", "finance")

@@ -11,8 +11,8 @@ import json
 import sys
 import time
 
-from hub.demo import recent, seed
-from hub.store import HubStore
+from orderdesk.hub.demo import recent, seed
+from orderdesk.hub.store import HubStore
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from bench.hub_process import seeded_hub
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.client import HubClient
-from sync.syncer import Syncer
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.client import HubClient
+from orderdesk.sync.syncer import Syncer
 
 TICK = 0.010
 

@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from invoicing.amounts import split_tax
-from invoicing.monthly_list import ListedInvoice, ListedLine, write_csv, write_xlsx
+from orderdesk.invoicing.amounts import split_tax
+from orderdesk.invoicing.monthly_list import ListedInvoice, ListedLine, write_csv, write_xlsx
 
 
 def invoices(count: int, seed: int = 7) -> list[ListedInvoice]:

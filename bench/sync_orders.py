@@ -23,10 +23,10 @@ from pathlib import Path
 import httpx
 
 from bench.hub_process import seeded_hub
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.client import HubClient
-from sync.syncer import Syncer
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.client import HubClient
+from orderdesk.sync.syncer import Syncer
 
 
 def run_ours(url: str, token: str, cache_path: Path, page_size: int, workers: int) -> tuple[float, dict]:

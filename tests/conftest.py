@@ -13,8 +13,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def obs(source: str, status: Any, at: str, order_ref: dict[str, str] | None = No
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[Any]:
     """The real reference hub on a loopback port, on a SQLite file of the test's own."""
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
 
     store = HubStore(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
     store.ensure_demo_users()
@@ -152,9 +152,9 @@ def printer_server() -> Iterator[Any]:
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     """The real hub (150 demo orders: one snapshot page, no worker processes) on loopback, a
     supervisor's token, and ``good``: a closed cache file synced from it, for tests to copy."""
-    from hub.demo import seed
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub.demo import seed
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
     from tests.damage import sync_into
 
     folder = tmp_path_factory.mktemp("synced")

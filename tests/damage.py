@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.client import HubClient
-from sync.syncer import Syncer
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.client import HubClient
+from orderdesk.sync.syncer import Syncer
 
 
 def orderdesk() -> str:

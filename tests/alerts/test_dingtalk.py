@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alerts.dingtalk import TEXT_LIMIT_BYTES, Alert, DingTalkRobot, sign, signed_url
-from alerts.local_robot import expected_sign, local_robot, local_robot_app
-from hub.server import LoopbackServer
+from orderdesk.alerts.dingtalk import TEXT_LIMIT_BYTES, Alert, DingTalkRobot, sign, signed_url
+from orderdesk.alerts.local_robot import expected_sign, local_robot, local_robot_app
+from orderdesk.hub.server import LoopbackServer
 
 TOKEN = "t0ken9f8e7d6c5b4a3"
 SECRET = "SECb1a2c3d4e5f60718293a4b5c6d7e8f9"

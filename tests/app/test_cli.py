@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from app.cli.main import main
-from sync.mapping.registry import bundled_documents
+from orderdesk.app.cli.main import main
+from orderdesk.sync.mapping.registry import bundled_documents
 from tests.conftest import obs, order, ref
 
 
@@ -191,9 +191,9 @@ def test_refused_records_say_why_in_chinese_by_default_and_in_english_on_request
 
 
 def test_a_reader_that_stops_early_gets_no_error(tmp_path):
-    from hub.demo import records
-    from sync.cache import Cache
-    from sync.cache.apply import CacheWriter
+    from orderdesk.hub.demo import records
+    from orderdesk.sync.cache import Cache
+    from orderdesk.sync.cache.apply import CacheWriter
 
     with Cache(tmp_path / "c.sqlite3") as cache:
         data = list(records(3000, 2))

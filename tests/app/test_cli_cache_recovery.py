@@ -10,20 +10,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from printing.printers import Printer
-from printing.profiles import load_profile
-from printing.transports import FileTransport
-from sync.cache import Cache
-from sync.cache.mapping_store import import_table
-from sync.cache.migrate import backup_file
-from sync.mapping.registry import bundled_documents
+from orderdesk.printing.printers import Printer
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import FileTransport
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.mapping_store import import_table
+from orderdesk.sync.cache.migrate import backup_file
+from orderdesk.sync.mapping.registry import bundled_documents
 from tests.damage import cli, copy_of, one_value, overwrite_in
 
 
 def local_work(cache_path: Path, labels: Path) -> dict[str, object]:
     """What only this computer has: labels printed (jobs, a substitution, actions for the hub) and a
     mapping table imported here."""
-    from printing.jobs import print_label
+    from orderdesk.printing.jobs import print_label
 
     printer = Printer("test-pdf", load_profile("pdf-76x130"), FileTransport(labels), True)
     document = next(d for d in bundled_documents() if d["source"] == "douyin")

@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.cache.full_check import full_check
+from orderdesk.sync.cache.full_check import full_check
 from tests.damage import cli, copy_of, one_value, overwrite_in
 
 KILLED_WRITER = r"""
 import os, sys
 from pathlib import Path
-from sync import sync_state
-from sync.cache import Cache
+from orderdesk.sync import sync_state
+from orderdesk.sync.cache import Cache
 cache = Cache(Path(sys.argv[1]))
 with cache.write() as c:
     sync_state.save(c, "http://killed.example", "note", "written just before the kill")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli.main import main
-from sync.cache import Cache
-from sync.contract import ObservationRecord
+from orderdesk.app.cli.main import main
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.contract import ObservationRecord
 from tests.conftest import obs, order, ref
 
 PAID_AT = "2026-01-24T14:01:00+08:00"

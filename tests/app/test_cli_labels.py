@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.cli.main import main
+from orderdesk.app.cli.main import main
 from tests.conftest import order, ref
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.main import main
+from orderdesk.app.cli.main import main
 from tests.conftest import order
 
 

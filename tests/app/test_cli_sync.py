@@ -7,8 +7,8 @@ import json
 
 import httpx
 
-from app.cli.main import main
-from hub.demo import seed
+from orderdesk.app.cli.main import main
+from orderdesk.hub.demo import seed
 
 
 def run(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -143,8 +143,8 @@ def test_watch_keeps_syncing_until_interrupted_and_stops_cleanly(hub, tmp_path):
     import subprocess
     import time
 
-    from hub.live import LiveTraffic
-    from sync.cache import Cache
+    from orderdesk.hub.live import LiveTraffic
+    from orderdesk.sync.cache import Cache
     from tests.conftest import token_for
 
     live = LiveTraffic(hub.store, rate=40).start()

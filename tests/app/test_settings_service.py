@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services.background_sync import BackgroundSync, SyncStatus
-from app.services.packing import PackingStation
-from app.services.session import Session
-from app.services.settings import SettingRefused, Settings, SettingsSaved, apply_saved, resolve_printer
-from printing.printer_spec import PrinterSpec
-from printing.printers import PrinterBook
+from orderdesk.app.services.background_sync import BackgroundSync, SyncStatus
+from orderdesk.app.services.packing import PackingStation
+from orderdesk.app.services.session import Session
+from orderdesk.app.services.settings import SettingRefused, Settings, SettingsSaved, apply_saved, resolve_printer
+from orderdesk.printing.printer_spec import PrinterSpec
+from orderdesk.printing.printers import PrinterBook
 from tests.conftest import token_for
 
 
@@ -122,7 +122,7 @@ def test_any_settings_file_loads_typed_within_range(tmp_path_factory, stored) ->
 
 
 def test_the_demo_keeps_a_config_of_its_own_naming_its_hub_and_printer(tmp_path: Path) -> None:
-    from app.services.settings import ConsoleConfig
+    from orderdesk.app.services.settings import ConsoleConfig
 
     config, demo = ConsoleConfig.demo(tmp_path / "demo", "http://127.0.0.1:40001", Settings(language="en"))
     printer = resolve_printer(demo, config.printers)
@@ -135,7 +135,7 @@ def test_the_demo_keeps_a_config_of_its_own_naming_its_hub_and_printer(tmp_path:
 
 @given(url=st.one_of(st.text(max_size=60), st.builds(lambda rest: "http://" + rest, st.text(max_size=40))))
 def test_any_hub_address_is_either_an_http_url_or_refused_naming_it(url: str) -> None:
-    from app.services.settings import check_hub_url
+    from orderdesk.app.services.settings import check_hub_url
 
     try:
         checked = check_hub_url(url)

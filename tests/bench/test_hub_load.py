@@ -1,7 +1,7 @@
 """The pieces of `bench hub_load` at a tiny scale against the real hub (a few consoles, a few
 seconds): the channels push and the hub stores, the consoles follow and measure their lag, the light
 read of a page finds what the full parse finds, a poll behind is told from one that is not, and the
-probe counts CPU. The benchmark itself is not a test (README: Benchmarks)."""
+probe counts CPU. The benchmark itself is not a test (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bench.hub_load import Outcome, Stage
 from bench.load_clients import SOURCES, LightFeed, _light_page, _parsed_page, run_channels, run_consoles
 from bench.load_hub import bench_database, sign_in
 from bench.load_probe import Probe, cpu_seconds, descendants
-from sync.client import HubClient
+from orderdesk.sync.client import HubClient
 from tests.conftest import order
 
 

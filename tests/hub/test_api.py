@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from hub.feed import feed_cursor
+from orderdesk.hub.feed import feed_cursor
 from tests.conftest import obs, order, ref, token_for
 
 

@@ -15,12 +15,12 @@ import httpx
 import jwt
 import pytest
 
-from hub.api import create_app
-from hub.auth import TokenAuthority
-from hub.secret import random_secret
-from hub.server import BackgroundHub
-from hub.store import HubStore
-from hub.throttle import SignInLimits
+from orderdesk.hub.api import create_app
+from orderdesk.hub.auth import TokenAuthority
+from orderdesk.hub.secret import random_secret
+from orderdesk.hub.server import BackgroundHub
+from orderdesk.hub.store import HubStore
+from orderdesk.hub.throttle import SignInLimits
 from tests.conftest import order, token_for
 
 SECRET = random_secret()
@@ -102,7 +102,7 @@ def test_sign_out_revokes_the_token_and_only_that_token(hub):
 
 
 def test_revoked_token_ids_are_dropped_once_the_tokens_would_have_expired(hub):
-    from hub.schema import revoked_tokens
+    from orderdesk.hub.schema import revoked_tokens
 
     for _ in range(2):
         httpx.post(f"{hub.url}/v1/auth/logout", headers={"Authorization": f"Bearer {token_for(hub.url, 'clerk')}"})
@@ -189,7 +189,7 @@ def test_an_old_database_with_its_secret_row_stops_using_it_and_forgets_it(tmp_p
 def test_the_client_signs_out_and_hears_a_throttled_sign_in_at_once(hub):
     import asyncio
 
-    from sync.client import HubClient, HubError, revoke_token
+    from orderdesk.sync.client import HubClient, HubError, revoke_token
 
     async def scenario() -> None:
         async with HubClient(hub.url) as client:

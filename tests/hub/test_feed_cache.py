@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.feed_cache import FeedCache, Page, render
+from orderdesk.hub.feed_cache import FeedCache, Page, render
 
 
 def _rows(numbers: list[int]) -> list[SimpleNamespace]:

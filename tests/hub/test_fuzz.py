@@ -13,11 +13,11 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from hub.api import create_app
-from hub.auth import TokenAuthority
-from hub.secret import random_secret
-from hub.store import HubStore
-from sync.contract import OrderRecord
+from orderdesk.hub.api import create_app
+from orderdesk.hub.auth import TokenAuthority
+from orderdesk.hub.secret import random_secret
+from orderdesk.hub.store import HubStore
+from orderdesk.sync.contract import OrderRecord
 from tests.conftest import order
 
 _folder = Path(tempfile.mkdtemp(prefix="orderdesk-fuzz-"))

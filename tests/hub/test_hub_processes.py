@@ -117,7 +117,7 @@ def test_hub_processes_on_postgres_share_throttle_and_revocations(tmp_path):
         pytest.skip(reason)
     from sqlalchemy import create_engine
 
-    from hub.schema import metadata
+    from orderdesk.hub.schema import metadata
 
     engine = create_engine(POSTGRES)
     metadata.drop_all(engine)

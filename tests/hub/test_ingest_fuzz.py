@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from hub.schema import observations as hub_observations
-from hub.schema import orders as hub_orders
-from sync.resources import MAPPINGS_DIR
+from orderdesk.hub.schema import observations as hub_observations
+from orderdesk.hub.schema import orders as hub_orders
+from orderdesk.sync.resources import MAPPINGS_DIR
 from tests.conftest import order, token_for
 
 SOURCES = sorted(p.stem for p in MAPPINGS_DIR.glob("*.json") if p.name != "mapping.schema.json")
@@ -27,8 +27,8 @@ _numbers = itertools.count()
 
 @pytest.fixture(scope="module")
 def hub_client(tmp_path_factory) -> Iterator[tuple[httpx.Client, Any]]:
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
 
     store = HubStore(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'hub.sqlite3'}")
     store.ensure_demo_users()
@@ -204,7 +204,7 @@ def test_raw_bytes_never_fail_the_hub(hub_client, raw, form, source):
 @given(document=json_values, limit=st.integers(0, 6), ascii_only=st.booleans())
 @settings(max_examples=200, deadline=None)
 def test_the_depth_read_from_the_bytes_is_the_depth_of_the_parsed_document(document, limit, ascii_only):
-    from hub.body import _depth_exceeded, deeper_than, shape_of
+    from orderdesk.hub.body import _depth_exceeded, deeper_than, shape_of
 
     raw = json.dumps(document, ensure_ascii=ascii_only).encode()  # strings full of quotes, brackets, backslashes
     assert deeper_than(shape_of(raw), limit) == (_depth_exceeded(document, limit) is not None)

@@ -14,14 +14,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from hub import ingest_stats
-from hub.api import create_app
-from hub.body import IngestLimits
-from hub.schema import metadata
-from hub.secret import random_secret
-from hub.server import BackgroundHub
-from hub.store import HubStore, now_ms
-from sync.client import HubClient
+from orderdesk.hub import ingest_stats
+from orderdesk.hub.api import create_app
+from orderdesk.hub.body import IngestLimits
+from orderdesk.hub.schema import metadata
+from orderdesk.hub.secret import random_secret
+from orderdesk.hub.server import BackgroundHub
+from orderdesk.hub.store import HubStore, now_ms
+from orderdesk.sync.client import HubClient
 from tests.conftest import obs, order, ref, token_for
 
 LIMITS = IngestLimits(max_body_bytes=64 * 1024, max_records=5)  # small, so a 413 is cheap to provoke

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from hub.live import LiveTraffic
-from hub.store import HubStore
+from orderdesk.hub.live import LiveTraffic
+from orderdesk.hub.store import HubStore
 
 
 def test_live_traffic_adds_orders_and_then_their_statuses(tmp_path):
@@ -28,7 +28,7 @@ def test_live_traffic_adds_orders_and_then_their_statuses(tmp_path):
 def test_live_traffic_through_the_ingest_is_counted_as_the_channels_calls(tmp_path):
     import httpx
 
-    from hub.server import BackgroundHub
+    from orderdesk.hub.server import BackgroundHub
     from tests.conftest import token_for
 
     store = HubStore(f"sqlite:///{tmp_path / 'live.sqlite3'}")

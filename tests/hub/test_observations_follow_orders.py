@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from sync.contract import ObservationRecord
+from orderdesk.sync.contract import ObservationRecord
 from tests.conftest import obs, order, ref, token_for
 
 PAID = "2026-01-24T14:01:00+08:00"

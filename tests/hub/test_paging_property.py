@@ -17,8 +17,8 @@ _examples = itertools.count()
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(count=st.integers(1, 40), page=st.integers(1, 17), with_observations=st.booleans())
 def test_shared_timestamps_across_page_boundaries(tmp_path_factory, count, page, with_observations):
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
 
     run = next(_examples)
     store = HubStore(f"sqlite:///{tmp_path_factory.mktemp('hub') / 'hub.sqlite3'}")

@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from hub.schema import metadata
-from hub.store import HubStore
+from orderdesk.hub.schema import metadata
+from orderdesk.hub.store import HubStore
 from tests.conftest import obs, order, ref
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -48,7 +48,7 @@ def pg_store():
 
 
 def test_concurrent_writers_never_commit_behind_a_cursor_a_reader_already_has(pg_store):
-    from sync.contract import ObservationRecord, OrderRecord
+    from orderdesk.sync.contract import ObservationRecord, OrderRecord
 
     writers, per_writer = 6, 25
     seen: list[int] = []
@@ -98,7 +98,7 @@ def test_concurrent_writers_never_commit_behind_a_cursor_a_reader_already_has(pg
 def test_the_api_works_the_same_on_postgres(pg_store):
     import httpx
 
-    from hub.server import BackgroundHub
+    from orderdesk.hub.server import BackgroundHub
     from tests.conftest import token_for
 
     with BackgroundHub(pg_store) as hub:

@@ -7,7 +7,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub import tickets
+from orderdesk.hub import tickets
 from tests.conftest import token_for
 
 

@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
-from hub import bulk
-from hub.feed_cache import FeedCache
-from hub.rows import order_rows
-from hub.schema import metadata
-from hub.store import HubStore
-from sync.contract import ObservationRecord, OrderRecord
+from orderdesk.hub import bulk
+from orderdesk.hub.feed_cache import FeedCache
+from orderdesk.hub.rows import order_rows
+from orderdesk.hub.schema import metadata
+from orderdesk.hub.store import HubStore
+from orderdesk.sync.contract import ObservationRecord, OrderRecord
 from tests.conftest import obs, order, ref, token_for
 from tests.hub.test_postgres import _reachable
 
@@ -161,7 +161,7 @@ def test_an_order_sent_again_is_fed_only_when_it_changed_and_keeps_the_unified_i
 
 @pytest.mark.parametrize("cache_bytes", [32 * 1024 * 1024, 700], ids=["whole stretch", "letting go all the time"])
 def test_readers_over_http_see_every_change_once_in_commit_order_while_writers_race(pg_url, cache_bytes):
-    from hub.server import BackgroundHub
+    from orderdesk.hub.server import BackgroundHub
 
     store = fresh_store(pg_url)
     store.ensure_demo_users()
@@ -221,7 +221,7 @@ def test_readers_over_http_see_every_change_once_in_commit_order_while_writers_r
 
 
 def test_postgres_plans_each_lookup_for_its_values_and_finds_orders_through_the_unique_index(pg_url):
-    from hub.demo import seed
+    from orderdesk.hub.demo import seed
 
     store = fresh_store(pg_url)
     try:

@@ -16,10 +16,10 @@ NOW = datetime(2026, 3, 25, 12, tzinfo=UTC)  # the ordinary orders start after t
 
 @pytest.fixture(scope="module")
 def month_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from hub import reconciliation_demo
-    from hub.demo import recent, seed
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub import reconciliation_demo
+    from orderdesk.hub.demo import recent, seed
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
     from tests.damage import sync_into
 
     folder = tmp_path_factory.mktemp("month")

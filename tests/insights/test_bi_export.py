@@ -22,12 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli.main import main
-from hub.demo import records
-from insights import bi_export
-from insights.bi_export import DAILY, SALT_KEY, TABLES, WHOLE, customer_keyer, export_bi, schema_document
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.app.cli.main import main
+from orderdesk.hub.demo import records
+from orderdesk.insights import bi_export
+from orderdesk.insights.bi_export import DAILY, SALT_KEY, TABLES, WHOLE, customer_keyer, export_bi, schema_document
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV_READ = pcsv.ParseOptions(newlines_in_values=True)
@@ -147,7 +147,7 @@ def test_every_table_reads_back_in_both_formats_and_joins_on_domain_id(built, tm
     assert all(e["at_day"] == e["at"].date() for e in events)
 
 
-def test_the_schema_document_matches_the_files_and_the_readme(built, tmp_path):
+def test_the_schema_document_matches_the_files_and_the_docs(built, tmp_path):
     cache_path, _ = built
     out = tmp_path / "bi"
     _export(cache_path, out, formats=("parquet",))
@@ -162,9 +162,8 @@ def test_the_schema_document_matches_the_files_and_the_readme(built, tmp_path):
         assert schema.field(0).metadata[b"zh"].decode() == table["columns"][0]["zh"]
     money = [c for t in document["tables"] for c in t["columns"] if c["name"].endswith("_fen")]
     assert money and all(c["type"] == "int64" and "分" in c["zh"] and "fen" in c["en"] for c in money)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## BI export" in readme and bi_export.schema_markdown() in readme
-    assert readme.index("## BI export") < readme.index("## Benchmarks")
+    docs = (ROOT / "docs" / "bi-export.md").read_text(encoding="utf-8")
+    assert docs.startswith("# BI export") and bi_export.schema_markdown() in docs
 
 
 def test_a_changed_order_rewrites_its_day_and_no_other(built, tmp_path):
@@ -321,8 +320,8 @@ def test_a_new_salt_rewrites_every_day(built, tmp_path):
 KILLED = """
 import os, signal, sys
 from pathlib import Path
-import insights.bi_export as b
-import insights.bi_files as files
+import orderdesk.insights.bi_export as b
+import orderdesk.insights.bi_files as files
 b.CHUNK = files.CHUNK = 20
 written = 0
 real = files._Writers.write
@@ -333,7 +332,7 @@ def write(self, chunk):
     if written == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
 files._Writers.write = write
-from sync.cache import Cache
+from orderdesk.sync.cache import Cache
 with Cache(Path(sys.argv[1])) as cache:
     b.export_bi(cache, Path(sys.argv[2]))
 """

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from insights import kept, reconciliation
-from insights.consistency import Consistency, consistency
-from insights.quality import quality
-from insights.reconciliation import Reconciliation, month_totals, reconcile
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.insights import kept, reconciliation
+from orderdesk.insights.consistency import Consistency, consistency
+from orderdesk.insights.quality import quality
+from orderdesk.insights.reconciliation import Reconciliation, month_totals, reconcile
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
 from tests.insights.test_measures import DAY, NOW, _orders
 
@@ -70,7 +70,7 @@ def test_a_kept_day_gives_what_computing_it_afresh_gives_as_time_passes(made: Si
 
 
 def kept_kind() -> str:
-    from insights.consistency import KEPT_KIND
+    from orderdesk.insights.consistency import KEPT_KIND
 
     return KEPT_KIND
 

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from insights import health, selfcheck
-from insights.consistency import consistency
-from insights.quality import ThresholdsError, load_thresholds, quality
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.insights import health, selfcheck
+from orderdesk.insights.consistency import consistency
+from orderdesk.insights.quality import ThresholdsError, load_thresholds, quality
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
 
 NOW = datetime(2026, 2, 20, 12, tzinfo=UTC)
@@ -171,7 +171,7 @@ def test_the_self_check_measures_every_row(made: SimpleNamespace) -> None:
 
 
 def test_the_hubs_facts_decide_the_drill_and_the_complaints_rows(made: SimpleNamespace) -> None:
-    from insights.measures import HubFacts
+    from orderdesk.insights.measures import HubFacts
 
     drill = {"sku": "DRILL-1", "requests": 1000, "stock": 100, "units_held": 100, "oversold": 0, "differences": 0,
              "p99_ms": 9000.0, "at_ms": int(NOW.timestamp() * 1000)}  # fmt: skip

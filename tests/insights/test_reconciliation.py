@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from hub import reconciliation_demo
-from insights.reconciliation import PARTS, month_bounds, reconcile
-from sync.cache import Cache
+from orderdesk.hub import reconciliation_demo
+from orderdesk.insights.reconciliation import PARTS, month_bounds, reconcile
+from orderdesk.sync.cache import Cache
 
 
 def test_the_planted_month_is_the_story_scaled_down() -> None:

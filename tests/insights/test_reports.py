@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
-from alerts.local_robot import local_robot, local_wecom
-from hub import report_claims
-from insights import reports, robots
-from sync.cache import Cache
-from sync.client import HubClient
+from orderdesk.alerts.local_robot import local_robot, local_wecom
+from orderdesk.hub import report_claims
+from orderdesk.insights import reports, robots
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.client import HubClient
 
 KEY, TOKEN, SECRET = "wecom-key-7f3a", "ding-token-99", "SECding5ecret"
 NOW_MS = 1_774_440_000_000  # 2026-03-25 20:00 China time

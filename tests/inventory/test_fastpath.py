@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from inventory.fastpath import FastPath, FastPathUnavailable, Take
+from orderdesk.inventory.fastpath import FastPath, FastPathUnavailable, Take
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SKU, WAREHOUSE = "FUDAI-2026", "HZ"

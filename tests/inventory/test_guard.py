@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, update
 
-from hub.schema import metadata
-from hub.store import HubStore
-from inventory import reservations as holds
-from inventory.ledger import InventoryRefused, differences, level, move
-from inventory.pools import Pool
-from inventory.schema import levels
+from orderdesk.hub.schema import metadata
+from orderdesk.hub.store import HubStore
+from orderdesk.inventory import reservations as holds
+from orderdesk.inventory.ledger import InventoryRefused, differences, level, move
+from orderdesk.inventory.pools import Pool
+from orderdesk.inventory.schema import levels
 from tests.hub.test_postgres import POSTGRES, _reachable
 
 SKU, WAREHOUSE = "FUDAI-2026", "HZ"
@@ -56,7 +56,7 @@ def naive_reserve(store: HubStore, key: str) -> None:
     with store.read() as c:
         seen = level(c, SKU, WAREHOUSE, Pool.SELLABLE)
     if seen < 1:
-        raise InventoryRefused("quantity", 1, "sold out", "已售罄", kind="insufficient")
+        raise InventoryRefused("quantity", 1, en="sold out", zh="已售罄", kind="insufficient")
     with store.guarded() as c:
         c.execute(update(levels).where(levels.c.sku == SKU, levels.c.warehouse == WAREHOUSE,
                                        levels.c.pool == Pool.SELLABLE.value).values(quantity=seen - 1))  # fmt: skip

@@ -15,10 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from alerts.dingtalk import DingTalkRobot
-from alerts.local_robot import local_robot
 from bench.inventory_storm import SKU, WAREHOUSE, Stocked, stocked_hub, storm, token
-from inventory.schema import reservations
+from orderdesk.alerts.dingtalk import DingTalkRobot
+from orderdesk.alerts.local_robot import local_robot
+from orderdesk.inventory.schema import reservations
 from tests.hub.test_postgres import _reachable
 
 STOCK, REQUESTS = 100, 1000
@@ -228,7 +228,7 @@ def test_reserved_and_committed_move_only_by_holds_and_sales_and_quotas_are_not_
 def test_one_sku_whose_holds_cannot_be_covered_does_not_stop_the_others_expiring(hub: Stocked) -> None:
     from sqlalchemy import update
 
-    from inventory.schema import levels
+    from orderdesk.inventory.schema import levels
 
     hub.receive(10)
     hub.receive(10, sku="TEA-LJ-250", title="西湖龙井")

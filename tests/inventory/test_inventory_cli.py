@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli.main import main
 from bench.inventory_storm import Stocked, stocked_hub, token
+from orderdesk.app.cli.main import main
 
 
 @pytest.fixture
@@ -156,9 +156,9 @@ def test_a_drill_is_counted_by_the_hub_and_read_by_the_self_check(
 ) -> None:
     from datetime import date
 
-    from insights import selfcheck
-    from insights.measures import HubFacts
-    from sync.cache import Cache
+    from orderdesk.insights import selfcheck
+    from orderdesk.insights.measures import HubFacts
+    from orderdesk.sync.cache import Cache
 
     code, out, _ = cli(capsys, hub, "inventory", "drill", "--requests", "300", "--stock", "40", "--json")
     verdict = json.loads(out)

@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 
-from hub.demo import _uscc
-from hub.invoicer import Invoicer
-from hub.server import BackgroundHub
-from hub.store import HubStore
-from invoicing.platform.local import DEMO_SELLER, LocalPlatform
-from invoicing.platform.nuonuo import NuonuoPlatform
-from sync.contract import ObservationRecord, OrderRecord
+from orderdesk.hub.demo import _uscc
+from orderdesk.hub.invoicer import Invoicer
+from orderdesk.hub.server import BackgroundHub
+from orderdesk.hub.store import HubStore
+from orderdesk.invoicing.platform.local import DEMO_SELLER, LocalPlatform
+from orderdesk.invoicing.platform.nuonuo import NuonuoPlatform
+from orderdesk.sync.contract import ObservationRecord, OrderRecord
 from tests.conftest import obs, order, ref, token_for
 
 BUYER_ID = _uscc(random.Random("杭州云帆科技有限公司"))

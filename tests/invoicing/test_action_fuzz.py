@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from invoicing.platform.adapter import PlatformRefused, PlatformUnavailable
-from invoicing.platform.nuonuo import NuonuoPlatform
+from orderdesk.invoicing.platform.adapter import PlatformRefused, PlatformUnavailable
+from orderdesk.invoicing.platform.nuonuo import NuonuoPlatform
 from tests.invoicing.hub_fixture import Invoicing, invoicing_setup
 
 KINDS = ["invoice_fix", "invoice_confirm", "invoice_split", "invoice_retry", "invoice_red", "red_invoice_request",
@@ -80,8 +80,8 @@ bodies = st.one_of(st.binary(max_size=200), values.map(lambda v: json.dumps(v).e
 @settings(max_examples=150, deadline=None)
 @given(status=st.sampled_from([200, 200, 200, 400, 500, 502]), body=bodies)
 def test_no_platform_answer_makes_the_adapter_fail(status: int, body: bytes) -> None:
-    from invoicing.platform.adapter import BillingRequest
-    from invoicing.profile import BuyerProfile, BuyerType, InvoiceKind
+    from orderdesk.invoicing.platform.adapter import BillingRequest
+    from orderdesk.invoicing.profile import BuyerProfile, BuyerType, InvoiceKind
 
     platform = _platform(httpx.Response(status, content=body))
     buyer = BuyerProfile(InvoiceKind.ORDINARY, BuyerType.PERSON, "张伟")

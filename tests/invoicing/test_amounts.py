@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from invoicing.amounts import InvoiceLine, in_words, split_tax, unit_price
-from invoicing.tax_table import TABLE_FILE, TaxTable, TaxTableError, bundled
+from orderdesk.invoicing.amounts import InvoiceLine, in_words, split_tax, unit_price
+from orderdesk.invoicing.tax_table import TABLE_FILE, TaxTable, TaxTableError, bundled
 
 RATES = [1300, 900, 600, 500, 300, 100, 0]
 

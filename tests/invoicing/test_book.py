@@ -10,11 +10,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from invoicing.amounts import InvoiceLine
-from invoicing.book import InvoiceBook
-from invoicing.red_letter import BlueLine, RedLetterRefused, RedReason, red_lines
-from invoicing.states import InvalidMove, InvoiceState
-from invoicing.tax_table import bundled
+from orderdesk.invoicing.amounts import InvoiceLine
+from orderdesk.invoicing.book import InvoiceBook
+from orderdesk.invoicing.red_letter import BlueLine, RedLetterRefused, RedReason, red_lines
+from orderdesk.invoicing.states import InvalidMove, InvoiceState
+from orderdesk.invoicing.tax_table import bundled
 
 CLOTHES = bundled().item("SKU-1")
 SERVICE = bundled().item("SVC-1")

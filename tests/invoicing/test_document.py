@@ -7,11 +7,11 @@ import io
 
 from pypdf import PdfReader
 
-from invoicing.amounts import InvoiceLine
-from invoicing.document import IssuedInvoice, Seller, invoice_pdf, orders_remark
-from invoicing.nuonuo_sign import sign, verify
-from invoicing.profile import BuyerProfile, BuyerType, InvoiceKind
-from invoicing.tax_table import bundled
+from orderdesk.invoicing.amounts import InvoiceLine
+from orderdesk.invoicing.document import IssuedInvoice, Seller, invoice_pdf, orders_remark
+from orderdesk.invoicing.nuonuo_sign import sign, verify
+from orderdesk.invoicing.profile import BuyerProfile, BuyerType, InvoiceKind
+from orderdesk.invoicing.tax_table import bundled
 
 BUYER = BuyerProfile(InvoiceKind.SPECIAL, BuyerType.COMPANY, "北京某某科技有限公司", "91110000600037341L", "北京", "010-1",
                      "工行", "0200")  # fmt: skip

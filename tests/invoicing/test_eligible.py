@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.cli.main import main
-from invoicing.eligible import eligible_orders
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.app.cli.main import main
+from orderdesk.invoicing.eligible import eligible_orders
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
 
 CONFIRMED = [("douyin", 105, "2026-11-24T14:01:00+08:00"), ("douyin", 3, "2026-11-24T18:00:00+08:00"),

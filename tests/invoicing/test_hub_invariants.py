@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from hub import invoice_store as book
-from hub.demo import _uscc
-from invoicing.platform.local import MODES
-from invoicing.states import InvoiceState
+from orderdesk.hub import invoice_store as book
+from orderdesk.hub.demo import _uscc
+from orderdesk.invoicing.platform.local import MODES
+from orderdesk.invoicing.states import InvoiceState
 from tests.invoicing.hub_fixture import Invoicing, invoicing_setup
 
 BUYERS = [{"kind": "pc", "buyer_type": "company", "title": t, "taxpayer_id": _uscc(random.Random(t))}

@@ -115,7 +115,7 @@ def test_the_monthly_list_of_the_month_before_is_made_by_the_fifth(inv: Invoicin
 
     import openpyxl
 
-    from sync.china_time import CHINA_TZ
+    from orderdesk.sync.china_time import CHINA_TZ
 
     inv.signed_order("DD-ML")
     inv.invoicer.until_quiet()

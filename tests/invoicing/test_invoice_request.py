@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from invoicing.eligible import eligible_orders
-from invoicing.plan import PlanKind, plan
-from invoicing.tax_table import bundled
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.cache.queries import find_orders, order_document
+from orderdesk.invoicing.eligible import eligible_orders
+from orderdesk.invoicing.plan import PlanKind, plan
+from orderdesk.invoicing.tax_table import bundled
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.queries import find_orders, order_document
 from tests.conftest import obs, order, ref
 from tests.hub.test_observations_follow_orders import client, ingest
 

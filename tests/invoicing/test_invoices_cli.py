@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.cli.main import main
-from sync.china_time import CHINA_TZ
+from orderdesk.app.cli.main import main
+from orderdesk.sync.china_time import CHINA_TZ
 from tests.conftest import token_for
 from tests.invoicing.hub_fixture import Invoicing, invoicing_setup
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from hub.demo import _uscc
-from hub.server import LoopbackServer
-from invoicing.kingdee_push import KingdeeAccount, KingdeeRefused, push
-from invoicing.monthly_list import ListedInvoice, ListedLine
+from orderdesk.hub.demo import _uscc
+from orderdesk.hub.server import LoopbackServer
+from orderdesk.invoicing.kingdee_push import KingdeeAccount, KingdeeRefused, push
+from orderdesk.invoicing.monthly_list import ListedInvoice, ListedLine
 
 SHENZHEN_ID = _uscc(random.Random("深圳市南山智造有限公司"))  # a real-format taxpayer id, check character and all
 INVOICES = [
@@ -70,9 +70,9 @@ def test_a_refusal_names_the_form() -> None:
 
 
 def test_the_cli_pushes_the_caches_month(tmp_path, monkeypatch, capsys) -> None:
-    from app.cli.main import main
-    from sync.cache import Cache
-    from sync.cache import invoices as cached
+    from orderdesk.app.cli.main import main
+    from orderdesk.sync.cache import Cache
+    from orderdesk.sync.cache import invoices as cached
 
     body = {"order_no": "OD1", "state": "issued", "red_of": None, "month": "2026-10", "number": "26330000000000000001",
             "issued_at_ms": 1793400000000, "kind": "pc", "buyer": {"title": "杭州云帆科技有限公司", "taxpayer_id": "91330100MA27U8Q10Y"},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from invoicing.monthly_list import CSV_HEADER, ListedInvoice, ListedLine, month_of, write_csv, write_xlsx
+from orderdesk.invoicing.monthly_list import CSV_HEADER, ListedInvoice, ListedLine, month_of, write_csv, write_xlsx
 
 BLUE = ListedInvoice("26112700000000000001", "2026-11-03", "bs", "北京某某科技有限公司", "91110000600037341L", False,
                      (ListedLine("服装", 3, 1300, 8850, 1150), ListedLine("牛奶", 2, 900, 4587, 413)))  # fmt: skip

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invoicing.plan import AggregationRule, EligibleOrder, PlanKind, plan
-from invoicing.states import InvalidMove, InvoiceState, move
-from invoicing.tax_table import bundled
+from orderdesk.invoicing.plan import AggregationRule, EligibleOrder, PlanKind, plan
+from orderdesk.invoicing.states import InvalidMove, InvoiceState, move
+from orderdesk.invoicing.tax_table import bundled
 
 TABLE = bundled()
 RULE = AggregationRule(threshold_fen=50000, max_lines=5)

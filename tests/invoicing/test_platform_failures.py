@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.invoicer import CycleReport
-from invoicing.platform.local import MODES
+from orderdesk.hub.invoicer import CycleReport
+from orderdesk.invoicing.platform.local import MODES
 from tests.invoicing.hub_fixture import COMPANY, Invoicing, invoicing_setup
 
 

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from invoicing.profile import USCC_ALPHABET, BuyerProfile, BuyerType, InvoiceKind, check_profile, check_taxpayer_id
+from orderdesk.invoicing.profile import (
+    USCC_ALPHABET,
+    BuyerProfile,
+    BuyerType,
+    InvoiceKind,
+    check_profile,
+    check_taxpayer_id,
+)
 
 VALID = "91110000600037341L"
 COMPANY = BuyerProfile(InvoiceKind.SPECIAL, BuyerType.COMPANY, "北京某某科技有限公司", VALID, "北京市海淀区中关村大街1号",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from printing.profiles import load_profile
+from orderdesk.printing.profiles import load_profile
 
 PRINTED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=8)))
 DOCUMENT: dict[str, Any] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from printing.profiles import load_profile
-from printing.render import render
-from printing.zpl import field_data
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.render import render
+from orderdesk.printing.zpl import field_data
 from tests.printing.conftest import PRINTED_AT, document
 
 ZPL_ATTACK = "Bob^FS^XZ^XA^FO0,0^GB800,800,800^FS~JA_5E"

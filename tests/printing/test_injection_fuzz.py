@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printing.profiles import load_profile
-from printing.render import render
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.render import render
 from tests.printing.conftest import PRINTED_AT, document
 
 FRAGMENTS = ["^XA", "^XZ", "^FS", "^FD", "~JA", "~DG", "_5E", "_", '"', "\\", "\\[L]", '\\["]', "\r\n", "\r", "\n",
@@ -151,8 +151,8 @@ def test_a_waybill_ending_in_a_backslash_is_drawn_as_a_bitmap_not_quoted():
 
 
 def test_a_character_whose_gbk_encoding_holds_a_backslash_byte_is_not_sent_in_a_tspl_string():
-    from printing.coverage import policy
-    from printing.profiles import profile_from_document
+    from orderdesk.printing.coverage import policy
+    from orderdesk.printing.profiles import profile_from_document
 
     document_ = {**load_profile("tspl-203-76x130-gb2312").document, "name": "tspl-gbk", "resident": {"charset": "gbk", "font": "TSS24.BF2"}}  # fmt: skip
     profile = profile_from_document(document_)
@@ -178,6 +178,6 @@ def test_an_escpos_label_is_bands_of_bitmap_whatever_the_fields_hold(order):
 
 @pytest.mark.parametrize("value", ["\n", "123\n", "ABC\n", "DB20261127ABCDEFGHJKLM\n", "订单\n"])
 def test_a_qr_value_ending_in_a_newline_is_encoded_as_bytes_not_refused(value: str) -> None:
-    from printing.barcodes import qr_matrix
+    from orderdesk.printing.barcodes import qr_matrix
 
     assert qr_matrix(value)  # reportlab's own mode choice crashed on these (its "$" matches before a newline)

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli.main import main
-from app.services.packing import PackingStation
-from printing import jobs
-from printing.errors import LabelIncomplete, PrintingError
-from printing.printer_spec import PrinterSpec
-from printing.printers import Printer
-from printing.profiles import load_profile
-from printing.transports import RawTcpTransport
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
+from orderdesk.app.cli.main import main
+from orderdesk.app.services.packing import PackingStation
+from orderdesk.printing import jobs
+from orderdesk.printing.errors import LabelIncomplete, PrintingError
+from orderdesk.printing.printer_spec import PrinterSpec
+from orderdesk.printing.printers import Printer
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import RawTcpTransport
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
 from tests.recording_printer import ResettingPrinter
 
@@ -70,7 +70,7 @@ def test_a_reset_mid_job_is_a_retryable_failure_and_reports_nothing(cache, order
     finally:
         server.close()
     assert (outcome.state, outcome.retryable, outcome.delivery) == ("failed", True, None)
-    assert "断开了连接" in outcome.said("zh_CN") and outcome.as_json()["retryable"] is True
+    assert "断开了连接" in outcome.said.zh and outcome.as_json()["retryable"] is True
     assert outbox(cache) == []
 
 
@@ -78,7 +78,7 @@ def test_an_address_that_names_no_machine_fails_without_a_retry_that_could_help(
     spec = PrinterSpec("warehouse", "zpl-203-76x130", "tcp", host="printer-nowhere.invalid", timeout_s=2)
     outcome = jobs.print_label(cache, orders["DD5001"], Printer.of(spec, configured=True), operator="packer")
     assert outcome.state == "failed" and outcome.retryable is False
-    assert "Settings → Printers" in (outcome.error or "")
+    assert outcome.error is not None and "Settings → Printers" in outcome.error.en
 
 
 def test_a_cups_job_carries_the_media_and_says_the_queue_not_lps_words(cache, orders, fake_cups) -> None:
@@ -88,7 +88,7 @@ def test_a_cups_job_carries_the_media_and_says_the_queue_not_lps_words(cache, or
     (call,) = fake_cups.calls()
     assert "media=Custom.100x150mm" in call["argv"] and "fit-to-page" in call["argv"]
     assert call["stdin"].startswith(b"%PDF")
-    assert outcome.said("zh_CN") == "已送到打印队列 Zebra_ZD421" and outcome.delivery.reference == "Zebra_ZD421-1"
+    assert outcome.said.zh == "已送到打印队列 Zebra_ZD421" and outcome.delivery.reference == "Zebra_ZD421-1"
     assert outcome.delivered_to == "Zebra_ZD421"
 
 

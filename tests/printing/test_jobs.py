@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from printing import jobs, scan
-from printing.errors import PrintingError
-from printing.printers import Printer
-from printing.profiles import load_profile
-from printing.transports import FileTransport, RawTcpTransport
-from sync.cache import Cache, audit
-from sync.cache.apply import CacheWriter
+from orderdesk.printing import jobs, scan
+from orderdesk.printing.errors import PrintingError
+from orderdesk.printing.printers import Printer
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import FileTransport, RawTcpTransport
+from orderdesk.sync.cache import Cache, audit
+from orderdesk.sync.cache.apply import CacheWriter
 from tests.conftest import obs, order, ref
 from tests.recording_printer import RecordingPrinter
 
@@ -91,8 +91,9 @@ def test_unreachable_printer_fails_clearly_and_retry_sends_the_same_bytes(cache,
     port = free_port()  # nobody listens: refused
     outcome = jobs.print_label(cache, stocked["DD1002"], zpl_printer(port), operator="packer1", markers_accepted=True)
     assert outcome.state == "failed"
-    assert f"127.0.0.1:{port}" in outcome.error and "refused" in outcome.error
-    assert "拒绝连接" in outcome.error_zh
+    assert outcome.error is not None
+    assert f"127.0.0.1:{port}" in outcome.error.en and "refused" in outcome.error.en
+    assert "拒绝连接" in outcome.error.zh
     assert outbox_kinds(cache) == []  # nothing reported until it printed
     server = RecordingPrinter()
     try:
@@ -120,7 +121,7 @@ def test_black_hole_printer_times_out_and_one_failure_leaves_others_alone(cache,
         blocker.close()
     finally:
         silent.close()
-    assert failed.state == "failed" and "did not answer within 0.5 s" in (failed.error or ""), failed.error
+    assert failed.state == "failed" and "did not answer within 0.5 s" in failed.said.en, failed.error
     ok = jobs.print_label(cache, stocked["DD1003"], zpl_printer(printer_server.port), operator="p")
     assert ok.state == "done" and len(printer_server.received) == 1
     with cache.read() as c:

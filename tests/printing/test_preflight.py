@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from fontTools.ttLib import TTFont
 
-from printing.coverage import policy
-from printing.errors import PrintingError
-from printing.label_data import mask_phone
-from printing.profiles import load_profile, profile_from_document, profile_names
-from printing.render import check
+from orderdesk.printing.coverage import policy
+from orderdesk.printing.errors import PrintingError
+from orderdesk.printing.label_data import mask_phone
+from orderdesk.printing.profiles import load_profile, profile_from_document, profile_names
+from orderdesk.printing.render import check
 from tests.printing.conftest import PRINTED_AT, document, hanazono_profile
 
 
@@ -89,7 +89,7 @@ def test_very_long_address_shrinks_then_reports_what_was_cut() -> None:
     huge = "很长的地址" * 60
     checked, layout, _ = check(profile, document(address=huge), printed_at=PRINTED_AT)
     overflow = [p for p in checked.problems if p.code == "overflow"]
-    assert overflow and overflow[0].field == "receiver_address" and "receiver_address" in overflow[0].en
+    assert overflow and overflow[0].field == "receiver_address" and "receiver_address" in overflow[0].said.en
     lines = [line for line in layout.lines if line.field == "receiver_address"]
     assert len(lines) == 3 and lines[-1].segments[-1].text.endswith("…")
     assert lines[-1].baseline <= 41.5 + 15  # inside the box

@@ -8,12 +8,12 @@ import shutil
 
 import pytest
 
-from hub.demo import seed
-from printing import jobs
-from printing.errors import PrinterUnreachable
-from printing.printers import Printer, get_printer, list_printers, printers_file
-from printing.profiles import load_profile
-from printing.transports import RawTcpTransport, SystemQueueTransport
+from orderdesk.hub.demo import seed
+from orderdesk.printing import jobs
+from orderdesk.printing.errors import PrinterUnreachable
+from orderdesk.printing.printers import Printer, get_printer, list_printers, printers_file
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import RawTcpTransport, SystemQueueTransport
 from tests.conftest import token_for
 from tests.printing.test_jobs import RecordingPrinter
 from tests.sync.test_syncer import sync

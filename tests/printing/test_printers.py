@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printing.errors import PrinterSettingRefused
-from printing.printer_spec import KINDS, PrinterSpec
-from printing.printers import BUILT_IN, PrinterBook, get_printer, printers_file
-from printing.profiles import profile_names
-from printing.transports import FileTransport, RawTcpTransport, SystemQueueTransport
+from orderdesk.printing.errors import PrinterSettingRefused
+from orderdesk.printing.printer_spec import KINDS, PrinterSpec
+from orderdesk.printing.printers import BUILT_IN, PrinterBook, get_printer, printers_file
+from orderdesk.printing.profiles import profile_names
+from orderdesk.printing.transports import FileTransport, RawTcpTransport, SystemQueueTransport
 
 
 @pytest.fixture

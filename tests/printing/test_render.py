@@ -10,8 +10,8 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from zebrafy import ZebrafyZPL
 
-from printing.profiles import load_profile
-from printing.render import render
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.render import render
 from tests.printing.conftest import PRINTED_AT, document, hanazono_profile
 
 
@@ -91,7 +91,7 @@ def test_escpos_raster_bands_are_the_preview() -> None:
 
 
 def test_every_shipped_profile_renders() -> None:
-    from printing.profiles import profile_names
+    from orderdesk.printing.profiles import profile_names
 
     for name in profile_names():
         profile = load_profile(name)
@@ -104,7 +104,7 @@ def test_every_shipped_profile_renders() -> None:
 def test_a_resident_font_label_is_previewed_in_fonts_that_have_each_character() -> None:
     """A packer trusts the preview: "蒋Dá兰" on a GB2312-resident profile was drawn in one face, and
     the Chinese came out as boxes beside the Latin."""
-    from printing.raster import _runs
+    from orderdesk.printing.raster import _runs
 
     profile = load_profile("zpl-203-76x130-gb2312")
     document = {"domain_id": "DB20261121R28H2LZ69J8Z", "channel_order_no": "WE20261121002325",

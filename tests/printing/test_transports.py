@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from printing.cups import SystemQueueTransport, lp_command, refusal
-from printing.delivery import Media
-from printing.errors import PrinterMisconfigured, PrinterUnreachable
-from printing.profiles import load_profile
-from printing.transports import RawTcpTransport
+from orderdesk.printing.cups import SystemQueueTransport, lp_command, refusal
+from orderdesk.printing.delivery import Media
+from orderdesk.printing.errors import PrinterMisconfigured, PrinterUnreachable
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import RawTcpTransport
 from tests.printing.test_jobs import free_port
 from tests.recording_printer import RecordingPrinter, ResettingPrinter
 
@@ -64,7 +64,7 @@ def test_a_printer_that_stops_reading_is_a_failure_said_as_such() -> None:
 def test_a_whole_label_taken_is_sent_and_says_where(printer_server: RecordingPrinter) -> None:
     delivery = RawTcpTransport("127.0.0.1", printer_server.port).send(b"^XA^XZ", name="x.zpl", raw=True)
     assert printer_server.received == [b"^XA^XZ"]
-    assert (delivery.where, delivery.zh) == (f"127.0.0.1:{printer_server.port}",
+    assert (delivery.where, delivery.said.zh) == (f"127.0.0.1:{printer_server.port}",
                                              f"已发送到打印机 127.0.0.1:{printer_server.port}")  # fmt: skip
 
 
@@ -88,13 +88,13 @@ def test_every_cups_job_carries_the_labels_media_and_orientation(fake_cups) -> N
     assert first["stdin"] == b"%PDF-1.4 label" and first["lc_all"] == "C"
     assert second["argv"] == ["-t", "DB1-8.zpl", "-o", "media=Custom.76x130mm", "-o", "orientation-requested=3",
                               "-o", "raw"]  # fmt: skip
-    assert (pdf.where, pdf.reference, pdf.zh, pdf.en) == (
+    assert (pdf.where, pdf.reference, pdf.said.zh, pdf.said.en) == (
         "Zebra_ZD421",
         "Zebra_ZD421-1",
         "已送到打印队列 Zebra_ZD421",
         "sent to print queue Zebra_ZD421",
     )
-    assert "request id" not in zpl.en + zpl.zh and zpl.reference == "PDF-2"  # fmt: skip
+    assert "request id" not in zpl.said.en + zpl.said.zh and zpl.reference == "PDF-2"  # fmt: skip
 
 
 def test_the_media_is_the_profiles_label_size() -> None:
@@ -161,7 +161,7 @@ def test_a_real_cups_pdf_queue_prints_the_label_on_label_sized_paper(tmp_path: P
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from printing.render import render
+    from orderdesk.printing.render import render
     from tests.printing.conftest import DOCUMENT
 
     profile = load_profile("pdf-76x130")

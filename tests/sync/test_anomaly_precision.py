@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bench.anomalies import measure
-from insights.anomaly_precision import compare
+from orderdesk.insights.anomaly_precision import compare
 
 
 @pytest.mark.parametrize("seed", [7, 11])

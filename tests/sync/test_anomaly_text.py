@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync.anomaly_text import describe
-from sync.states import AnomalyKind
+from orderdesk.sync.anomaly_text import describe
+from orderdesk.sync.states import AnomalyKind
 
 DETAILS = {
     AnomalyKind.REGRESSION: {

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from sync.cache import audit
+from orderdesk.sync.cache import audit
 from tests.conftest import obs, order, ref
 
 

@@ -9,9 +9,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from sync.cache import Cache, migrate, search
-from sync.cache.queries import find_orders, order_document, search_orders
-from sync.cache.schema import metadata
+from orderdesk.sync.cache import Cache, migrate, search
+from orderdesk.sync.cache.queries import find_orders, order_document, search_orders
+from orderdesk.sync.cache.schema import metadata
 from tests.conftest import obs, order, ref
 
 
@@ -230,10 +230,10 @@ def test_a_waiting_carrier_update_is_adopted_by_every_merged_order(writer, cache
 
 
 def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_path):
-    from hub.demo import records
-    from sync.cache.apply import CacheWriter
-    from sync.cache.pipeline import apply_batches
-    from sync.cache.queries import export_orders
+    from orderdesk.hub.demo import records
+    from orderdesk.sync.cache.apply import CacheWriter
+    from orderdesk.sync.cache.pipeline import apply_batches
+    from orderdesk.sync.cache.queries import export_orders
 
     data = list(records(1200, seed=3))
     batches = [
@@ -259,7 +259,7 @@ def test_batches_prepared_in_a_worker_process_give_what_inline_batches_give(tmp_
 def test_preparing_workers_run_below_the_writer_s_priority(writer):
     import os
 
-    from sync.cache.pipeline import WORKER_NICENESS, preparing_workers
+    from orderdesk.sync.cache.pipeline import WORKER_NICENESS, preparing_workers
 
     with preparing_workers(writer, 2) as pool:
         niceness = {pool.submit(os.nice, 0).result() for _ in range(4)}
@@ -279,8 +279,8 @@ def test_a_carrier_update_reaches_a_cached_order_sharing_the_waybill_with_a_new_
 
 
 def test_rows_worked_out_ahead_are_taken_only_when_the_guess_held(writer, cache, monkeypatch):
-    from sync.cache import apply as apply_module
-    from sync.cache.ingest import prepare
+    from orderdesk.sync.cache import apply as apply_module
+    from orderdesk.sync.cache.ingest import prepare
 
     writer.apply([order("OLD", waybill_no="SF-SHARED")], [obs("douyin", 105, "2026-01-24T14:02:00+08:00", ref("N2"))])
     calls = []
@@ -309,6 +309,6 @@ def test_rows_worked_out_ahead_are_taken_only_when_the_guess_held(writer, cache,
 
 
 def audit_ok(c) -> bool:
-    from sync.cache import audit
+    from orderdesk.sync.cache import audit
 
     return audit.verify(c).ok

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync import outbox
-from sync.cache import Cache, check_record, salvage
-from sync.cache.full_check import full_check
-from sync.cache.trouble import CacheUnusable, classify
+from orderdesk.sync import outbox
+from orderdesk.sync.cache import Cache, check_record, salvage
+from orderdesk.sync.cache.full_check import full_check
+from orderdesk.sync.cache.trouble import CacheUnusable, classify
 from tests.conftest import obs, order, ref
 from tests.damage import overwrite_in
 
@@ -26,7 +26,7 @@ from tests.damage import overwrite_in
 @pytest.fixture
 def filled(tmp_path: Path) -> Path:
     """A closed cache with a few orders, their trail, and 400 actions waiting in the outbox."""
-    from sync.cache.apply import CacheWriter
+    from orderdesk.sync.cache.apply import CacheWriter
 
     path = tmp_path / "cache.sqlite3"
     with Cache(path) as cache:
@@ -78,7 +78,7 @@ def test_integrity_check_sees_a_changed_indexed_value_that_quick_check_misses(fi
         assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]  # why the full check is not quick_check
         assert db.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
     result = full_check(filled)
-    assert not result.ok and "ix_orders_waybill_no" in result.problems[0].what_en
+    assert not result.ok and "ix_orders_waybill_no" in result.problems[0].what.en
     with pytest.raises(CacheUnusable, match="found by the full check"):
         Cache(filled)  # remembered: the next open says it at once
     assert full_check(filled).ok is False
@@ -90,18 +90,18 @@ def test_the_audit_chain_sees_an_edit_no_index_covers(filled):
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     result = full_check(filled, record=False)
     assert [p.detail.split(":")[0] for p in result.problems] == ["audit chain"]
-    assert "hash chain at entry" in result.problems[0].what_en and "哈希链" in result.problems[0].what_zh
+    assert "hash chain at entry" in result.problems[0].what.en and "哈希链" in result.problems[0].what.zh
 
 
 def test_json_that_no_longer_parses_is_found(filled):
     overwrite_in(filled, "observations", b'{"', b"{{")
     result = full_check(filled, record=False)
-    assert any("does not parse" in p.what_en for p in result.problems)
+    assert any("does not parse" in p.what.en for p in result.problems)
 
 
 def test_a_killed_writers_wal_opens_and_a_broken_wal_header_is_damage(filled):
     code = (
-        "import os, sys; from pathlib import Path; from sync.cache import Cache; from sync import sync_state\n"
+        "import os, sys; from pathlib import Path; from orderdesk.sync.cache import Cache; from orderdesk.sync import sync_state\n"
         "c = Cache(Path(sys.argv[1]))\n"
         "with c.write() as w: sync_state.save(w, 'http://x', 'k', 'v')\n"
         "os._exit(0)"

@@ -14,14 +14,14 @@ import httpx
 import jsonschema
 import pytest
 
-from app.cli.main import main
-from hub.routes.ingest import SOURCES as HUB_SOURCES
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.mapping import MappingRegistry, MappingTableError, validate_table
-from sync.mapping.provenance import assumed_rules, of_rule
-from sync.mapping.registry import SCHEMA_FILE, bundled_documents
-from sync.resources import MAPPINGS_DIR
+from orderdesk.app.cli.main import main
+from orderdesk.hub.routes.ingest import SOURCES as HUB_SOURCES
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.mapping import MappingRegistry, MappingTableError, validate_table
+from orderdesk.sync.mapping.provenance import assumed_rules, of_rule
+from orderdesk.sync.mapping.registry import SCHEMA_FILE, bundled_documents
+from orderdesk.sync.resources import MAPPINGS_DIR
 from tests.conftest import obs, order, ref, token_for
 from tests.damage import sync_into
 

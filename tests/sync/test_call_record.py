@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from insights import measures
-from sync.cache import Cache
-from sync.call_record import MINUTE_MS, CallTally
+from orderdesk.insights import measures
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.call_record import MINUTE_MS, CallTally
 
 
 def test_calls_are_counted_per_minute_and_add_up(cache: Cache) -> None:

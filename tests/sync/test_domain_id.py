@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync.domain_id import is_domain_id, new_domain_id_for_day
+from orderdesk.sync.domain_id import is_domain_id, new_domain_id_for_day
 
 
 def test_fresh_ids_are_well_formed_and_never_repeat():

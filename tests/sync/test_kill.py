@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.demo import seed
-from sync.cache import Cache
+from orderdesk.hub.demo import seed
+from orderdesk.sync.cache import Cache
 from tests.conftest import token_for
 from tests.sync.test_syncer import expected_state, state_of
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from sync.mapping import MappingRegistry, MappingTableError, validate_table
-from sync.mapping.registry import SCHEMA_FILE, bundled_documents
+from orderdesk.sync.mapping import MappingRegistry, MappingTableError, validate_table
+from orderdesk.sync.mapping.registry import SCHEMA_FILE, bundled_documents
 
 REGISTRY = MappingRegistry.bundled()
 P, PAID, S, CD, CC, ST = "PENDING_PAYMENT", "PAID", "SHIPPED", "CARRIER_DELIVERED", "CUSTOMER_CONFIRMED", "SETTLED"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from alembic import command
 
-from sync.cache import Cache, migrate
-from sync.cache.queries import find_orders, order_document
+from orderdesk.sync.cache import Cache, migrate
+from orderdesk.sync.cache.queries import find_orders, order_document
 from tests.conftest import obs, order, ref
 
 SHIPPED_AT = "2026-01-25T10:00:00+08:00"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from alembic import command
 
-from app.cli.main import main
-from sync.cache import Cache, migrate
-from sync.cache.apply import CacheWriter
-from sync.cache.queries import find_orders, order_document
-from sync.cache.refold import MARKER, needed, refold
+from orderdesk.app.cli.main import main
+from orderdesk.sync.cache import Cache, migrate
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.queries import find_orders, order_document
+from orderdesk.sync.cache.refold import MARKER, needed, refold
 from tests.conftest import obs
 
 PDD = {"channel": "pdd", "shop": "s", "channel_order_no": "R4"}

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.cache.queries import order_document
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.cache.queries import order_document
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(LIBRARY.glob("*.json"))

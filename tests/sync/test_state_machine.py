@@ -7,11 +7,11 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.fold import FoldLine, FoldObservation, fold
-from sync.mapping import MappingRegistry
-from sync.states import EVIDENCE, AnomalyKind, Fulfilment, SourceSystem
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.fold import FoldLine, FoldObservation, fold
+from orderdesk.sync.mapping import MappingRegistry
+from orderdesk.sync.states import EVIDENCE, AnomalyKind, Fulfilment, SourceSystem
 from tests.conftest import obs, order, ref
 
 REGISTRY = MappingRegistry.bundled()

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.cache import Cache
-from sync.cache import stock as cached_stock
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache import stock as cached_stock
 
 
 def body(sku: str, version: int, sellable: int, state: str = "closed") -> dict[str, Any]:

@@ -15,11 +15,11 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.client import HubClient
-from sync.contract import ObservationRecord
-from sync.syncer import Syncer
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.client import HubClient
+from orderdesk.sync.contract import ObservationRecord
+from orderdesk.sync.syncer import Syncer
 from tests.conftest import order, ref, token_for
 
 CACHES = 3
@@ -152,8 +152,8 @@ def _reference(http: httpx.Client, reference: Cache) -> dict[str, tuple[Any, ...
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=_history())
 def test_every_cache_ends_with_exactly_the_hub_s_observations_whatever_the_interleaving(tmp_path_factory, steps):
-    from hub.server import BackgroundHub
-    from hub.store import HubStore
+    from orderdesk.hub.server import BackgroundHub
+    from orderdesk.hub.store import HubStore
 
     run = next(_examples)
     folder = tmp_path_factory.mktemp("interleaving")

@@ -10,13 +10,13 @@ import httpx
 import pytest
 from sqlalchemy import delete
 
-from hub.demo import seed
-from hub.schema import orders as hub_orders
-from sync import outbox
-from sync.cache import Cache
-from sync.cache.apply import CacheWriter
-from sync.client import HubClient
-from sync.syncer import Syncer
+from orderdesk.hub.demo import seed
+from orderdesk.hub.schema import orders as hub_orders
+from orderdesk.sync import outbox
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.apply import CacheWriter
+from orderdesk.sync.client import HubClient
+from orderdesk.sync.syncer import Syncer
 from tests.conftest import obs, order, ref, token_for
 from tests.faults import Fault
 

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sync import text_rules
-from sync.contract import OrderRecord
-from sync.record_errors import describe_errors
+from orderdesk.sync import text_rules
+from orderdesk.sync.contract import OrderRecord
+from orderdesk.sync.record_errors import describe_errors
 from tests.conftest import order
 
 BIDI_CONTROLS = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]

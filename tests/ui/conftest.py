@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.ui import i18n
+from orderdesk.app.ui import i18n
 
 T = TypeVar("T")
 _CLOSED_LOOPS: list[asyncio.AbstractEventLoop] = []

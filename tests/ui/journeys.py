@@ -14,8 +14,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui.login import LoginDialog
-from app.ui.main_window import MainWindow
+from orderdesk.app.ui.login import LoginDialog
+from orderdesk.app.ui.main_window import MainWindow
 from tests.recording_printer import RecordingPrinter
 from tests.ui.conftest import type_text, wait_for
 
@@ -86,3 +86,14 @@ def fully_inside(widget: QWidget, window: QWidget) -> bool:
     return (widget.isVisible() and top_left.x() >= 0 and top_left.y() >= 0
             and top_left.x() + widget.width() <= window.width()
             and top_left.y() + widget.height() <= window.height())  # fmt: skip
+
+
+def press(loop: asyncio.AbstractEventLoop, widget: QWidget, key: Qt.Key) -> None:
+    """A key on a widget of the active window, as a person presses it: a shortcut key (F5, Esc,
+    Delete on the scan box) fires only where the window has the keyboard and the widget the focus."""
+    window = widget.window()
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        wait_for(loop, lambda: QApplication.activeWindow() is window)
+    widget.setFocus()
+    QTest.keyClick(widget, key)

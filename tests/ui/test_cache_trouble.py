@@ -14,13 +14,13 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.services.background_sync import BackgroundSync
-from app.services.session import Session
-from app.ui.cache_trouble import CacheTroubleDialog, open_cache_or_ask, watch_cache
-from hub.demo import seed
-from sync.cache import Cache
-from sync.cache.full_check import full_check
-from sync.cache.migrate import backup_file
+from orderdesk.app.services.background_sync import BackgroundSync
+from orderdesk.app.services.session import Session
+from orderdesk.app.ui.cache_trouble import CacheTroubleDialog, open_cache_or_ask, watch_cache
+from orderdesk.hub.demo import seed
+from orderdesk.sync.cache import Cache
+from orderdesk.sync.cache.full_check import full_check
+from orderdesk.sync.cache.migrate import backup_file
 from tests.conftest import token_for
 from tests.damage import copy_of, one_value, overwrite_in, sync_into
 from tests.ui.conftest import run, wait_for
@@ -125,7 +125,7 @@ def test_damage_found_in_the_background_stops_the_sync_and_offers_to_quit(loop, 
     session = Session(synced.url, "supervisor", "supervisor", synced.token, int(time.time()) + 3600, False)
     sync = BackgroundSync(session, cache, on_status=lambda _: None)
     run(loop, sync.once())
-    assert sync.status.last_synced_at is None and "已损坏" in (sync.status.error_zh or "")
+    assert sync.status.last_synced_at is None and sync.status.error is not None and "已损坏" in sync.status.error.zh
     dialog.quit_button.click()
     wait_for(loop, watching.done)
     assert quit_event.is_set()
@@ -143,7 +143,7 @@ def _open_error(path: Path) -> str:
 
 
 def test_a_sqlite_error_while_working_is_said_as_the_cache_trouble(loop, tmp_path) -> None:
-    from app.ui import errors
+    from orderdesk.app.ui import errors
 
     errors.use_cache_path(tmp_path / "cache.sqlite3")
     message = errors.message_for(sqlite3.DatabaseError("database disk image is malformed"))

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from bench.inventory_storm import token
-from hub.inventory_keeper import InventoryKeeper
-from inventory.schema import breaker_audit
+from orderdesk.hub.inventory_keeper import InventoryKeeper
+from orderdesk.inventory.schema import breaker_audit
 from tests.ui.conftest import type_text, wait_for
 from tests.ui.journeys import click, main_window, shot, sign_in_with_keys
 from tests.ui.test_journeys import start_console

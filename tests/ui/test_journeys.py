@@ -14,22 +14,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.services.settings import Settings
-from app.ui import i18n
-from app.ui.app import ask_to_sign_in, run_shifts
-from app.ui.packing_dialogs import ReprintReasonDialog
-from hub.demo import CANCEL_FIELDS, CANCELS, recent, seed
-from hub.server import BackgroundHub
-from printing.printers import Printer
-from printing.profiles import load_profile
-from printing.transports import RawTcpTransport
-from sync.contract import ObservationRecord
+from orderdesk.app.services.settings import Settings
+from orderdesk.app.ui import i18n
+from orderdesk.app.ui.app import ask_to_sign_in, run_shifts
+from orderdesk.app.ui.packing_dialogs import ReprintReasonDialog
+from orderdesk.hub.demo import CANCEL_FIELDS, CANCELS, recent, seed
+from orderdesk.hub.server import BackgroundHub
+from orderdesk.printing.printers import Printer
+from orderdesk.printing.profiles import load_profile
+from orderdesk.printing.transports import RawTcpTransport
+from orderdesk.sync.contract import ObservationRecord
 from tests.ui.conftest import shown_dialog, wait_for
 from tests.ui.journeys import (
     click,
     fully_inside,
     login_dialog,
     main_window,
+    press,
     scan,
     shot,
     sign_in_with_keys,
@@ -181,7 +182,7 @@ def test_a_packers_shift_with_a_slow_printer_a_dead_printer_a_cancelled_order_an
     assert page.jobs.newest_failed() is not None
     shot(window, "journey-2-failed-job-stays")
     slow_printer.start()
-    QTest.keyClick(page.scan_box, Qt.Key.Key_F5)
+    press(loop, page.scan_box, Qt.Key.Key_F5)
     wait_for(loop, lambda: page.idle() and page.jobs.newest_failed() is None, timeout=60)
     assert len(slow_printer.received) == 4
 
@@ -259,8 +260,11 @@ def test_the_console_in_english_says_everything_in_english(loop, seeded, cache, 
         wait_for(loop, lambda: window.orders_page.detail.document is not None)
         shot(window, "journey-5-english")
         cjk = re.compile(r"[\u4e00-\u9fff]")
-        for text in (window.sync_label.text(), window.user_label.text(), window.logout_button.text(),
-                     window.orders_page.count.text(), *workspaces(window)):  # fmt: skip
+        menus = [action.text() for action in window.menuBar().actions()]
+        assert menus == ["&File", "&View", "&Help"]
+        for text in (window.sync_label.text(), window.last_label.text(), window.pending_label.text(),
+                     window.user_label.text(), window.logout_button.text(), window.orders_page.count.text(),
+                     *menus, *workspaces(window)):  # fmt: skip
             assert not cjk.search(text), text
         assert window.user_label.text() == "supervisor" and window.logout_button.text() == "Sign out"
         receiver = window.orders_page.detail.document["receiver"]
@@ -276,8 +280,8 @@ def test_the_console_in_english_says_everything_in_english(loop, seeded, cache, 
 
 
 def test_the_demo_signs_out_to_its_users_and_every_role_can_be_tried(loop, qtbot, tmp_path, monkeypatch) -> None:
-    from app.ui.app import demo_shifts
-    from app.ui.demo import DemoHome
+    from orderdesk.app.ui.app import demo_shifts
+    from orderdesk.app.ui.demo import DemoHome
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     quit_event = asyncio.Event()

@@ -11,10 +11,10 @@ from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from app.services.session import Session, resume
-from app.services.settings import Settings
-from app.ui.login import LoginDialog
-from app.ui.main_window import MainWindow
+from orderdesk.app.services.session import Session, resume
+from orderdesk.app.services.settings import Settings
+from orderdesk.app.ui.login import LoginDialog
+from orderdesk.app.ui.main_window import MainWindow
 from tests.ui.conftest import run, wait_for
 
 

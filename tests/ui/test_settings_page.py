@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QMessageBox
 
-from app.services.settings import Settings, SettingsSaved
-from app.ui.printer_dialog import PrinterDialog
-from app.ui.settings_page import FIELD_WIDTH, PAGE_WIDTH, SettingsPage
-from printing.printers import PrinterBook
+from orderdesk.app.services.settings import Settings, SettingsSaved
+from orderdesk.app.ui.printer_dialog import PrinterDialog
+from orderdesk.app.ui.settings_page import FIELD_WIDTH, PAGE_WIDTH, SettingsPage
+from orderdesk.printing.printers import PrinterBook
 from tests.ui.conftest import wait_for
 
 LEFT = Qt.MouseButton.LeftButton
@@ -112,16 +112,16 @@ def test_a_cups_queue_gets_the_labels_media_and_the_packer_reads_the_queue(loop,
 
 
 def test_the_test_print_renders_off_the_ui_thread_and_the_window_keeps_ticking(loop, qtbot, page, monkeypatch) -> None:
-    import printing.render
+    from orderdesk.printing import render as printing_render
 
     rendered_on: list[int] = []
-    real = printing.render.render
+    real = printing_render.render
 
     def spy(*args, **kwargs):
         rendered_on.append(threading.get_ident())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(printing.render, "render", spy)
+    monkeypatch.setattr(printing_render, "render", spy)
     ticks: list[int] = []
     ticker = QTimer(interval=10)
     ticker.timeout.connect(lambda: ticks.append(1))
@@ -197,8 +197,8 @@ def test_the_page_fits_a_1280_by_720_screen_with_fields_of_sensible_width_and_ch
 
 
 def test_a_refused_setting_reaching_the_error_handler_is_said_in_chinese(loop) -> None:
-    from app.services.settings import check_interval
-    from app.ui.errors import message_for
+    from orderdesk.app.services.settings import check_interval
+    from orderdesk.app.ui.errors import message_for
 
     with pytest.raises(Exception) as refused:
         check_interval(0)

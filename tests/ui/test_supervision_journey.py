@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from alerts.local_robot import local_robot, local_wecom
-from app.ui.supervision_widgets import OrderTrace
-from hub import reconciliation_demo
-from hub.demo import recent, seed
+from orderdesk.alerts.local_robot import local_robot, local_wecom
+from orderdesk.app.ui.supervision_widgets import OrderTrace
+from orderdesk.hub import reconciliation_demo
+from orderdesk.hub.demo import recent, seed
 from tests.ui.conftest import type_text, wait_for
 from tests.ui.journeys import click, main_window, shot, sign_in_with_keys
 from tests.ui.test_journeys import start_console

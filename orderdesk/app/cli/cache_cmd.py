@@ -1,0 +1,176 @@
+"""`orderdesk cache check | restore | rebuild | refold`: what is wrong with the cache file, the ways
+out, and folding every order again after the fold's rules changed.
+
+Exit codes: 0 done (check: the file passed), 1 nothing to work on (no cache file, no usable backup),
+74 the cache file is damaged or unusable (check: what it found, in words)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orderdesk.app.cli.common import EXIT_CACHE_UNUSABLE, UserError, cache_path, emit_json, emit_line, open_cache
+from orderdesk.app.cli.sync_cmd import credentials_error, hub_error, token_for
+from orderdesk.app.i18n import language, tr
+from orderdesk.sync.cache import open_check
+from orderdesk.sync.cache.full_check import full_check
+from orderdesk.sync.cache.trouble import CacheUnusable, backup_time, backups_of
+from orderdesk.sync.client import HubError
+from orderdesk.sync.credentials import CredentialsError
+
+if TYPE_CHECKING:
+    from orderdesk.sync.cache.recovery import Recovery
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    cache = commands.add_parser(
+        "cache", help=tr("本地缓存文件:检查、恢复、重建", "the local cache file: check, restore, rebuild")
+    )
+    sub = cache.add_subparsers(dest="cache_command", required=True)
+    check = sub.add_parser(
+        "check", help=tr("完整检查缓存文件,说明问题", "check the whole cache file and say what is wrong")
+    )
+    check.set_defaults(run=run_check)
+    restore_cmd = sub.add_parser("restore", help=tr("恢复最新的完好自动备份(原文件移到一旁)",
+                                                    "restore the newest good automatic backup (the file is moved aside)"))  # fmt: skip
+    restore_cmd.add_argument("backup", nargs="?", type=Path, help=tr("指定备份文件", "this backup file"))
+    restore_cmd.add_argument("--hub", help=tr("恢复后与该订单中心同步", "sync with this hub after restoring"))
+    restore_cmd.set_defaults(run=run_restore)
+    rebuild = sub.add_parser(
+        "rebuild", help=tr("从订单中心重建(原文件移到一旁)", "rebuild from the hub (the file is moved aside)")
+    )
+    rebuild.add_argument("--hub", required=True)
+    rebuild.add_argument("--page-size", type=int, default=2000)
+    rebuild.set_defaults(run=run_rebuild)
+    refold_cmd = sub.add_parser("refold", help=tr("按现行映射表与规则重新映射并折叠全部订单",
+                                                  "map and fold every order again with the tables and rules in force"))  # fmt: skip
+    refold_cmd.set_defaults(run=run_refold)
+
+
+def run_refold(args: argparse.Namespace) -> int:
+    from orderdesk.sync.cache.refold import refold
+
+    def progress(done: int, total: int) -> None:
+        if not args.json:
+            emit_line(tr(f"  已折叠 {done:,}/{total:,} 单", f"  folded {done:,} of {total:,} orders"))
+
+    with open_cache(args) as cache:
+        report = refold(cache, operator=getpass.getuser(), progress=progress)
+    document = {"observations_remapped": report.observations_remapped, "orders": report.orders,
+                "state_changes": report.state_changes, "anomalies_opened": report.anomalies_opened,
+                "anomalies_resolved": report.anomalies_resolved}  # fmt: skip
+    if args.json:
+        emit_json(document)
+    else:
+        emit_line(tr(f"完成:重新映射 {report.observations_remapped:,} 条观测,{report.orders:,} 单重新折叠,"
+                     f"{report.state_changes:,} 单状态改变;新增异常 {report.anomalies_opened:,},关闭 {report.anomalies_resolved:,}",
+                     f"done: {report.observations_remapped:,} observations mapped anew, {report.orders:,} orders folded again, "
+                     f"{report.state_changes:,} changed state; anomalies opened {report.anomalies_opened:,}, "
+                     f"resolved {report.anomalies_resolved:,}"))  # fmt: skip
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = cache_path(args)
+    if not path.exists() and not path.is_symlink():
+        raise UserError(tr(f"没有缓存文件 {path}", f"no cache file at {path}"), code=1)
+    problems: list[CacheUnusable] = []
+    try:
+        if open_check.check_place(path):
+            open_check.check_file(path)
+    except CacheUnusable as exc:
+        problems.append(exc)
+    result = None
+    if path.is_file() and all(p.kind == "read_only" for p in problems):
+        result = full_check(path, deep=True)
+        problems += result.problems
+    backups = [{"path": str(b), "time": backup_time(b)} for b in backups_of(path)]
+    if args.json:
+        emit_json({"path": str(path), "ok": not problems, "problems": [p.as_json() for p in problems],
+                   "check": result.as_json() if result else None, "backups": backups})  # fmt: skip
+    if problems:
+        if not args.json:
+            for problem in problems:
+                emit_line(tr(f"✗ {problem.what.zh}", f"✗ {problem.what.en}"))
+            emit_line(tr(f"  怎么办:{problems[0].advice.zh}", f"  what to do: {problems[0].advice.en}"))
+        return EXIT_CACHE_UNUSABLE
+    if not args.json and result is not None:
+        took = sum(result.seconds.values())
+        emit_line(tr(f"完好:{path}({path.stat().st_size / 1e6:,.0f} MB):SQLite 完整性、JSON、审计链({result.audit_entries} 条)、"
+                     f"搜索索引均通过,用时 {took:.1f} 秒",
+                     f"intact: {path} ({path.stat().st_size / 1e6:,.0f} MB): SQLite integrity, JSON, audit chain "
+                     f"({result.audit_entries} entries) and search index all pass, in {took:.1f} s"))  # fmt: skip
+        for b in backups:
+            emit_line(tr(f"  备份 {b['time']}:{b['path']}", f"  backup of {b['time']}: {b['path']}"))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    path = cache_path(args)
+    if args.hub:
+        from orderdesk.sync.rebuild import restore_and_sync
+
+        token = token_for(args.hub)
+        result = _with_hub(restore_and_sync(path, args.backup, args.hub, token, operator=getpass.getuser()))
+    else:
+        from orderdesk.sync.cache.recovery import restore
+
+        result, _ = restore(path, args.backup, operator=getpass.getuser())
+    _report(result, args)
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    from orderdesk.sync.rebuild import rebuild
+
+    path = cache_path(args)
+    token = token_for(args.hub)
+    result = _with_hub(rebuild(path, args.hub, token, operator=getpass.getuser(), page_size=args.page_size))
+    _report(result, args)
+    return 0 if result.sync and result.sync["caught_up"] else 1
+
+
+def _with_hub(work: Any) -> Recovery:
+    try:
+        return asyncio.run(work)
+    except HubError as exc:
+        raise hub_error(exc, tr("(缓存文件未被移动,或已移到一旁保留;再次运行同一命令即可继续)",
+                                " (the cache file was not moved, or it is kept aside: run the same command again to finish)")) from None  # fmt: skip
+    except CredentialsError as exc:
+        raise credentials_error(exc) from None
+
+
+def _report(result: Recovery, args: argparse.Namespace) -> None:
+    if args.json:
+        emit_json(result.as_json())
+        return
+    if result.action == "restore" and result.backup is not None:
+        emit_line(tr(f"已用 {backup_time(result.backup)} 的备份恢复 {result.path}({result.backup.name})",
+                     f"restored {result.path} from the backup of {backup_time(result.backup)} ({result.backup.name})"))  # fmt: skip
+    else:
+        emit_line(tr(f"已从订单中心重建 {result.path}", f"rebuilt {result.path} from the hub"))
+    if result.aside is not None:
+        emit_line(tr(f"原文件保留在 {result.aside}", f"the previous file is kept at {result.aside}"))
+    s, p = result.salvaged, result.placed
+    if s:
+        emit_line(tr(f"抢救:待推送动作 {s['outbox']},打印任务 {s['print_jobs']},替换记录 {s['substitutions']},映射表 {s['mapping_tables']};"
+                     f"放回:动作 {p.outbox},打印任务 {p.print_jobs},替换记录 {p.substitutions},映射表 {p.mapping_tables}",
+                     f"salvaged: outbox actions {s['outbox']}, print jobs {s['print_jobs']}, substitutions {s['substitutions']}, "
+                     f"mapping tables {s['mapping_tables']}; put back: actions {p.outbox}, print jobs {p.print_jobs}, "
+                     f"substitutions {p.substitutions}, mapping tables {p.mapping_tables}"))  # fmt: skip
+    if result.sync is not None:
+        y = result.sync
+        emit_line(tr(f"同步:订单 {y['orders_applied']},状态 {y['observations_applied']},推送动作 {y['actions_pushed']}"
+                     f"{',已追平' if y['caught_up'] else ''}",
+                     f"sync: orders {y['orders_applied']}, observations {y['observations_applied']}, actions pushed "
+                     f"{y['actions_pushed']}{', caught up' if y['caught_up'] else ''}"))  # fmt: skip
+    lost = result.not_recovered()
+    if lost:
+        emit_line(tr("未能找回:", "not brought back:"))
+        for item in lost:
+            emit_line(f"  - {item['en'] if language() == 'en' else item['zh']}")
+    if result.report is not None:
+        emit_line(tr(f"抢救报告:{result.report}", f"salvage report: {result.report}"))
