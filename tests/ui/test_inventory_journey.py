@@ -93,7 +93,7 @@ def test_a_supervisor_resumes_a_tripped_flash_sale(loop, hub, stocked, cache, qt
         click(window.logout_button)
         sign_in_with_keys(loop, "packer", "packer")
         packer = main_window(loop, not_this=window)
-        QTest.keyClick(packer, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Ctrl+3: Inventory
+        QTest.keyClick(packer, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # Ctrl+5: Inventory, for every role
         view = packer.inventory_page
         wait_for(loop, lambda: packer.stack.currentWidget() is view and view.list.rowCount() == 2, timeout=60)
         sell(stocked, 40)  # trips again: the packer sees it, and cannot resume it

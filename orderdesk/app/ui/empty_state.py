@@ -32,12 +32,14 @@ class EmptyState(QWidget):
             column.addWidget(part, 0, Qt.AlignmentFlag.AlignHCenter)
             if isinstance(part, QLabel):
                 part.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.explanation.setMaximumWidth(520)
         column.addStretch(2)
 
     def say(self, title: str, explanation: str, action: tuple[str, Callable[[], object]] | None = None) -> None:
         self.title.setText(title)
         self.explanation.setText(explanation)
+        width = 480  # a word-wrapped label centred in a layout gets one line's height: size it for its text
+        self.explanation.setFixedWidth(width)
+        self.explanation.setFixedHeight(self.explanation.heightForWidth(width))
         if action is None:
             self._do = None
             self.action.hide()

@@ -427,5 +427,7 @@ class FinancePage(QWidget):
                 self.tr("The PDF could not be fetched (is the hub reachable?): {error}").format(error=exc), "error"
             )
             return
-        self._said(self.tr("Opened {path}").format(path=path), "ok")
-        self.opener(path)
+        if self.opener(path) is False:  # no PDF viewer answered: say where the file is
+            self._said(self.tr("Saved {path}; no PDF viewer opened it here.").format(path=path), "warning")
+        else:
+            self._said(self.tr("Opened {path}").format(path=path), "ok")

@@ -1,5 +1,6 @@
 """The main window: a workspace switcher on the left, an icon and a caption for each workspace the
-role may use (Ctrl+1…6 from the View menu, or the mouse — it never takes the keyboard, so a scanner's
+role may use (Ctrl+1…6 from the View menu, each workspace's own key whatever the role, or the mouse —
+it never takes the keyboard, so a scanner's
 Enter and arrow keys reach the packing station), the workspace, a menu bar (File, View, Help → About),
 and a status bar of segments: sync online/offline (icon and words), when it last caught up, how far
 behind, how many actions wait in the outbox, the last error in words, the user and Sign out. The
@@ -48,6 +49,8 @@ from orderdesk.printing.printers import Printer
 from orderdesk.sync.cache import Cache
 from orderdesk.sync.china_time import clock
 
+# Each workspace keeps its key whatever the role (a packer's Ctrl+5 is Inventory as a supervisor's is).
+KEYS = {"packing": 1, "orders": 2, "finance": 3, "supervision": 4, "inventory": 5, "settings": 6}
 ICONS = {"packing": "package", "orders": "clipboard-list", "finance": "receipt-text", "supervision": "activity",
          "inventory": "warehouse", "settings": "settings"}  # fmt: skip
 
@@ -100,7 +103,8 @@ class MainWindow(QMainWindow):
                   "supervision": self.tr("Supervision"), "inventory": self.tr("Inventory"),
                   "settings": self.tr("Settings")}  # fmt: skip
         self.workspace_actions: dict[str, QAction] = {}
-        for number, name in enumerate(session.workspaces, 1):
+        for name in session.workspaces:
+            number = KEYS[name]
             page = builders[name]()
             self.pages[name] = page
             self.stack.addWidget(page)

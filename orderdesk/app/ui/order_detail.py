@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QPlainTextEdit,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from orderdesk.app.services.browser import OrderBrowser, OrderRecord
 from orderdesk.app.ui import theme
+from orderdesk.app.ui.empty_state import paint_empty_words
 from orderdesk.app.ui.i18n import pick
 from orderdesk.app.ui.lifetimes import KeptTasks
 from orderdesk.app.ui.words import channel_label, fulfilment_text, refund_label, word
@@ -51,8 +53,19 @@ def _audit_detail(entry: dict[str, Any]) -> str:
     return ""
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+class _Table(QTableWidget):
+    """A detail tab's table; empty, it says so in its middle (``empty_words``)."""
+
+    empty_words = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        paint_empty_words(self, self.empty_words)
+
+
+def _table(headers: list[str], empty_words: str = "") -> QTableWidget:
+    table = _Table(0, len(headers))
+    table.empty_words = empty_words
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -99,7 +112,8 @@ class OrderDetail(QTabWidget):
                 self.tr("Reason"),
                 self.tr("Error"),
                 self.tr("At (China time)"),
-            ]
+            ],
+            self.tr("No label printed for this order yet."),
         )
         self.addTab(self.overview, self.tr("Overview"))
         self.addTab(split, self.tr("Observations"))
@@ -107,7 +121,8 @@ class OrderDetail(QTabWidget):
         self.addTab(self.audit, self.tr("Audit trail"))
         self.addTab(self.prints, self.tr("Print history"))
         self.invoices = _table([self.tr("Blue/red"), self.tr("Invoice number"), self.tr("State"), self.tr("Total"),
-                                self.tr("Buyer"), self.tr("Issued (China time)"), self.tr("Note")])  # fmt: skip
+                                self.tr("Buyer"), self.tr("Issued (China time)"), self.tr("Note")],
+                               self.tr("No invoice for this order: one comes when the buyer asks for it."))  # fmt: skip
         self.addTab(self.invoices, self.tr("Invoices"))
         self.observations.currentCellChanged.connect(self._show_payload)
         nothing_yet = self.tr("Choose an order above to see its whole record: what each source observed, the "

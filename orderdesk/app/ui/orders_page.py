@@ -195,6 +195,7 @@ class OrdersPage(QWidget):
         if generation != self._generation:
             return  # superseded
         self.model.set_ids(first)
+        self.table.scrollToTop()  # a new result starts at its top (the order chosen before is scrolled to below)
         self._size_columns()
         self._reselect(selected, final=len(first) < FIRST_SCREEN)
         self.shown.emit(time.perf_counter() - started)

@@ -218,12 +218,12 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="121"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="117"/>
         <source>Check before printing</source>
         <translation>打印前请确认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="123"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="119"/>
         <source>Print anyway (Enter)</source>
         <translation>仍然打印(回车)</translation>
     </message>
@@ -829,7 +829,12 @@
         <translation>无法获取 PDF(订单中心可以连接吗?):{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/finance_page.py" line="430"/>
+        <location filename="../../app/ui/finance_page.py" line="431"/>
+        <source>Saved {path}; no PDF viewer opened it here.</source>
+        <translation>已保存 {path};本机没有可打开它的 PDF 阅读器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/finance_page.py" line="433"/>
         <source>Opened {path}</source>
         <translation>已打开 {path}</translation>
     </message>
@@ -1262,152 +1267,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="78"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="100"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="100"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Inventory</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="159"/>
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162"/>
+        <location filename="../../app/ui/main_window.py" line="165"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="186"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>&amp;Sync now</source>
         <translation>立即同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>&amp;About OrderDesk</source>
         <translation>关于 OrderDesk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261"/>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262"/>
+        <location filename="../../app/ui/main_window.py" line="265"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="303"/>
         <source>Sync: {state}</source>
         <translation>同步:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>last synced {last} · {lag} behind</source>
         <translation>上次同步 {last} · 落后 {lag}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>{pending} actions waiting</source>
         <translation>{pending} 个操作待发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
@@ -1513,27 +1518,27 @@
 <context>
     <name>MarkersDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="158"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="154"/>
         <source>Characters that cannot print</source>
         <translation>无法打印的字符</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="159"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="155"/>
         <source>No font of this printer has these characters and they have no pinyin: they would print as markers a courier cannot read. Type what to print instead (e.g. a common character or the pinyin), or print the markers.</source>
         <translation>这台打印机的字库里没有这些字,也查不到拼音:它们会印成快递员看不懂的标记。请输入要改印的文字(如常用字或拼音),或仍按标记打印。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="169"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="165"/>
         <source>instead of {marker}</source>
         <translation>代替 {marker}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="173"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="169"/>
         <source>Print the markers</source>
         <translation>按标记打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="178"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="174"/>
         <source>Print what I typed</source>
         <translation>按输入的文字打印</translation>
     </message>
@@ -1541,270 +1546,280 @@
 <context>
     <name>OrderDetail</name>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
-        <location filename="../../app/ui/order_detail.py" line="91"/>
-        <location filename="../../app/ui/order_detail.py" line="92"/>
+        <location filename="../../app/ui/order_detail.py" line="97"/>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <location filename="../../app/ui/order_detail.py" line="105"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="97"/>
         <source>Raw status</source>
         <translation>原始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="84"/>
+        <location filename="../../app/ui/order_detail.py" line="97"/>
         <source>Observed (China time)</source>
         <translation>观测时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="98"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="85"/>
-        <location filename="../../app/ui/order_detail.py" line="91"/>
-        <location filename="../../app/ui/order_detail.py" line="92"/>
+        <location filename="../../app/ui/order_detail.py" line="98"/>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <location filename="../../app/ui/order_detail.py" line="105"/>
         <source>Operator</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="85"/>
+        <location filename="../../app/ui/order_detail.py" line="98"/>
         <source>Mapping rule</source>
         <translation>映射规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="91"/>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="91"/>
-        <location filename="../../app/ui/order_detail.py" line="92"/>
-        <location filename="../../app/ui/order_detail.py" line="101"/>
+        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <location filename="../../app/ui/order_detail.py" line="105"/>
+        <location filename="../../app/ui/order_detail.py" line="114"/>
         <source>At (China time)</source>
         <translation>时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="92"/>
+        <location filename="../../app/ui/order_detail.py" line="105"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="93"/>
+        <location filename="../../app/ui/order_detail.py" line="106"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="93"/>
+        <location filename="../../app/ui/order_detail.py" line="106"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="96"/>
+        <location filename="../../app/ui/order_detail.py" line="109"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="97"/>
-        <location filename="../../app/ui/order_detail.py" line="109"/>
+        <location filename="../../app/ui/order_detail.py" line="110"/>
+        <location filename="../../app/ui/order_detail.py" line="123"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="98"/>
+        <location filename="../../app/ui/order_detail.py" line="111"/>
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="99"/>
+        <location filename="../../app/ui/order_detail.py" line="112"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="100"/>
+        <location filename="../../app/ui/order_detail.py" line="113"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="104"/>
+        <location filename="../../app/ui/order_detail.py" line="116"/>
+        <source>No label printed for this order yet.</source>
+        <translation>该订单还没有打印过面单。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="118"/>
         <source>Overview</source>
         <translation>概览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="105"/>
+        <location filename="../../app/ui/order_detail.py" line="119"/>
         <source>Observations</source>
         <translation>状态观测</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="106"/>
+        <location filename="../../app/ui/order_detail.py" line="120"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="107"/>
+        <location filename="../../app/ui/order_detail.py" line="121"/>
         <source>Audit trail</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="108"/>
+        <location filename="../../app/ui/order_detail.py" line="122"/>
         <source>Print history</source>
         <translation>打印记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="109"/>
+        <location filename="../../app/ui/order_detail.py" line="123"/>
         <source>Blue/red</source>
         <translation>蓝/红</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="109"/>
+        <location filename="../../app/ui/order_detail.py" line="123"/>
         <source>Invoice number</source>
         <translation>发票号码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="109"/>
+        <location filename="../../app/ui/order_detail.py" line="123"/>
         <source>Total</source>
         <translation>价税合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="110"/>
+        <location filename="../../app/ui/order_detail.py" line="124"/>
         <source>Buyer</source>
         <translation>购方</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="110"/>
+        <location filename="../../app/ui/order_detail.py" line="124"/>
         <source>Issued (China time)</source>
         <translation>开票时间(北京时间)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="110"/>
+        <location filename="../../app/ui/order_detail.py" line="124"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="111"/>
+        <location filename="../../app/ui/order_detail.py" line="125"/>
+        <source>No invoice for this order: one comes when the buyer asks for it.</source>
+        <translation>该订单没有发票:买家申请开票后才会有。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/order_detail.py" line="126"/>
         <source>Invoices</source>
         <translation>发票</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="113"/>
+        <location filename="../../app/ui/order_detail.py" line="128"/>
         <source>Choose an order above to see its whole record: what each source observed, the timeline, the audit trail, the print history and the invoices.</source>
         <translation>在上方选择一个订单,查看它的完整记录:各来源的状态观测、时间线、审计记录、打印记录和发票。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="147"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>red</source>
         <translation>红字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="147"/>
+        <location filename="../../app/ui/order_detail.py" line="162"/>
         <source>blue</source>
         <translation>蓝字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="182"/>
+        <location filename="../../app/ui/order_detail.py" line="197"/>
         <source>Money</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="188"/>
+        <location filename="../../app/ui/order_detail.py" line="203"/>
         <source>reverses {number}</source>
         <translation>冲红蓝字发票 {number}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="190"/>
+        <location filename="../../app/ui/order_detail.py" line="205"/>
         <source>red-lettered by {numbers}</source>
         <translation>已由红字发票 {numbers} 冲红</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="191"/>
+        <location filename="../../app/ui/order_detail.py" line="206"/>
         <source>{n} orders on this invoice</source>
         <translation>本发票含 {n} 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="195"/>
+        <location filename="../../app/ui/order_detail.py" line="210"/>
         <source>Fulfilment</source>
         <translation>履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="205"/>
+        <location filename="../../app/ui/order_detail.py" line="220"/>
         <source>Order outcome</source>
         <translation>订单最终状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="181"/>
-        <location filename="../../app/ui/order_detail.py" line="195"/>
+        <location filename="../../app/ui/order_detail.py" line="196"/>
+        <location filename="../../app/ui/order_detail.py" line="210"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="156"/>
+        <location filename="../../app/ui/order_detail.py" line="171"/>
         <source>The order shown before is not among these orders. Choose one to see its details.</source>
         <translation>之前显示的订单不在当前结果中。请选择一个订单查看详情。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="171"/>
+        <location filename="../../app/ui/order_detail.py" line="186"/>
         <source>paid {amount}</source>
         <translation>实付 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="172"/>
+        <location filename="../../app/ui/order_detail.py" line="187"/>
         <source>paid amount unknown</source>
         <translation>实付金额未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="173"/>
+        <location filename="../../app/ui/order_detail.py" line="188"/>
         <source>refunded {amount}</source>
         <translation>已退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="180"/>
+        <location filename="../../app/ui/order_detail.py" line="195"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="180"/>
+        <location filename="../../app/ui/order_detail.py" line="195"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="180"/>
+        <location filename="../../app/ui/order_detail.py" line="195"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="181"/>
+        <location filename="../../app/ui/order_detail.py" line="196"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="195"/>
+        <location filename="../../app/ui/order_detail.py" line="210"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="197"/>
+        <location filename="../../app/ui/order_detail.py" line="212"/>
         <source>Receiver</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="198"/>
+        <location filename="../../app/ui/order_detail.py" line="213"/>
         <source>Waybill no.</source>
         <translation>运单号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="199"/>
+        <location filename="../../app/ui/order_detail.py" line="214"/>
         <source>Open anomalies</source>
         <translation>未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="201"/>
+        <location filename="../../app/ui/order_detail.py" line="216"/>
         <source>shop</source>
         <translation>店铺</translation>
     </message>
     <message>
-        <location filename="../../app/ui/order_detail.py" line="201"/>
+        <location filename="../../app/ui/order_detail.py" line="216"/>
         <source>created (China time)</source>
         <translation>下单时间(北京时间)</translation>
     </message>
@@ -1934,7 +1949,7 @@
     </message>
     <message>
         <location filename="../../app/ui/orders_page.py" line="86"/>
-        <location filename="../../app/ui/orders_page.py" line="236"/>
+        <location filename="../../app/ui/orders_page.py" line="237"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
@@ -1950,42 +1965,42 @@
     </message>
     <message>
         <location filename="../../app/ui/orders_page.py" line="186"/>
-        <location filename="../../app/ui/orders_page.py" line="202"/>
+        <location filename="../../app/ui/orders_page.py" line="203"/>
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="214"/>
+        <location filename="../../app/ui/orders_page.py" line="215"/>
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="214"/>
+        <location filename="../../app/ui/orders_page.py" line="215"/>
         <source>1 order</source>
         <translation>1 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="222"/>
+        <location filename="../../app/ui/orders_page.py" line="223"/>
         <source>No orders in this station&apos;s cache yet</source>
         <translation>本站缓存中还没有订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="224"/>
+        <location filename="../../app/ui/orders_page.py" line="225"/>
         <source>The sync brings the hub&apos;s orders here by itself every few seconds; the status bar below says whether it reaches the hub.</source>
         <translation>同步每隔几秒会自动把订单中心的订单带到这里;下方状态栏显示能否连上中心。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="227"/>
+        <location filename="../../app/ui/orders_page.py" line="228"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="231"/>
+        <location filename="../../app/ui/orders_page.py" line="232"/>
         <source>No order matches these filters</source>
         <translation>没有符合筛选条件的订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="233"/>
+        <location filename="../../app/ui/orders_page.py" line="234"/>
         <source>Search by unified id, channel order no., waybill no., the last digits of a phone or a name; or widen the filters above.</source>
         <translation>可按统一订单号、渠道订单号、运单号、手机尾号或姓名搜索;或放宽上方的筛选条件。</translation>
     </message>
@@ -1993,27 +2008,27 @@
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="131"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="127"/>
         <source>Print a refused order</source>
         <translation>打印被拒绝的订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="132"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="128"/>
         <source>As a supervisor you may print it anyway: the reason is written to the audit trail.</source>
         <translation>主管可以强制打印:原因会写入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="135"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="131"/>
         <source>Why it ships anyway</source>
         <translation>为什么仍要发货</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="140"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="136"/>
         <source>Print with this reason</source>
         <translation>按此原因打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="147"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="143"/>
         <source>Type the reason: it goes into the audit trail.</source>
         <translation>请填写原因:它会写入审计记录。</translation>
     </message>
@@ -2611,23 +2626,23 @@
 <context>
     <name>ReprintReasonDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="82"/>
-        <location filename="../../app/ui/packing_dialogs.py" line="100"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="78"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="96"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="83"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="79"/>
         <source>Order {order} was printed by job {job}. Why is it printed again?</source>
         <translation>订单 {order} 已由任务 {job} 打印。为什么要补打?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="86"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="82"/>
         <source>Another reason: type it here</source>
         <translation>其他原因:在此输入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="109"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="105"/>
         <source>Pick a reason (1–5) or type one.</source>
         <translation>请选择原因(1–5)或输入原因。</translation>
     </message>
@@ -2942,7 +2957,7 @@
 <context>
     <name>_StationDialog</name>
     <message>
-        <location filename="../../app/ui/packing_dialogs.py" line="56"/>
+        <location filename="../../app/ui/packing_dialogs.py" line="55"/>
         <source>Cancel (Esc)</source>
         <translation>取消(Esc)</translation>
     </message>
