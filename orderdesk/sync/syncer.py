@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,6 +29,17 @@ from orderdesk.sync.client import CursorGone, HubClient, HubError
 from orderdesk.sync.snapshot_load import load_pages
 
 log = logging.getLogger(__name__)
+RETURNING_AFTER_S = 2 * 86_400  # an order the feed changes that was made longer ago may have been pruned
+
+
+def _timestamp(text: Any) -> float:
+    """Seconds since the epoch of an ISO time, or +inf when it is none (then it is not old)."""
+    try:
+        return datetime.fromisoformat(str(text)).timestamp()
+    except ValueError:
+        return math.inf
+
+
 CURSOR = "feed_cursor"
 FIRST_PAGE = 200
 
@@ -194,6 +208,7 @@ class Syncer:
                     and page["has_more"]
                 ):
                     continue  # pages are fetched small (short parses on the loop), applied together
+                observations += await self._whole_returning(orders)
                 report = await asyncio.to_thread(
                     self.writer.apply,
                     orders,
@@ -216,6 +231,35 @@ class Syncer:
         except CursorGone:
             log.warning("cursor no longer kept by %s: relisting", self.client.base_url)
             return None
+
+    async def _whole_returning(self, orders: list[Any]) -> list[Any]:
+        """The observations of orders the feed changes that are old and not in the cache: orders the
+        retention window took out (sync/cache/retention.py). Applied from the change alone, such an
+        order would come back with none of its history (a settled order shown as unpaid); the hub gives
+        it whole, one request each (rare: a change to an order older than the window)."""
+        horizon = time.time() - RETURNING_AFTER_S
+        old = [o["domain_id"] for o in orders if isinstance(o, dict) and isinstance(o.get("domain_id"), str)
+               and _timestamp(o.get("created_at")) < horizon]  # fmt: skip
+        if not old:
+            return []
+
+        def not_cached() -> list[str]:
+            with self.cache.read() as c:
+                marks = ", ".join("?" * len(old))
+                cached = {
+                    r[0]
+                    for r in c.exec_driver_sql(f"SELECT domain_id FROM orders WHERE domain_id IN ({marks})", tuple(old))
+                }
+            return [d for d in dict.fromkeys(old) if d not in cached]
+
+        extra: list[Any] = []
+        for domain_id in await asyncio.to_thread(not_cached):
+            try:
+                extra += (await self.client.order(domain_id))["observations"]
+            except HubError as exc:
+                if exc.status != 404:
+                    raise
+        return extra
 
     async def relist(self, summary: SyncSummary, *, first_load: bool = False) -> str:
         """Apply the hub's whole snapshot, report cached orders the hub no longer has, and return the
@@ -257,6 +301,17 @@ class Syncer:
             summary.invoices_applied += cached_invoices.put(c, bodies)
 
         await self._list_all(lambda after: self.client.invoices(after, self.page_size), "invoices", 0, keep, (403,))
+        # The month locks made before this listing began: the feed followed from here will not bring them.
+        try:
+            figures = await self.client.request("GET", "/v1/invoices/figures")
+        except HubError as exc:
+            if exc.status in (403, 404):
+                return
+            raise
+        locks = [
+            {"lock": month, "actor": lock.get("actor", "")} for month, lock in (figures.get("locks") or {}).items()
+        ]
+        await asyncio.to_thread(self._write, lambda c: cached_invoices.put(c, locks))
 
     async def _list_stock(self, summary: SyncSummary) -> None:
         """The hub's stock per SKU (every role reads it; a hub from before inventory answers 404)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -57,7 +58,8 @@ def test_an_inserted_entry_is_named(chained):
         fields = ("mallory", "channel", "douyin", "order.state", "DB20260124FRGD00000000", "{}", "{}", "{}")
         forged_prev = "f" * 64
         digest = audit.chain_hash(3, 1, audit.content_hash(*fields), forged_prev)  # well formed, not chained
-        raw.execute("INSERT INTO audit_log VALUES (3, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*fields, forged_prev, digest))
+        raw.execute("INSERT INTO audit_log VALUES (3, 1, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+                    (*fields, bytes.fromhex(digest)))  # fmt: skip
     with chained.read() as c:
         result = audit.verify(c)
     assert not result.ok and (result.problem.seq, result.problem.kind) == (3, "inserted")
@@ -72,3 +74,40 @@ def test_truncation_is_caught_against_a_recorded_head(chained):
         assert audit.verify(c).ok  # invisible without an anchor…
         result = audit.verify(c, expect_head=recorded)
     assert not result.ok and result.problem.kind == "truncated"  # …and caught with one
+
+
+def test_an_edited_fold_state_is_named_though_many_entries_share_it(chained):
+    """A fold state is stored once (audit_texts) and named by number: editing it edits every entry
+    that names it, and the first of them is named."""
+    with _raw(chained) as raw:
+        first = raw.execute("SELECT MIN(seq) FROM audit_log WHERE after_text IS NOT NULL").fetchone()[0]
+        text_id = raw.execute("SELECT after_text FROM audit_log WHERE seq = ?", (first,)).fetchone()[0]
+        raw.execute("UPDATE audit_texts SET body = replace(body, 'false', 'true') WHERE id = ?", (text_id,))
+    with chained.read() as c:
+        result = audit.verify(c)
+    assert not result.ok and (result.problem.seq, result.problem.kind) == (first, "edited")
+
+
+def test_a_deflated_payload_edited_inside_is_named(writer, cache):
+    """The order record of ``order.created`` is kept deflated: a flipped byte in it fails to unpack or
+    unpacks to other text, and either way the entry is named."""
+    writer.apply([order("B1")], [])
+    with _raw(cache) as raw:
+        seq, packed = raw.execute(
+            "SELECT seq, payload_json FROM audit_log WHERE typeof(payload_json) = 'blob'"
+        ).fetchone()
+        raw.execute(
+            "UPDATE audit_log SET payload_json = ? WHERE seq = ?",
+            (packed[:-3] + bytes([packed[-3] ^ 1]) + packed[-2:], seq),
+        )
+    with cache.read() as c:
+        result = audit.verify(c)
+    assert not result.ok and (result.problem.seq, result.problem.kind) == (seq, "edited")
+
+
+def test_entries_read_back_as_the_texts_that_were_hashed(chained):
+    with chained.read() as c:
+        entries = list(audit.entries(c))
+        created = [e for e in entries if e.action == "order.created"]
+    assert created and all(json.loads(e.payload_json)["channel_order_no"] for e in created)
+    assert all(json.loads(e.before_json) is None and json.loads(e.after_json)["refund"] for e in created)

@@ -1,5 +1,6 @@
-"""`orderdesk cache check | restore | rebuild | refold`: what is wrong with the cache file, the ways
-out, and folding every order again after the fold's rules changed.
+"""`orderdesk cache check | restore | rebuild | refold | stats | prune`: what is wrong with the cache
+file, the ways out, folding every order again after the fold's rules changed, what the file holds,
+and the retention window.
 
 Exit codes: 0 done (check: the file passed), 1 nothing to work on (no cache file, no usable backup),
 74 the cache file is damaged or unusable (check: what it found, in words)."""
@@ -48,6 +49,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     refold_cmd = sub.add_parser("refold", help=tr("按现行映射表与规则重新映射并折叠全部订单",
                                                   "map and fold every order again with the tables and rules in force"))  # fmt: skip
     refold_cmd.set_defaults(run=run_refold)
+    stats = sub.add_parser(
+        "stats", help=tr("每张表的行数与字节数,及每单的份额", "rows and bytes per table, and per order")
+    )
+    stats.set_defaults(run=run_stats)
+    prune_cmd = sub.add_parser("prune", help=tr("移出保留期之前已结束的订单,并归档更早的审计条目",
+                                                "remove closed orders older than the retention window; archive older audit entries"))  # fmt: skip
+    prune_cmd.add_argument(
+        "--days", type=int, help=tr("保留最近多少天(默认取设置,90)", "keep the last N days (default: the setting, 90)")
+    )
+    prune_cmd.add_argument("--any-month", action="store_true",
+                           help=tr("不等财务锁定月份(只做打包的工作站:它不显示月度数字)",
+                                   "do not wait for finance to lock the months (a packing-only station shows no month figures)"))  # fmt: skip
+    prune_cmd.set_defaults(run=run_prune)
 
 
 def run_refold(args: argparse.Namespace) -> int:
@@ -174,3 +188,65 @@ def _report(result: Recovery, args: argparse.Namespace) -> None:
             emit_line(f"  - {item['en'] if language() == 'en' else item['zh']}")
     if result.report is not None:
         emit_line(tr(f"抢救报告:{result.report}", f"salvage report: {result.report}"))
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from orderdesk.sync.cache.stats import measure
+
+    path = cache_path(args)
+    with open_cache(args, full_check="never"):  # the cheap check and any migration first; measured while
+        figures = measure(path)  # open, so what closing notes of the file includes this read
+    if args.json:
+        emit_json(figures.as_json())
+        return 0
+    n = figures.orders
+    emit_line(tr(f"{path}:{figures.file_bytes / 1e6:,.1f} MB,订单 {n:,},空闲页 {figures.free_bytes / 1e6:,.1f} MB",
+                 f"{path}: {figures.file_bytes / 1e6:,.1f} MB, {n:,} orders, free pages {figures.free_bytes / 1e6:,.1f} MB"))  # fmt: skip
+    emit_line(tr(f"{'表':<22}{'行数':>12}{'每单行数':>10}{'字节':>14}{'每单字节':>10}",
+                 f"{'table':<24}{'rows':>12}{'per order':>10}{'bytes':>14}{'B/order':>10}"))  # fmt: skip
+    for t in figures.tables:
+        if t.rows or t.bytes > 8192:
+            emit_line(
+                f"{t.table:<24}{t.rows:>12,}{figures.per_order(t.rows):>10.2f}{t.bytes:>14,}{figures.per_order(t.bytes):>10,.0f}"
+            )
+    document = figures.as_json()
+    emit_line(tr(f"合计:每单 {document['bytes_per_order']:,} 字节,{document['rows_per_order']} 行(不含搜索索引)",
+                 f"total: {document['bytes_per_order']:,} bytes and {document['rows_per_order']} rows per order (search index aside)"))  # fmt: skip
+    return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    from orderdesk.app.services.settings import Settings
+    from orderdesk.sync.cache import retention
+
+    days = args.days if args.days is not None else Settings.load().retention_days
+    if args.days is None and days == 0:
+        emit_line(tr("设置为全部保留(retention_days = 0):未移出任何订单;用 --days N 指定",
+                     "the settings keep everything (retention_days = 0): nothing removed; give --days N"))  # fmt: skip
+        return 0
+    if days < 1:
+        raise UserError(tr(f"--days 应至少为 1,收到 {days}", f"--days must be at least 1, got {days}"))
+
+    def progress(done: int, total: int) -> None:
+        if not args.json:
+            emit_line(tr(f"  已移出 {done:,}/{total:,} 单", f"  removed {done:,} of {total:,} orders"))
+
+    with open_cache(args) as cache:
+        report = retention.prune(cache, days, progress=progress, books_closed=not args.any_month)
+    if args.json:
+        emit_json({"days": days, **report.as_json()})
+        return 0
+    emit_line(tr(f"保留最近 {days} 天:移出已结束订单 {report.orders_pruned:,} 单,保留更早但未结束的 {report.orders_older_kept_open:,} 单;"
+                 f"归档审计条目 {report.audit_archived:,} 条,用时 {report.seconds:.1f} 秒",
+                 f"keeping the last {days} days: {report.orders_pruned:,} closed orders removed, {report.orders_older_kept_open:,} "
+                 f"older ones kept open; {report.audit_archived:,} audit entries archived, in {report.seconds:.1f} s"))  # fmt: skip
+    if report.archive is not None:
+        emit_line(tr(f"  审计归档:{report.archive}(用 orderdesk audit verify 核对)",
+                     f"  audit archive: {report.archive} (orderdesk audit verify checks it)"))  # fmt: skip
+    emit_line(
+        tr(
+            "  移出的订单仍在订单中心:有人查看时会取回",
+            "  removed orders stay at the hub: they come back when someone opens one",
+        )
+    )
+    return 0

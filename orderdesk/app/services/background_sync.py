@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from orderdesk.app.services.session import Session
 from orderdesk.sync import outbox
-from orderdesk.sync.cache import Cache, check_record
+from orderdesk.sync.cache import Cache, check_record, retention
 from orderdesk.sync.cache.apply import CacheWriter
 from orderdesk.sync.cache.trouble import classify
 from orderdesk.sync.call_record import CALLS
@@ -23,6 +23,7 @@ from orderdesk.sync.said import Said
 from orderdesk.sync.syncer import Syncer
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_S = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,15 @@ def describe(exc: HubError) -> Said:
 
 class BackgroundSync:
     def __init__(
-        self, session: Session, cache: Cache, *, interval_s: float = 5.0, on_status: Callable[[SyncStatus], None]
-    ) -> None:
+        self, session: Session, cache: Cache, *, interval_s: float = 5.0, on_status: Callable[[SyncStatus], None],
+        retention_days: int = retention.DEFAULT_DAYS,
+    ) -> None:  # fmt: skip
         self.session = session
         self.cache = cache
         self.interval_s = interval_s
+        self.retention_days = retention_days  # 0: keep everything
+        self.last_prune: retention.PruneReport | None = None
+        self._pruned_at: float | None = None  # time.monotonic() of the last prune this session
         self.on_status = on_status
         self.status = SyncStatus()
         self._task: asyncio.Task[None] | None = None
@@ -176,7 +181,34 @@ class BackgroundSync:
             if not self.status.online:  # offline the outbox grows with no run to count it
                 await self._count_pending()
             await asyncio.to_thread(self._keep_call_record)
+            if self._prune_due():
+                await self.prune()
             await self._sleep_until_due(loop.time())
+
+    def _prune_due(self) -> bool:
+        """After the first run that caught up, then daily; never while offline or keeping everything."""
+        if self.retention_days < 1 or self.status.last_synced_at is None or self._stopped:
+            return False
+        return self._pruned_at is None or time.monotonic() - self._pruned_at >= PRUNE_EVERY_S
+
+    async def prune(self) -> retention.PruneReport | None:
+        """The retention window, in a thread, 2,000 orders per transaction (a sync or a print between
+        them goes on); stopping the sync stops it between two. A failure is logged and tried tomorrow."""
+        self._pruned_at = time.monotonic()
+        try:
+            books_closed = bool({"finance", "supervision"} & set(self.session.workspaces))  # it shows month figures
+            report = await asyncio.to_thread(
+                retention.prune, self.cache, self.retention_days, cancelled=lambda: self._stopped,
+                books_closed=books_closed,
+            )  # fmt: skip
+        except Exception:
+            log.warning("retention: pruning the cache failed; tried again in a day", exc_info=True)
+            return None
+        if report.orders_pruned or report.audit_archived:
+            log.info("retention: %d closed orders older than %d days left the cache, %d audit entries archived (%s)",
+                     report.orders_pruned, self.retention_days, report.audit_archived, report.archive)  # fmt: skip
+        self.last_prune = report
+        return report
 
     def _keep_call_record(self) -> None:
         """The calls this console made to the hub, into the cache (the self-check's availability)."""

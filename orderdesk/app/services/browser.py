@@ -5,22 +5,26 @@ ids and a few windows, so 1,000,000 cached orders cost ~8 MB and every page is o
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
+from orderdesk.app.services.session import Session
 from orderdesk.printing.jobs import jobs_of
 from orderdesk.printing.label_data import mask_phone
-from orderdesk.sync.cache import Cache, search
+from orderdesk.sync.cache import Cache, retention, search
 from orderdesk.sync.cache.queries import order_document
 from orderdesk.sync.cache.stored import driver_of
+from orderdesk.sync.client import HubClient, HubError
 from orderdesk.sync.domain_id import is_domain_id
 from orderdesk.sync.states import OUTCOME_SQL
 
+log = logging.getLogger(__name__)
 SEARCH_LIMIT = 5000
 CANCELLED = "cancelled"  # the fulfilment filter's choice for cancelled orders (cancellation is its own axis)
 OUTCOMES = ("closed", "returned")  # its choices by outcome: both axes together (sync.states.outcome)
@@ -195,9 +199,25 @@ class OrderBrowser:
     record (read in a worker thread); the table's model reads a window of rows where Qt asks for it
     (one indexed query of 200 rows, ~1 ms: Qt's data() cannot wait)."""
 
-    def __init__(self, cache: Cache, *, full_contact: bool) -> None:
+    def __init__(self, cache: Cache, *, full_contact: bool, hub: Callable[[], Session | None] | None = None) -> None:
         self.cache = cache
         self.full_contact = full_contact
+        self.hub = hub  # the signed-in session, for orders the retention window took out of the cache
+
+    async def bring_back(self, text: str) -> bool:
+        """A unified id not in the cache, asked of the hub and applied (an order older than the retention
+        window, sync/cache/retention.py). False when it is no unified id, there is no hub to ask, or the
+        hub has no such order either; an unreachable hub is logged and said as not found."""
+        key = text.strip().upper()
+        session = self.hub() if self.hub is not None else None
+        if session is None or session.offline or not session.token or not is_domain_id(key):
+            return False
+        try:
+            async with HubClient(session.hub_url, session.token, attempts=2, max_backoff=2.0) as client:
+                return await retention.bring_back(self.cache, client, key, session.user)
+        except HubError as exc:
+            log.warning("asking the hub for %s: %s", key, exc.en)
+            return False
 
     def channels(self) -> list[str]:
         with self.cache.read() as c:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the services below are imported by whoever applies settings
 
 log = logging.getLogger(__name__)
 INTERVAL_RANGE = (1.0, 3600.0)
+RETENTION_MAX_DAYS = 3650
 APPLIES = {"printer": "now", "template": "now", "sync_interval_s": "now", "hub_url": "next sign-in",
            "language": "next start"}  # fmt: skip
 
@@ -55,6 +56,7 @@ class Settings:
     sync_interval_s: float = 5.0
     scan_days: float = 7.0
     report_time: str = "09:00"  # the daily report's time (China time, HH:MM): made and pushed once a day
+    retention_days: int = 90  # the cache keeps the last N days and every open order (0: keeps everything)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -81,6 +83,8 @@ class Settings:
             made.report_time = cls.report_time
         if not (INTERVAL_RANGE[0] <= made.sync_interval_s <= INTERVAL_RANGE[1]):
             made.sync_interval_s = cls.sync_interval_s
+        if isinstance(made.retention_days, bool) or not 0 <= made.retention_days <= RETENTION_MAX_DAYS:
+            made.retention_days = cls.retention_days
         return made
 
     def save(self, path: Path | None = None) -> None:
@@ -92,7 +96,8 @@ class Settings:
 
     def checked(self) -> Settings:
         """These settings tidied, or SettingRefused naming the first that cannot work."""
-        return replace(self, hub_url=check_hub_url(self.hub_url), sync_interval_s=check_interval(self.sync_interval_s))
+        return replace(self, hub_url=check_hub_url(self.hub_url), sync_interval_s=check_interval(self.sync_interval_s),
+                       retention_days=check_retention(self.retention_days))  # fmt: skip
 
     def changes(self, other: Settings) -> frozenset[str]:
         """The names of the settings that differ from ``other``."""
@@ -125,6 +130,17 @@ def check_interval(value: float) -> float:
             zh=f"同步间隔应为 {low:g}–{high:g} 秒",
         )
     return float(value)
+
+
+def check_retention(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= RETENTION_MAX_DAYS:
+        raise SettingRefused(
+            "retention_days",
+            value,
+            en=f"keep 1 to {RETENTION_MAX_DAYS} days of closed orders (0: keep everything)",
+            zh=f"已结束订单保留 1–{RETENTION_MAX_DAYS} 天(0:全部保留)",
+        )
+    return value
 
 
 def resolve_printer(settings: Settings, book: PrinterBook) -> Printer:
@@ -200,9 +216,11 @@ class SettingsSaved:
 
 def apply_saved(saved: SettingsSaved, *, sync: BackgroundSync | None, station: PackingStation | None) -> None:
     """Everything that applies at once, applied: the sync interval to the running sync (it wakes), the
-    printer and the template to the packing station (from the next scan)."""
+    retention window to the next prune, the printer and the template to the packing station (from the
+    next scan)."""
     if sync is not None:
         sync.set_interval(saved.settings.sync_interval_s)
+        sync.retention_days = saved.settings.retention_days  # from the next daily prune
     if station is not None:
         station.set_printer(saved.printer)
         station.set_template(saved.settings.template or None)

@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self._invoices_seen = (0, 0)
         self._stock_seen = 0
         self.sync_status.connect(self.show_status)
-        self.sync = BackgroundSync(session, cache, interval_s=settings.sync_interval_s, on_status=self.sync_status.emit)
+        self.sync = BackgroundSync(session, cache, interval_s=settings.sync_interval_s, on_status=self.sync_status.emit,
+                                   retention_days=settings.retention_days)  # fmt: skip
         self.show_status(self.sync.status)
         self.sync.refresh_pending()  # what the last shift left in the outbox, before the first run ends
         if start_sync:
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
         return self.pages["orders"]  # type: ignore[return-value]  # pages holds each workspace's own page
 
     def _orders_page(self) -> OrdersPage:
-        page = OrdersPage(self.cache, full_contact=self.session.sees_full_contact)
+        page = OrdersPage(self.cache, full_contact=self.session.sees_full_contact, hub=lambda: self.session)
         page.sync_requested.connect(lambda: self.sync.sync_now())
         return page
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from orderdesk.app.services.browser import CANCELLED, OUTCOMES, OrderBrowser, OrderFilter
+from orderdesk.app.services.session import Session
 from orderdesk.app.ui.empty_state import WithEmptyState
 from orderdesk.app.ui.order_detail import OrderDetail
 from orderdesk.app.ui.orders_model import OrdersModel
@@ -47,10 +49,10 @@ class OrdersPage(QWidget):
     sync_requested = Signal()  # the empty state's "Sync now"
     loaded = Signal(int, float)  # matching orders, seconds the whole result took
 
-    def __init__(self, cache: Cache, *, full_contact: bool) -> None:
+    def __init__(self, cache: Cache, *, full_contact: bool, hub: Callable[[], Session | None] | None = None) -> None:
         super().__init__()
         self.cache = cache
-        self.browser = OrderBrowser(cache, full_contact=full_contact)
+        self.browser = OrderBrowser(cache, full_contact=full_contact, hub=hub)
         self._generation = 0
         self.loading: asyncio.Task[None] | None = None
         self.search = QLineEdit()
@@ -209,6 +211,13 @@ class OrdersPage(QWidget):
             else:  # the cache changed in between (a sync): show the newer result whole
                 self.model.set_ids(everything)
             self._reselect(selected, final=True)
+        if not self.model.ids and wanted.text.strip():  # an order the retention window took out: ask the hub
+            self.count.setText(self.tr("asking the hub…"))
+            if await self.browser.bring_back(wanted.text) and generation == self._generation:
+                self.model.set_ids(await self.browser.matching(wanted))
+                self._reselect(None, final=True)
+            if generation != self._generation:
+                return
         elapsed = time.perf_counter() - started
         found = len(self.model.ids)
         self._say_if_empty(found, wanted)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from orderdesk.app.services.settings import (
     INTERVAL_RANGE,
+    RETENTION_MAX_DAYS,
     SettingRefused,
     Settings,
     SettingsSaved,
@@ -123,7 +125,13 @@ class SettingsPage(QWidget):
         self.report_time.setDisplayFormat("HH:mm")
         minutes = report_minutes(settings.report_time) or 9 * 60
         self.report_time.setTime(QTime(minutes // 60, minutes % 60))
-        for field in (self.template, self.interval, self.hub, self.language, self.report_time):
+        self.retention = QSpinBox()
+        self.retention.setObjectName("retention_days")
+        self.retention.setRange(0, RETENTION_MAX_DAYS)
+        self.retention.setSuffix(self.tr(" days"))
+        self.retention.setSpecialValueText(self.tr("keep everything"))
+        self.retention.setValue(settings.retention_days)
+        for field in (self.template, self.interval, self.hub, self.language, self.report_time, self.retention):
             field.setMaximumWidth(FIELD_WIDTH)
         general = QGroupBox(self.tr("Labels, sync and sign-in"))
         form = QFormLayout(general)
@@ -132,6 +140,9 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Sync every"), self.interval)
         form.addRow(self.tr("Hub address"), self._with_hint(self.hub, self.tr("Applies at the next sign-in.")))
         form.addRow(self.tr("Language"), self._with_hint(self.language, self.tr("Applies at the next start.")))
+        form.addRow(self.tr("Keep closed orders"), self._with_hint(self.retention, self.tr(
+            "Older closed orders leave this computer once a day and come back from the hub when opened; "
+            "open orders always stay.")))  # fmt: skip
         if reports:
             form.addRow(self.tr("Daily report at"), self._with_hint(self.report_time, self.tr(
                 "Beijing time; made and sent to the group robots once a day.")))  # fmt: skip
@@ -326,6 +337,7 @@ class SettingsPage(QWidget):
             language=str(self.language.currentData()),
             sync_interval_s=float(self.interval.value()),
             report_time=self.report_time.time().toString("HH:mm"),
+            retention_days=int(self.retention.value()),
         )
         try:
             wanted = wanted.checked()
@@ -334,7 +346,7 @@ class SettingsPage(QWidget):
         except (SettingRefused, PrintingError) as exc:
             self._say(self.message, pick(exc.said), ok=False)
             return
-        for name in ("hub_url", "template", "language", "sync_interval_s", "report_time"):
+        for name in ("hub_url", "template", "language", "sync_interval_s", "report_time", "retention_days"):
             setattr(self.settings, name, getattr(wanted, name))
         self.hub.setText(self.settings.hub_url)
         self._store()

@@ -1267,152 +1267,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>OrderDesk — {user} ({role}) @ {hub}</source>
         <translation>OrderDesk — {user}({role})@ {hub}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Packing</source>
         <translation>打包</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Supervision</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Inventory</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>signed in offline</source>
         <translation>离线登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>Sign in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="165"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>&amp;Sync now</source>
         <translation>立即同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>&amp;About OrderDesk</source>
         <translation>关于 OrderDesk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>packer</source>
         <translation>打包员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source>finance clerk</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265"/>
+        <location filename="../../app/ui/main_window.py" line="267"/>
         <source>supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>offline, retrying</source>
         <translation>离线,正在重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source>syncing…</source>
         <translation>同步中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="300"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Sync: {state}</source>
         <translation>同步:{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>last synced {last} · {lag} behind</source>
         <translation>上次同步 {last} · 落后 {lag}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>{pending} actions waiting</source>
         <translation>{pending} 个操作待发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>The hub could not be told about the sign-out: the old sign-in stays valid there until it expires.</source>
         <translation>未能通知中心本次退出登录:原登录在中心仍然有效,直到过期。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
@@ -1908,99 +1908,104 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="57"/>
+        <location filename="../../app/ui/orders_page.py" line="59"/>
         <source>Unified id, channel order no., waybill no., phone tail or name</source>
         <translation>统一订单号、渠道订单号、运单号、手机尾号或姓名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="61"/>
+        <location filename="../../app/ui/orders_page.py" line="63"/>
         <source>Any fulfilment</source>
         <translation>全部履约状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="68"/>
+        <location filename="../../app/ui/orders_page.py" line="70"/>
         <source>Any refund</source>
         <translation>全部退款状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="72"/>
+        <location filename="../../app/ui/orders_page.py" line="74"/>
         <source>Printed or not</source>
         <translation>打印状态不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="73"/>
+        <location filename="../../app/ui/orders_page.py" line="75"/>
         <source>Label printed</source>
         <translation>已打印面单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="74"/>
+        <location filename="../../app/ui/orders_page.py" line="76"/>
         <source>Not printed</source>
         <translation>未打印</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="75"/>
+        <location filename="../../app/ui/orders_page.py" line="77"/>
         <source>Open anomalies only</source>
         <translation>仅看未处理异常</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="76"/>
+        <location filename="../../app/ui/orders_page.py" line="78"/>
         <source>Created (China time) from</source>
         <translation>下单日期(北京时间)从</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="86"/>
-        <location filename="../../app/ui/orders_page.py" line="237"/>
+        <location filename="../../app/ui/orders_page.py" line="88"/>
+        <location filename="../../app/ui/orders_page.py" line="246"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="90"/>
+        <location filename="../../app/ui/orders_page.py" line="92"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="139"/>
+        <location filename="../../app/ui/orders_page.py" line="141"/>
         <source>Any channel</source>
         <translation>全部渠道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="186"/>
-        <location filename="../../app/ui/orders_page.py" line="203"/>
+        <location filename="../../app/ui/orders_page.py" line="188"/>
+        <location filename="../../app/ui/orders_page.py" line="205"/>
         <source>searching…</source>
         <translation>查询中…</translation>
     </message>
     <message>
         <location filename="../../app/ui/orders_page.py" line="215"/>
+        <source>asking the hub…</source>
+        <translation>正在向订单中心查询…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/orders_page.py" line="224"/>
         <source>{count} orders</source>
         <translation>{count} 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="215"/>
+        <location filename="../../app/ui/orders_page.py" line="224"/>
         <source>1 order</source>
         <translation>1 个订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="223"/>
+        <location filename="../../app/ui/orders_page.py" line="232"/>
         <source>No orders in this station&apos;s cache yet</source>
         <translation>本站缓存中还没有订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="225"/>
+        <location filename="../../app/ui/orders_page.py" line="234"/>
         <source>The sync brings the hub&apos;s orders here by itself every few seconds; the status bar below says whether it reaches the hub.</source>
         <translation>同步每隔几秒会自动把订单中心的订单带到这里;下方状态栏显示能否连上中心。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="228"/>
+        <location filename="../../app/ui/orders_page.py" line="237"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="232"/>
+        <location filename="../../app/ui/orders_page.py" line="241"/>
         <source>No order matches these filters</source>
         <translation>没有符合筛选条件的订单</translation>
     </message>
     <message>
-        <location filename="../../app/ui/orders_page.py" line="234"/>
+        <location filename="../../app/ui/orders_page.py" line="243"/>
         <source>Search by unified id, channel order no., waybill no., the last digits of a phone or a name; or widen the filters above.</source>
         <translation>可按统一订单号、渠道订单号、运单号、手机尾号或姓名搜索;或放宽上方的筛选条件。</translation>
     </message>
@@ -2703,197 +2708,217 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="211"/>
+        <location filename="../../app/ui/settings_page.py" line="222"/>
         <source>The printer profile&apos;s own</source>
         <translation>打印机配置自带模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="89"/>
+        <location filename="../../app/ui/settings_page.py" line="91"/>
         <source>Test print</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="85"/>
+        <location filename="../../app/ui/settings_page.py" line="87"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="86"/>
+        <location filename="../../app/ui/settings_page.py" line="88"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="87"/>
+        <location filename="../../app/ui/settings_page.py" line="89"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="88"/>
+        <location filename="../../app/ui/settings_page.py" line="90"/>
         <source>Make default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="102"/>
+        <location filename="../../app/ui/settings_page.py" line="104"/>
         <source>Printers</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="104"/>
+        <location filename="../../app/ui/settings_page.py" line="106"/>
         <source>The default printer (★) prints the labels; changes apply at once.</source>
         <translation>面单由默认打印机(★)打印;修改立即生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="114"/>
+        <location filename="../../app/ui/settings_page.py" line="116"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="128"/>
+        <location filename="../../app/ui/settings_page.py" line="136"/>
         <source>Labels, sync and sign-in</source>
         <translation>面单、同步与登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="133"/>
+        <location filename="../../app/ui/settings_page.py" line="141"/>
         <source>Applies at the next sign-in.</source>
         <translation>下次登录时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="142"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="134"/>
+        <location filename="../../app/ui/settings_page.py" line="142"/>
         <source>Applies at the next start.</source>
         <translation>下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="138"/>
+        <location filename="../../app/ui/settings_page.py" line="149"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="133"/>
+        <location filename="../../app/ui/settings_page.py" line="141"/>
         <source>Hub address</source>
         <translation>中心地址</translation>
     </message>
     <message>
         <location filename="../../app/ui/settings_page.py" line="131"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="132"/>
+        <source>keep everything</source>
+        <translation>全部保留</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="139"/>
         <source>Label template</source>
         <translation>面单模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="132"/>
+        <location filename="../../app/ui/settings_page.py" line="140"/>
         <source>Sync every</source>
         <translation>同步间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="136"/>
+        <location filename="../../app/ui/settings_page.py" line="143"/>
+        <source>Keep closed orders</source>
+        <translation>已结束订单保留</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="144"/>
+        <source>Older closed orders leave this computer once a day and come back from the hub when opened; open orders always stay.</source>
+        <translation>更早的已结束订单每天移出本机,查看时从订单中心取回;未结束的订单始终保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="147"/>
         <source>Daily report at</source>
         <translation>日报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="137"/>
+        <location filename="../../app/ui/settings_page.py" line="148"/>
         <source>Beijing time; made and sent to the group robots once a day.</source>
         <translation>北京时间;每天生成一次并推送到群机器人。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="166"/>
+        <location filename="../../app/ui/settings_page.py" line="177"/>
         <source>Printers are set up by packers and supervisors.</source>
         <translation>打印机由打包员和主管设置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="189"/>
         <source>network printer</source>
         <translation>网络打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="178"/>
+        <location filename="../../app/ui/settings_page.py" line="189"/>
         <source>files in a folder</source>
         <translation>文件(存入目录)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="179"/>
+        <location filename="../../app/ui/settings_page.py" line="190"/>
         <source>system queue</source>
         <translation>系统队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="186"/>
+        <location filename="../../app/ui/settings_page.py" line="197"/>
         <source>the system&apos;s default queue</source>
         <translation>系统默认队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239"/>
+        <location filename="../../app/ui/settings_page.py" line="250"/>
         <source>Printer {name} added.</source>
         <translation>已添加打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="239"/>
+        <location filename="../../app/ui/settings_page.py" line="250"/>
         <source>Printer {name} saved.</source>
         <translation>已保存打印机 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="246"/>
+        <location filename="../../app/ui/settings_page.py" line="257"/>
         <source>Remove printer</source>
         <translation>删除打印机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="246"/>
+        <location filename="../../app/ui/settings_page.py" line="257"/>
         <source>Remove printer {name}?</source>
         <translation>删除打印机 {name}?</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="255"/>
+        <location filename="../../app/ui/settings_page.py" line="266"/>
         <source>Printer {name} removed; the default printer is {default}.</source>
         <translation>已删除打印机 {name};默认打印机为 {default}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="269"/>
+        <location filename="../../app/ui/settings_page.py" line="280"/>
         <source>{name} is the default printer now.</source>
         <translation>{name} 现为默认打印机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="278"/>
+        <location filename="../../app/ui/settings_page.py" line="289"/>
         <source>Its labels have another size than template {template}: the label template is the printer profile&apos;s own now.</source>
         <translation>其面单尺寸与模板 {template} 不同:面单模板已改为打印机配置自带的模板。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="301"/>
+        <location filename="../../app/ui/settings_page.py" line="312"/>
         <source>Printing a test label on {name}…</source>
         <translation>正在用 {name} 打印测试面单…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="308"/>
+        <location filename="../../app/ui/settings_page.py" line="319"/>
         <source>Test print failed; try again once the printer is ready: {error}</source>
         <translation>测试打印失败,打印机就绪后请重试:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="310"/>
+        <location filename="../../app/ui/settings_page.py" line="321"/>
         <source>Test print failed; change this printer&apos;s settings first: {error}</source>
         <translation>测试打印失败,请先修改这台打印机的设置:{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="315"/>
+        <location filename="../../app/ui/settings_page.py" line="326"/>
         <source>Test label: {where}</source>
         <translation>测试面单:{where}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="344"/>
+        <location filename="../../app/ui/settings_page.py" line="356"/>
         <source>the hub address applies at the next sign-in</source>
         <translation>中心地址将在下次登录时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="346"/>
+        <location filename="../../app/ui/settings_page.py" line="358"/>
         <source>the language applies at the next start</source>
         <translation>语言将在下次启动时生效</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="347"/>
+        <location filename="../../app/ui/settings_page.py" line="359"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="347"/>
+        <location filename="../../app/ui/settings_page.py" line="359"/>
         <source>Saved; {later}.</source>
         <translation>已保存;{later}。</translation>
     </message>

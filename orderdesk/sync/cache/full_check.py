@@ -45,6 +45,9 @@ JSON_COLUMNS = {
     "label_queue": ("substitutions_json",),
 }
 
+# Raw payloads kept as '' (the fields are the payload) or deflated (deflate.py): the text ones are checked.
+PACKED = {("observations", "payload_json")}
+
 
 @dataclass
 class FullCheck:
@@ -109,7 +112,8 @@ def _integrity(db: sqlite3.Connection, path: Path) -> CacheUnusable | None:
 
 def _json(db: sqlite3.Connection, path: Path) -> CacheUnusable | None:
     for table, columns in JSON_COLUMNS.items():
-        where = " OR ".join(f"NOT json_valid({c})" for c in columns)
+        where = " OR ".join(f"NOT json_valid({c})" if (table, c) not in PACKED else
+                            f"NOT ({c} = '' OR typeof({c}) = 'blob' OR json_valid({c}))" for c in columns)  # fmt: skip
         row = db.execute(f"SELECT rowid FROM {table} WHERE {where} LIMIT 1").fetchone()
         if row is not None:
             said = f"row {row[0]} of {table} holds JSON that does not parse ({', '.join(columns)})"

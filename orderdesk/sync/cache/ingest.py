@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from orderdesk.sync.cache import search
+from orderdesk.sync.cache.deflate import stored_observation_payload
 from orderdesk.sync.cache.first_fold import FirstFold, fold_new_order
 from orderdesk.sync.contract import (
     JsonMemo,
@@ -148,7 +149,8 @@ class PreparedObservation(NamedTuple):
         return (
             obs.key, order_id, obs.source, obs.source_system, self.status_field, self.raw_status,
             self.fields_json, obs.observed_at_ms, now, obs.operator, obs.line_no, obs.refund_id, obs.refund_fen,
-            self.payload_json, m.mapping_version, m.rule_id, m.fulfilment, m.refund, m.refund_scope,
+            stored_observation_payload(self.payload_json, self.fields_json), m.mapping_version, m.rule_id,
+            m.fulfilment, m.refund, m.refund_scope,
             int(m.cancelled), m.signal, int(m.exception),
             int(m.unmapped), self.via_waybill, m.implies,
         )  # fmt: skip

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from orderdesk.sync.cache.deflate import observation_payload
 from orderdesk.sync.cache.ingest import PreparedObservation
 from orderdesk.sync.cache.stored import chunks, fetch, marks
 from orderdesk.sync.contract import canonical_json
@@ -61,6 +62,7 @@ def release_left_waybills(c: Connection, waybills: dict[int, str], now: int) -> 
             released.setdefault(order_id, []).append(key)
             gone.append((order_id, key))
             record = {"key": key, **dict(zip(_RELEASED_NAMES, values, strict=True)), "ref": [None, None, via]}
+            record["payload_json"] = observation_payload(record["payload_json"], record["fields_json"])
             rows.append((key, None, None, via, canonical_json(record), now))
     if gone:
         c.exec_driver_sql("DELETE FROM observations WHERE order_id = ? AND key = ?", gone)

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from orderdesk.sync.anomaly_text import describe
+from orderdesk.sync.cache import audit, search
 from orderdesk.sync.cache import invoices as cached_invoices
-from orderdesk.sync.cache import search
+from orderdesk.sync.cache.deflate import observation_payload
 from orderdesk.sync.cache.stored import ORDER_COLUMNS, StoredOrder, chunks, load_details, marks
 from orderdesk.sync.domain_id import CHINA_TZ, is_domain_id
 from orderdesk.sync.fold import fold
@@ -138,7 +139,7 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
                 "unmapped": bool(r.unmapped),
             },
             "outcome": projection.outcomes.get(r.key),
-            "payload": json.loads(r.payload_json),
+            "payload": json.loads(observation_payload(r.payload_json, r.fields_json)),
         }
         for r in c.exec_driver_sql(
             "SELECT * FROM observations WHERE order_id = ? ORDER BY observed_at_ms, id", (order_id,)
@@ -180,19 +181,17 @@ def order_document(c: Connection, order_id: int) -> dict[str, Any]:
     ]
     document["audit"] = [
         {
-            "seq": r.seq,
-            "at": iso(r.at_ms),
-            "operator": r.operator,
-            "source_system": r.source_system,
-            "source": r.source,
-            "action": r.action,
-            "before": json.loads(r.before_json),
-            "after": json.loads(r.after_json),
-            "payload": json.loads(r.payload_json),
+            "seq": e.seq,
+            "at": iso(e.at_ms),
+            "operator": e.operator,
+            "source_system": e.source_system,
+            "source": e.source,
+            "action": e.action,
+            "before": json.loads(e.before_json),
+            "after": json.loads(e.after_json),
+            "payload": json.loads(e.payload_json),
         }
-        for r in c.exec_driver_sql(
-            "SELECT * FROM audit_log WHERE entity_key = ? ORDER BY seq", (stored.row["domain_id"],)
-        )
+        for e in audit.entries(c, "a.entity_key = ?", (stored.row["domain_id"],))
     ]
     return document
 

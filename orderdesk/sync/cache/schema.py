@@ -108,6 +108,8 @@ observations = Table(
     Column("line_no", Integer),
     Column("refund_id", String(64)),
     Column("refund_fen", Integer),
+    # '' when the raw payload is the fields themselves (fields_json; migration 0014), else text or a
+    # BLOB deflated with a dictionary (deflate.py): `stored_payload` / `payload_of` in ingest.py.
     Column("payload_json", Text, nullable=False),
     Column("mapping_version", String(64), nullable=False),
     Column("rule_id", String(80)),
@@ -187,11 +189,32 @@ audit_log = Table(
     Column("source", String(64), nullable=False),
     Column("action", String(40), nullable=False),
     Column("entity_key", String(200), nullable=False, index=True),
-    Column("before_json", Text, nullable=False),
-    Column("after_json", Text, nullable=False),
-    Column("payload_json", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
+    # The state before and after: inline, or (fold states, which recur) a number in audit_texts
+    # (audit.py; migration 0014).
+    Column("before_json", Text),
+    Column("after_json", Text),
+    Column("before_text", Integer, ForeignKey("audit_texts.id")),
+    Column("after_text", Integer, ForeignKey("audit_texts.id")),
+    Column("payload_json", Text, nullable=False),  # text, or a BLOB deflated with a dictionary (deflate.py)
+    Column("hash", LargeBinary(32), nullable=False),  # the chain hash; the previous one is the previous row's
+)
+
+audit_texts = Table(
+    "audit_texts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body", Text, nullable=False, unique=True),
+)
+
+# Where the chain starts after pruning (retention.py): the last entry written to an archive file and removed.
+audit_anchor = Table(
+    "audit_anchor",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    Column("archive", Text, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("at_ms", Integer, nullable=False),
 )
 
 quarantine = Table(

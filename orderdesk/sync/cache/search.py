@@ -8,8 +8,25 @@ up, with FTS5's own unicode61 tokenizer (no extension to load, works on every SQ
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 COLUMNS = ("name", "phone", "order_no", "waybill", "address")
+# Contentless (migration 0014): the index keeps no copy of what it indexes and no token counts; it is
+# only asked for rowids. A row is removed by naming its tokens again (`delete_rows`).
+CONTENTLESS = (
+    "CREATE VIRTUAL TABLE order_search USING fts5(name, phone, order_no, waybill, address, content = '', "
+    "columnsize = 0, tokenize = 'unicode61 remove_diacritics 0')"
+)
+_DELETE = (
+    "INSERT INTO order_search (order_search, rowid, name, phone, order_no, waybill, address) "
+    "VALUES ('delete', ?, ?, ?, ?, ?, ?)"
+)
+# The orders columns a search row is made of, in `row`'s order (address: four columns together).
+ORDER_COLUMNS = (
+    "receiver_name, receiver_phone, channel_order_no, waybill_no, "
+    "receiver_province || receiver_city || receiver_district || receiver_address"
+)
 
 
 def normalise(text: str) -> str:
@@ -46,3 +63,12 @@ def match_expression(query: str, column: str | None = None) -> str | None:
 def row(name: str, phone: str, order_no: str, waybill: str, address: str) -> tuple[str, str, str, str, str]:
     """The search row of an order; ``address`` is province, city, district and address together."""
     return tokens(name), tokens(phone), tokens(order_no), tokens(waybill), tokens(address)
+
+
+def delete_rows(connection: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Remove search rows: each ``(rowid, *row(...))`` as it was indexed (a contentless index cannot
+    look its tokens up itself). ``connection``: SQLAlchemy's or sqlite3's."""
+    if not rows:
+        return
+    run = getattr(connection, "exec_driver_sql", None) or connection.executemany
+    run(_DELETE, list(rows))

@@ -109,7 +109,7 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
             )  # fmt: skip
             new_search = record.search
             if old_search != new_search:
-                search_deletes.append((order_id,))
+                search_deletes.append((order_id, *old_search))
                 search_inserts.append((order_id, *new_search))
         stored_projection = tuple(stored.row.get(c) for c in PROJECTION_COLUMNS[:-1])
         values = projection_values(p)
@@ -166,7 +166,7 @@ def write_batch(c: Connection, works: Iterable[OrderWork], quarantined: list[Qua
     if line_updates:
         run("UPDATE order_lines SET refund = ?, refunded_fen = ? WHERE order_id = ? AND line_no = ?", line_updates)
     if search_deletes:
-        run("DELETE FROM order_search WHERE rowid = ?", search_deletes)
+        search.delete_rows(c, search_deletes)
     if search_inserts:
         run("INSERT INTO order_search (rowid, name, phone, order_no, waybill, address) VALUES (?, ?, ?, ?, ?, ?)",
             search_inserts)  # fmt: skip

@@ -1,0 +1,53 @@
+"""`orderdesk cache stats`, `cache prune` and `audit verify` with archives, as their own processes on a
+cache synced from the real hub (issue #17)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orderdesk.sync.cache import Cache, retention
+from tests.damage import cli, copy_of
+from tests.sync.test_retention import lock_every_month
+
+FAR_FUTURE_MS = 4_102_444_800_000
+
+
+def test_stats_prune_and_verify_say_what_the_file_holds_and_what_left_it(synced, tmp_path: Path) -> None:
+    path = copy_of(synced.good, tmp_path)
+    lock_every_month(path)
+    stats = cli(path, "cache", "stats", "--json")
+    assert stats.returncode == 0, stats.stderr
+    before = json.loads(stats.stdout)
+    tables = {t["table"]: t for t in before["tables"]}
+    assert before["orders"] == synced.orders and tables["orders"]["rows"] == synced.orders
+    assert before["bytes_per_order"] > 0 and tables["audit_log"]["bytes"] > 0
+    refused = cli(path, "cache", "prune", "--days", "0")
+    assert refused.returncode != 0 and "--days" in refused.stderr and "0" in refused.stderr
+    pruned = cli(path, "cache", "prune", "--days", "90")  # the demo's orders are of January 2026
+    assert pruned.returncode == 0, pruned.stderr
+    assert "closed orders removed" in pruned.stdout and "come back when someone opens one" in pruned.stdout
+    after = json.loads(cli(path, "cache", "stats", "--json").stdout)
+    assert 0 < after["orders"] < before["orders"]
+    verified = cli(path, "audit", "verify")
+    assert verified.returncode == 0 and "intact" in verified.stdout
+
+
+def test_audit_verify_checks_the_archives_and_says_when_one_is_missing_or_edited(synced, tmp_path: Path) -> None:
+    path = copy_of(synced.good, tmp_path)
+    lock_every_month(path)
+    with Cache(path) as cache:
+        report = retention.prune(cache, 90, now_ms=FAR_FUTURE_MS)
+    assert report.archive is not None
+    ok = json.loads(cli(path, "audit", "verify", "--json").stdout)
+    assert ok["ok"] and ok["archives"][0]["ok"] and ok["archives"][0]["entries"] == report.audit_archived
+    moved = tmp_path / "cold"
+    moved.mkdir()
+    report.archive.rename(moved / report.archive.name)
+    missing = cli(path, "audit", "verify")
+    assert missing.returncode == 0 and "not checked" in missing.stdout and "--archives" in missing.stdout
+    found = cli(path, "audit", "verify", "--archives", str(moved), "--json")
+    assert json.loads(found.stdout)["archives"][0]["ok"]
+    (moved / report.archive.name).write_bytes(b"not gzip at all")
+    broken = cli(path, "audit", "verify", "--archives", str(moved))
+    assert broken.returncode == 1 and "broken" in broken.stdout
