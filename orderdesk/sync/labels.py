@@ -64,6 +64,8 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "quarantine.resolved": ("隔离记录已重新提交", "quarantined record resubmitted"),
     "quarantine.discarded": ("隔离记录已丢弃", "quarantined record discarded"),
     "mapping.import": ("导入映射表", "mapping table imported"),
+    "order.brought_back": ("从订单中心取回(保留期外)", "brought back from the hub (older than the retention window)"),
+    "cache.prune": ("移出保留期外的已结束订单", "closed orders older than the retention window removed"),
 }
 
 PRINT_STATES: dict[str, tuple[str, str]] = {

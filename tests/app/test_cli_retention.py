@@ -27,6 +27,8 @@ def test_stats_prune_and_verify_say_what_the_file_holds_and_what_left_it(synced,
     pruned = cli(path, "cache", "prune", "--days", "90")  # the demo's orders are of January 2026
     assert pruned.returncode == 0, pruned.stderr
     assert "closed orders removed" in pruned.stdout and "come back when someone opens one" in pruned.stdout
+    waiting = json.loads(cli(copy_of(synced.good, tmp_path / "unlocked"), "cache", "prune", "--json").stdout)
+    assert waiting["orders_pruned"] == 0 and waiting["orders_waiting_for_locks"] > 0
     after = json.loads(cli(path, "cache", "stats", "--json").stdout)
     assert 0 < after["orders"] < before["orders"]
     verified = cli(path, "audit", "verify")
@@ -51,3 +53,17 @@ def test_audit_verify_checks_the_archives_and_says_when_one_is_missing_or_edited
     (moved / report.archive.name).write_bytes(b"not gzip at all")
     broken = cli(path, "audit", "verify", "--archives", str(moved))
     assert broken.returncode == 1 and "broken" in broken.stdout
+
+
+def test_compact_gives_the_pruned_pages_back_and_the_file_stays_whole(synced, tmp_path: Path) -> None:
+    path = copy_of(synced.good, tmp_path)
+    lock_every_month(path)
+    assert cli(path, "cache", "prune", "--days", "90").returncode == 0
+    before = json.loads(cli(path, "cache", "stats", "--json").stdout)
+    compacted = cli(path, "cache", "compact", "--json")
+    assert compacted.returncode == 0, compacted.stderr
+    done = json.loads(compacted.stdout)
+    assert done["bytes_after"] < done["bytes_before"]
+    after = json.loads(cli(path, "cache", "stats", "--json").stdout)
+    assert after["free_bytes"] == 0 and after["orders"] == before["orders"]
+    assert cli(path, "cache", "check").returncode == 0

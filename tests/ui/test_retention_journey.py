@@ -51,5 +51,8 @@ def test_old_closed_orders_leave_and_come_back_when_searched_for(loop, hub, cach
     shot(window, "retention-brought-back")
     with cache.read() as c:
         assert c.exec_driver_sql("SELECT COUNT(*) FROM orders WHERE domain_id = ?", (gone[0],)).scalar() == 1
+        said = c.exec_driver_sql("SELECT operator FROM audit_log WHERE action = 'order.brought_back' AND entity_key = ?",
+                                 (gone[0],)).scalar()  # fmt: skip
+    assert said == "supervisor"  # the trail says who brought it back, and from where
     quit_event.set()
     wait_for(loop, task.done, timeout=60)

@@ -58,6 +58,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     prune_cmd.add_argument(
         "--days", type=int, help=tr("保留最近多少天(默认取设置,90)", "keep the last N days (default: the setting, 90)")
     )
+    compact = sub.add_parser("compact", help=tr("把空闲页还给磁盘(VACUUM;需与文件等大的空闲磁盘)",
+                                                "give free pages back to the disk (VACUUM; needs free disk the size of the file)"))  # fmt: skip
+    compact.set_defaults(run=run_compact)
     prune_cmd.add_argument("--any-month", action="store_true",
                            help=tr("不等财务锁定月份(只做打包的工作站:它不显示月度数字)",
                                    "do not wait for finance to lock the months (a packing-only station shows no month figures)"))  # fmt: skip
@@ -240,6 +243,11 @@ def run_prune(args: argparse.Namespace) -> int:
                  f"归档审计条目 {report.audit_archived:,} 条,用时 {report.seconds:.1f} 秒",
                  f"keeping the last {days} days: {report.orders_pruned:,} closed orders removed, {report.orders_older_kept_open:,} "
                  f"older ones kept open; {report.audit_archived:,} audit entries archived, in {report.seconds:.1f} s"))  # fmt: skip
+    if report.orders_waiting_for_locks:
+        emit_line(tr(f"  另有 {report.orders_waiting_for_locks:,} 单已结束,但所在月份尚未由财务锁定:锁定后才移出"
+                     "(只做打包的工作站可加 --any-month,不等锁定)",
+                     f"  {report.orders_waiting_for_locks:,} more are closed but a month of theirs is not locked by finance yet: "
+                     "they leave once it is (a packing-only station may add --any-month)"))  # fmt: skip
     if report.archive is not None:
         emit_line(tr(f"  审计归档:{report.archive}(用 orderdesk audit verify 核对)",
                      f"  audit archive: {report.archive} (orderdesk audit verify checks it)"))  # fmt: skip
@@ -249,4 +257,33 @@ def run_prune(args: argparse.Namespace) -> int:
             "  removed orders stay at the hub: they come back when someone opens one",
         )
     )
+    return 0
+
+
+def run_compact(args: argparse.Namespace) -> int:
+    """VACUUM: after a migration or a prune the file keeps its free pages (new data reuses them); this
+    gives them back. SQLite writes a new copy first, so it needs free disk the size of the file."""
+    import shutil
+    import time
+
+    path = cache_path(args)
+    with open_cache(args) as cache:
+        size = path.stat().st_size
+        free = shutil.disk_usage(path.parent).free
+        if free < size:
+            raise UserError(tr(f"磁盘空闲 {free / 1e9:,.1f} GB,少于缓存文件的 {size / 1e9:,.1f} GB:先腾出空间",
+                               f"{free / 1e9:,.1f} GB free on the disk, less than the cache file's {size / 1e9:,.1f} GB: free some first"))  # fmt: skip
+        started = time.perf_counter()
+        raw = cache.writer_engine.raw_connection()  # VACUUM runs outside any transaction: not through SQLAlchemy's
+        try:
+            raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    after = path.stat().st_size
+    took = time.perf_counter() - started
+    if args.json:
+        emit_json({"path": str(path), "bytes_before": size, "bytes_after": after, "seconds": round(took, 1)})
+    else:
+        emit_line(tr(f"已压缩 {path}:{size / 1e6:,.0f} MB → {after / 1e6:,.0f} MB,用时 {took:.0f} 秒",
+                     f"compacted {path}: {size / 1e6:,.0f} MB → {after / 1e6:,.0f} MB in {took:.0f} s"))  # fmt: skip
     return 0

@@ -69,6 +69,7 @@ class BackgroundSync:
         self.retention_days = retention_days  # 0: keep everything
         self.last_prune: retention.PruneReport | None = None
         self._pruned_at: float | None = None  # time.monotonic() of the last prune this session
+        self._pruning: asyncio.Future[retention.PruneReport] | None = None
         self.on_status = on_status
         self.status = SyncStatus()
         self._task: asyncio.Task[None] | None = None
@@ -125,6 +126,9 @@ class BackgroundSync:
         if self._counting is not None:  # let its thread finish: none may outlive the window's loop
             with contextlib.suppress(Exception):
                 await self._counting
+        if self._pruning is not None:  # the prune sees _stopped and ends after its current 2,000 orders
+            with contextlib.suppress(Exception):
+                await self._pruning
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -196,11 +200,12 @@ class BackgroundSync:
         them goes on); stopping the sync stops it between two. A failure is logged and tried tomorrow."""
         self._pruned_at = time.monotonic()
         try:
-            books_closed = bool({"finance", "supervision"} & set(self.session.workspaces))  # it shows month figures
-            report = await asyncio.to_thread(
-                retention.prune, self.cache, self.retention_days, cancelled=lambda: self._stopped,
-                books_closed=books_closed,
-            )  # fmt: skip
+            # Months not locked by finance keep their orders whoever is signed in: one cache serves every
+            # role that signs in at this computer, and a supervisor's month figures need them.
+            self._pruning = asyncio.ensure_future(
+                asyncio.to_thread(retention.prune, self.cache, self.retention_days, cancelled=lambda: self._stopped)
+            )
+            report = await asyncio.shield(self._pruning)  # a stop waits for it (below), it is not cut off
         except Exception:
             log.warning("retention: pruning the cache failed; tried again in a day", exc_info=True)
             return None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -408,6 +409,8 @@ class FinancePage(QWidget):
             figures = await fetch_figures(self.hub_url, self.token())
         except Exception as exc:  # offline: the figures wait for the hub; the tabs work from the cache
             log.debug("invoice figures: %s", exc)
+            return
+        if not shiboken6.isValid(self.figures):  # the window closed while the hub answered (Ctrl-C in the demo)
             return
         self.figures.setText(pick(*figures_words(figures)))
 

@@ -52,8 +52,15 @@ class KeptTasks:
 
     def _ended(self, task: asyncio.Future[Any]) -> None:
         self.running.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a console task failed", exc_info=task.exception())
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        if isinstance(exc, RuntimeError) and "already deleted" in str(exc):
+            # The window closed while the task awaited the hub or a thread (Ctrl-C, sign-out): the widget
+            # it would have filled is gone, and there is nothing left to show.
+            log.debug("a console task ended after its widget: %s", exc)
+            return
+        log.error("a console task failed", exc_info=exc)
 
     async def wait(self) -> None:
         for task in list(self.running):

@@ -1,11 +1,11 @@
 """The retention window (issue #17 §5): a station keeps the orders of the last N days and every open
 order; older closed orders leave the cache, and the oldest audit entries go to an archive file.
 
-*Closed* means nothing can still happen to it here, and (``books_closed``, for a console that shows
-figures: a supervisor's, a clerk's) its books are closed: the month it was made in and the month of
-its last observation are both locked by finance (month locks come from the hub: a locked month's
-BI-versus-finance figures are final, so no figure needs its orders again; a packing station shows no
-such figures and does not wait for them); settled,
+*Closed* means nothing can still happen to it here, and (``books_closed``, the default; the console
+always) its books are closed: the month it was made in and the month of its last observation are both
+locked by finance (month locks come from the hub: a locked month's BI-versus-finance figures are
+final, so no figure needs its orders again; one cache serves every role signing in at a computer, so
+a packer's session waits for them too; `cache prune --any-month` does not, by hand); settled,
 cancelled or fully refunded; no refund
 under way, no open anomaly, no print job that is not done, no rare-character label waiting, no action
 waiting for the hub, no invoice requested and not yet issued (or withdrawn), and nothing changed it
@@ -81,6 +81,7 @@ class PruneReport:
     cutoff_ms: int
     orders_pruned: int = 0
     orders_older_kept_open: int = 0
+    orders_waiting_for_locks: int = 0  # closed and older, kept only because a month of theirs is not locked
     audit_archived: int = 0
     archive: Path | None = None
     seconds: float = 0.0
@@ -89,7 +90,8 @@ class PruneReport:
 
     def as_json(self) -> dict[str, Any]:
         return {"cutoff_ms": self.cutoff_ms, "orders_pruned": self.orders_pruned,
-                "orders_older_kept_open": self.orders_older_kept_open, "audit_archived": self.audit_archived,
+                "orders_older_kept_open": self.orders_older_kept_open,
+                "orders_waiting_for_locks": self.orders_waiting_for_locks, "audit_archived": self.audit_archived,
                 "archive": str(self.archive) if self.archive else None, "seconds": round(self.seconds, 2),
                 "cancelled": self.cancelled}  # fmt: skip
 
@@ -121,7 +123,12 @@ def prune(
         older = c.exec_driver_sql(
             "SELECT COUNT(*) FROM orders WHERE created_at_ms < ?", (report.cutoff_ms,)
         ).scalar_one()
-    report.orders_older_kept_open = int(older) - int(total)
+        if books_closed:
+            any_month = c.exec_driver_sql(
+                f"SELECT COUNT(*) FROM orders o WHERE {closed_orders(False)}", params
+            ).scalar_one()
+            report.orders_waiting_for_locks = int(any_month) - int(total)
+    report.orders_older_kept_open = int(older) - int(total) - report.orders_waiting_for_locks
     after = 0
     while not cancelled():
         with cache.write() as c:
@@ -138,6 +145,12 @@ def prune(
         if progress is not None:
             progress(report.orders_pruned, int(total))
     report.cancelled = cancelled()
+    if report.orders_pruned:
+        said = json.dumps({"days": days, "cutoff_ms": report.cutoff_ms, "orders": report.orders_pruned,
+                           "books_closed": books_closed})  # fmt: skip
+        with cache.write() as c:
+            audit.append(c, [audit.AuditDraft.of("system", "orderdesk", "retention", "cache.prune", str(cache.path.name),
+                                                 "null", "null", said)], time.time_ns() // 1_000_000)  # fmt: skip
     if not report.cancelled:
         archived = archive_audit(cache, report.cutoff_ms)
         if archived is not None:
@@ -265,5 +278,13 @@ async def bring_back(cache: Cache, client: Any, domain_id: str, operator: str) -
             return False
         raise
     writer = CacheWriter(cache, operator=operator)
-    await asyncio.to_thread(writer.apply, [entry["order"]], entry["observations"])
+
+    def apply() -> None:
+        writer.apply([entry["order"]], entry["observations"])
+        draft = audit.AuditDraft.of(operator, "hub", str(getattr(client, "base_url", "")), "order.brought_back",
+                                    domain_id, "null", "null", json.dumps({"observations": len(entry["observations"])}))  # fmt: skip
+        with cache.write() as c:
+            audit.append(c, [draft], time.time_ns() // 1_000_000)
+
+    await asyncio.to_thread(apply)
     return True
