@@ -26,7 +26,7 @@ def test_stats_prune_and_verify_say_what_the_file_holds_and_what_left_it(synced,
     assert refused.returncode != 0 and "--days" in refused.stderr and "0" in refused.stderr
     pruned = cli(path, "cache", "prune", "--days", "90")  # the demo's orders are of January 2026
     assert pruned.returncode == 0, pruned.stderr
-    assert "closed orders removed" in pruned.stdout and "come back when someone opens one" in pruned.stdout
+    assert "closed orders removed" in pruned.stdout and "--hub URL, to bring one back" in pruned.stdout
     waiting = json.loads(cli(copy_of(synced.good, tmp_path / "unlocked"), "cache", "prune", "--json").stdout)
     assert waiting["orders_pruned"] == 0 and waiting["orders_waiting_for_locks"] > 0
     after = json.loads(cli(path, "cache", "stats", "--json").stdout)
@@ -67,3 +67,27 @@ def test_compact_gives_the_pruned_pages_back_and_the_file_stays_whole(synced, tm
     after = json.loads(cli(path, "cache", "stats", "--json").stdout)
     assert after["free_bytes"] == 0 and after["orders"] == before["orders"]
     assert cli(path, "cache", "check").returncode == 0
+
+
+def test_a_pruned_order_is_shown_from_the_hub_and_no_command_makes_a_cache_that_is_not_there(
+    synced, tmp_path: Path
+) -> None:
+    path = copy_of(synced.good, tmp_path)
+    assert cli(path, "cache", "prune", "--any-month").returncode == 0
+    with Cache(path) as cache, cache.read() as c:
+        kept = {r[0] for r in c.exec_driver_sql("SELECT domain_id FROM orders")}
+    with Cache(synced.good) as cache, cache.read() as c:
+        gone = sorted({r[0] for r in c.exec_driver_sql("SELECT domain_id FROM orders")} - kept)
+    assert gone
+    missing = cli(path, "orders", "show", gone[0])
+    assert missing.returncode == 1 and "--hub" in missing.stderr
+    env = {"ORDERDESK_TOKEN": synced.token}
+    shown = cli(path, "orders", "show", gone[0].lower(), "--hub", synced.url, "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["domain_id"] == gone[0] and document["observations"]
+    assert any(a["action"] == "order.brought_back" for a in document["audit"])
+    for command in (("cache", "stats"), ("cache", "prune"), ("cache", "compact")):
+        nowhere = tmp_path / "nowhere.sqlite3"
+        said = cli(nowhere, *command)
+        assert said.returncode == 1 and "no cache file" in said.stderr and not nowhere.exists()

@@ -193,10 +193,18 @@ def _report(result: Recovery, args: argparse.Namespace) -> None:
         emit_line(tr(f"抢救报告:{result.report}", f"salvage report: {result.report}"))
 
 
+def _existing(args: argparse.Namespace) -> Path:
+    """The cache file these commands work on; they never make one (as `cache check`)."""
+    path = cache_path(args)
+    if not path.exists() and not path.is_symlink():
+        raise UserError(tr(f"没有缓存文件 {path}", f"no cache file at {path}"), code=1)
+    return path
+
+
 def run_stats(args: argparse.Namespace) -> int:
     from orderdesk.sync.cache.stats import measure
 
-    path = cache_path(args)
+    path = _existing(args)
     with open_cache(args, full_check="never"):  # the cheap check and any migration first; measured while
         figures = measure(path)  # open, so what closing notes of the file includes this read
     if args.json:
@@ -222,6 +230,7 @@ def run_prune(args: argparse.Namespace) -> int:
     from orderdesk.app.services.settings import Settings
     from orderdesk.sync.cache import retention
 
+    _existing(args)
     days = args.days if args.days is not None else Settings.load().retention_days
     if args.days is None and days == 0:
         emit_line(tr("设置为全部保留(retention_days = 0):未移出任何订单;用 --days N 指定",
@@ -251,12 +260,11 @@ def run_prune(args: argparse.Namespace) -> int:
     if report.archive is not None:
         emit_line(tr(f"  审计归档:{report.archive}(用 orderdesk audit verify 核对)",
                      f"  audit archive: {report.archive} (orderdesk audit verify checks it)"))  # fmt: skip
-    emit_line(
-        tr(
-            "  移出的订单仍在订单中心:有人查看时会取回",
-            "  removed orders stay at the hub: they come back when someone opens one",
-        )
-    )
+    if report.orders_pruned:
+        emit_line(tr("  移出的订单仍在订单中心:在控制台搜索其统一订单号,或 orderdesk orders show 单号 --hub URL,即可取回;"
+                     "orderdesk cache compact 可把空出的空间还给磁盘",
+                     "  removed orders stay at the hub: search a unified id in the console, or orderdesk orders show ID --hub URL, "
+                     "to bring one back; orderdesk cache compact gives the space back to the disk"))  # fmt: skip
     return 0
 
 
@@ -266,7 +274,7 @@ def run_compact(args: argparse.Namespace) -> int:
     import shutil
     import time
 
-    path = cache_path(args)
+    path = _existing(args)
     with open_cache(args) as cache:
         size = path.stat().st_size
         free = shutil.disk_usage(path.parent).free

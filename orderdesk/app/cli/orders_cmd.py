@@ -20,6 +20,7 @@ from orderdesk.sync.cache.jsonl import read_records
 from orderdesk.sync.cache.pipeline import apply_batches
 from orderdesk.sync.cache.queries import export_orders, find_orders, order_document
 from orderdesk.sync.china_time import shown_iso
+from orderdesk.sync.domain_id import is_domain_id
 
 BATCH = 5000
 REFUSED = EXIT_PARTLY_REFUSED
@@ -30,6 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = orders.add_subparsers(dest="orders_command", required=True)
     s = sub.add_parser("show", help=tr("显示订单全链路", "show an order's full chain"))
     s.add_argument("key", help=tr("统一订单号、渠道订单号或运单号", "unified id, channel order no. or waybill no."))
+    s.add_argument("--hub", help=tr("本机没有时向该订单中心取回(保留期外移出的订单,按统一订单号)",
+                                    "when it is not here, bring it back from this hub (an order the retention window took out; by unified id)"))  # fmt: skip
     s.set_defaults(run=run_show)
     e = sub.add_parser("export", help=tr("导出全部缓存订单", "export every cached order"))
     e.add_argument("--format", choices=["jsonl"], default="jsonl")
@@ -58,11 +61,24 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_cache(args) as cache, cache.read() as c:
-        ids = find_orders(c, args.key)
+    with open_cache(args) as cache:
+        with cache.read() as c:
+            ids = find_orders(c, args.key)
+        if not ids and args.hub and _brought_back(cache, args.hub, args.key):
+            with cache.read() as c:
+                ids = find_orders(c, args.key)
         if not ids:
-            raise UserError(tr(f"缓存中没有订单 {args.key}", f"no cached order {args.key}"), code=1)
-        documents = [order_document(c, i) for i in ids]
+            hint = (
+                ""
+                if args.hub
+                else tr(
+                    ";若它因保留期被移出本机,加 --hub URL 取回",
+                    "; if the retention window took it out, add --hub URL to bring it back",
+                )
+            )
+            raise UserError(tr(f"缓存中没有订单 {args.key}", f"no cached order {args.key}") + hint, code=1)
+        with cache.read() as c:
+            documents = [order_document(c, i) for i in ids]
     if len(documents) > 1:
         names = ", ".join(f"{d['channel']}/{d['shop']} {d['domain_id']}" for d in documents)
         raise UserError(
@@ -100,6 +116,26 @@ def run_show(args: argparse.Namespace) -> int:
         if anomaly["open"]:
             emit_line(f"  ! {anomaly['label'][language_key]}: {anomaly['text'][language_key]}")
     return 0
+
+
+def _brought_back(cache: Any, hub: str, key: str) -> bool:
+    import asyncio
+    import getpass
+
+    from orderdesk.app.cli.sync_cmd import hub_error, token_for
+    from orderdesk.sync.cache import retention
+    from orderdesk.sync.client import HubClient, HubError
+
+    async def ask() -> bool:
+        async with HubClient(hub, token_for(hub)) as client:
+            return await retention.bring_back(cache, client, key.strip().upper(), getpass.getuser())
+
+    if not is_domain_id(key.strip().upper()):
+        return False
+    try:
+        return asyncio.run(ask())
+    except HubError as exc:
+        raise hub_error(exc) from None
 
 
 def run_export(args: argparse.Namespace) -> int:
