@@ -91,3 +91,19 @@ def test_a_pruned_order_is_shown_from_the_hub_and_no_command_makes_a_cache_that_
         nowhere = tmp_path / "nowhere.sqlite3"
         said = cli(nowhere, *command)
         assert said.returncode == 1 and "no cache file" in said.stderr and not nowhere.exists()
+
+
+def test_an_empty_archive_and_absurd_windows_are_said_in_words(synced, tmp_path: Path) -> None:
+    path = copy_of(synced.good, tmp_path)
+    lock_every_month(path)
+    with Cache(path) as cache:
+        report = retention.prune(cache, 90, now_ms=FAR_FUTURE_MS)
+    assert report.archive is not None
+    report.archive.write_bytes(b"")
+    said = cli(path, "audit", "verify", "--json")
+    assert said.returncode == 1 and "Traceback" not in said.stderr
+    document = json.loads(said.stdout)
+    assert document["ok"] is False and document["archives"][0]["ok"] is False
+    for days in ("0", "99999999999"):
+        refused = cli(path, "cache", "prune", "--days", days)
+        assert refused.returncode != 0 and "--days" in refused.stderr and "Traceback" not in refused.stderr

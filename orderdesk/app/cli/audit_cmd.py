@@ -42,11 +42,13 @@ def run_verify(args: argparse.Namespace) -> int:
         folder = args.archives or cache.path.parent
     archives = _verify_archives(folder, anchors)
     ok = result.ok and all(a["ok"] is not False for a in archives)
+    if result.ok and not ok and not args.json:  # the file's chain holds; an archive segment does not
+        emit_line(tr("审计归档未通过核对(见下):", "an audit archive fails its check (below):"))
     if args.json:
         problem = result.problem
         emit_json(
             {
-                "ok": result.ok,
+                "ok": ok,
                 "entries": result.entries,
                 "head": f"{result.head_seq}:{result.head_hash}" if result.ok else None,
                 "problem": {

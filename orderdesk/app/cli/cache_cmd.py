@@ -227,7 +227,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
-    from orderdesk.app.services.settings import Settings
+    from orderdesk.app.services.settings import RETENTION_MAX_DAYS, Settings
     from orderdesk.sync.cache import retention
 
     _existing(args)
@@ -236,8 +236,9 @@ def run_prune(args: argparse.Namespace) -> int:
         emit_line(tr("设置为全部保留(retention_days = 0):未移出任何订单;用 --days N 指定",
                      "the settings keep everything (retention_days = 0): nothing removed; give --days N"))  # fmt: skip
         return 0
-    if days < 1:
-        raise UserError(tr(f"--days 应至少为 1,收到 {days}", f"--days must be at least 1, got {days}"))
+    if not 1 <= days <= RETENTION_MAX_DAYS:
+        raise UserError(tr(f"--days 应为 1–{RETENTION_MAX_DAYS}(不移出任何订单就不要运行 prune),收到 {days}",
+                           f"--days must be 1–{RETENTION_MAX_DAYS} (to keep everything, do not prune), got {days}"))  # fmt: skip
 
     def progress(done: int, total: int) -> None:
         if not args.json:

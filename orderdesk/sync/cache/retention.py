@@ -218,8 +218,12 @@ def archive_audit(cache: Cache, cutoff_ms: int) -> tuple[Path, int] | None:
 
 
 def read_header(path: Path) -> dict[str, Any]:
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        header = json.loads(next(lines))
+    """The archive's first line; `ValueError` for a file that is empty, cut, not gzip or not an archive."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            header = json.loads(next(lines))
+    except (OSError, EOFError, zlib.error, StopIteration, ValueError) as exc:
+        raise ValueError(f"{path.name} cannot be read as an audit archive: {type(exc).__name__}: {exc}") from exc
     if not isinstance(header, dict) or header.get("orderdesk_audit_archive") != ARCHIVE_FORMAT:
         raise ValueError(f"{path.name} is not an OrderDesk audit archive")
     return header
